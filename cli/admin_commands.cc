@@ -1,0 +1,80 @@
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "portalkb/engine.h"
+#include "portalkb/index_writer.h"
+
+namespace portalkb::cli {
+
+int RunDelete(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  std::string db;
+  std::vector<std::string> ids;
+  options.add_options()
+      ("db", po::value(&db)->required(), "index directory")
+      ("id", po::value(&ids)->required()->composing(), "ids of the documents to delete");
+  po::positional_options_description positional;
+  positional.add("id", -1);
+  bool help = false;
+  auto vm = ParseOptions("delete", args, options, positional, "--db DIR ID...", help);
+  if (!vm) return kExitUsage;
+  if (help) return kExitOk;
+
+  WriterOptions writer_options;
+  writer_options.create_if_missing = false;
+  auto writer = IndexWriter::Open(db, writer_options);
+  if (!writer.ok()) return ReportError("delete", writer.status());
+  std::size_t deleted = 0;
+  std::size_t missing = 0;
+  for (const auto& id : ids) {
+    auto existed = writer.value()->Delete(id);
+    if (!existed.ok()) return ReportError("delete", existed.status());
+    if (existed.value()) {
+      ++deleted;
+    } else {
+      ++missing;
+      std::cerr << "portalkb delete: no document with id '" << id << "'\n";
+    }
+  }
+  if (Status s = writer.value()->Commit(); !s.ok()) return ReportError("delete", s);
+  std::printf("deleted %zu documents, %zu not found\n", deleted, missing);
+  return missing == 0 ? kExitOk : kExitFailure;
+}
+
+int RunStats(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  std::string db;
+  options.add_options()
+      ("db", po::value(&db)->required(), "index directory")
+      ("json", "print one JSON object");
+  bool help = false;
+  auto vm = ParseOptions("stats", args, options, {}, "--db DIR [--json]", help);
+  if (!vm) return kExitUsage;
+  if (help) return kExitOk;
+
+  auto engine = Engine::Open(db);
+  if (!engine.ok()) return ReportError("stats", engine.status());
+  auto stats = engine.value()->Stats();
+  if (!stats.ok()) return ReportError("stats", stats.status());
+
+  if (vm->count("json")) {
+    const nlohmann::json out = {{"documents", stats->documents}, {"by_type", stats->by_type},
+                                {"by_lang", stats->by_lang},     {"terms", stats->terms},
+                                {"bytes", stats->bytes}};
+    std::cout << out.dump() << "\n";
+    return kExitOk;
+  }
+  std::printf("index      %s\n", db.c_str());
+  std::printf("documents  %llu\n", static_cast<unsigned long long>(stats->documents));
+  for (const auto& [type, n] : stats->by_type) std::printf("  %-9s%llu\n", type.c_str(), static_cast<unsigned long long>(n));
+  std::printf("languages ");
+  for (const auto& [lang, n] : stats->by_lang) std::printf(" %s %llu", lang.c_str(), static_cast<unsigned long long>(n));
+  std::printf("\nterms      %llu\n", static_cast<unsigned long long>(stats->terms));
+  std::printf("size       %.1f MiB\n", static_cast<double>(stats->bytes) / (1024.0 * 1024.0));
+  return kExitOk;
+}
+
+}  // namespace portalkb::cli

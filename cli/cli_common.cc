@@ -1,0 +1,99 @@
+#include "cli_common.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace portalkb::cli {
+
+std::optional<po::variables_map> ParseOptions(const std::string& command, const std::vector<std::string>& args,
+                                              po::options_description& options,
+                                              const po::positional_options_description& positional,
+                                              const std::string& usage, bool& help_shown) {
+  help_shown = false;
+  options.add_options()("help", "show this help");
+  po::variables_map vm;
+  try {
+    // Long options only, never abbreviated: a query word may start with '-'
+    // ("-word" excludes it) and scripts must not depend on guessed names.
+    const int style = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+                      po::command_line_style::long_allow_next;
+    po::store(po::command_line_parser(args).options(options).positional(positional).style(style).run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: portalkb " << command << " " << usage << "\n\n" << options << "\n";
+      help_shown = true;
+      return vm;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "portalkb " << command << ": " << e.what() << " (see portalkb " << command << " --help)\n";
+    return std::nullopt;
+  }
+  return vm;
+}
+
+int ReportError(const std::string& command, const Status& status) {
+  std::cerr << "portalkb " << command << ": " << status.message() << "\n";
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+      return kExitUsage;
+    default:
+      return kExitFailure;
+  }
+}
+
+bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) == 1; }
+
+std::string SnippetForTerminal(const std::string& html, bool terminal) {
+  struct Replacement {
+    const char* from;
+    const char* to_terminal;
+    const char* to_plain;
+  };
+  static constexpr Replacement kReplacements[] = {
+      {"<mark>", "\x1b[1m", "*"}, {"</mark>", "\x1b[0m", "*"}, {"&lt;", "<", "<"},   {"&gt;", ">", ">"},
+      {"&quot;", "\"", "\""},     {"&#39;", "'", "'"},         {"&amp;", "&", "&"},
+  };
+  std::string out;
+  for (std::size_t i = 0; i < html.size();) {
+    bool replaced = false;
+    for (const auto& r : kReplacements) {
+      const std::string_view from(r.from);
+      if (html.compare(i, from.size(), from) == 0) {
+        out += terminal ? r.to_terminal : r.to_plain;
+        i += from.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += html[i++];
+  }
+  return out;
+}
+
+std::string Column(const std::string& text, std::size_t width) {
+  std::string out;
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    if (columns + 1 > width) {
+      if (!out.empty()) {
+        // Replace the last character with an ellipsis.
+        std::size_t back = out.size() - 1;
+        while (back > 0 && (static_cast<unsigned char>(out[back]) & 0xC0) == 0x80) --back;
+        out.resize(back);
+        out += "\xE2\x80\xA6";
+      }
+      return out;
+    }
+    out.append(text, i, len);
+    i += len;
+    ++columns;
+  }
+  out.append(width - columns, ' ');
+  return out;
+}
+
+}  // namespace portalkb::cli

@@ -1,0 +1,47 @@
+// Shared plumbing of the `portalkb` commands: option parsing, exit codes and
+// output helpers. Commands are thin: parse, call one library API, print.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portalkb/status.h"
+
+namespace portalkb::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes of every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran but failed (or rejected input records)
+inline constexpr int kExitUsage = 2;    // bad usage: unknown option, missing argument, missing index
+
+// Parses `args` (after the command name). Prints the one-line error and
+// returns nullopt on bad usage; prints help and sets `help_shown` on --help.
+std::optional<po::variables_map> ParseOptions(const std::string& command, const std::vector<std::string>& args,
+                                              po::options_description& options,
+                                              const po::positional_options_description& positional,
+                                              const std::string& usage, bool& help_shown);
+
+// Prints "portalkb COMMAND: message" to stderr and returns the exit code for
+// the status (usage errors and a missing index: 2; anything else: 1).
+int ReportError(const std::string& command, const Status& status);
+
+bool StdoutIsTerminal();
+
+// Turns "<mark>x</mark>" snippets into terminal text: bold on a terminal,
+// *x* otherwise; HTML entities decoded.
+std::string SnippetForTerminal(const std::string& html, bool terminal);
+
+// Pads or cuts `text` to `width` display columns (UTF-8 aware).
+std::string Column(const std::string& text, std::size_t width);
+
+int RunIndex(const std::vector<std::string>& args);
+int RunSearch(const std::vector<std::string>& args);
+int RunDelete(const std::vector<std::string>& args);
+int RunStats(const std::vector<std::string>& args);
+
+}  // namespace portalkb::cli

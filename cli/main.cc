@@ -1,0 +1,47 @@
+// portalkb: the command-line shell over libportalkb.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>&);
+  const char* summary;
+};
+
+constexpr Command kCommands[] = {
+    {"index", &portalkb::cli::RunIndex, "ingest files and directories into an index"},
+    {"search", &portalkb::cli::RunSearch, "search an index"},
+    {"delete", &portalkb::cli::RunDelete, "delete documents by id"},
+    {"stats", &portalkb::cli::RunStats, "show what an index holds"},
+};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: portalkb COMMAND [OPTIONS]\n\ncommands:\n";
+  for (const auto& c : kCommands) out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
+  out << "\nRun 'portalkb COMMAND --help' for a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return portalkb::cli::kExitUsage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(std::cout);
+    return portalkb::cli::kExitOk;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  for (const auto& c : kCommands) {
+    if (name == c.name) return c.run(args);
+  }
+  std::cerr << "portalkb: unknown command '" << name << "' (see portalkb --help)\n";
+  return portalkb::cli::kExitUsage;
+}

@@ -1,0 +1,66 @@
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "portalkb/engine.h"
+
+namespace portalkb::cli {
+
+int RunSearch(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  std::string db;
+  SearchRequest request;
+  std::vector<std::string> words;
+  options.add_options()
+      ("db", po::value(&db)->required(), "index directory")
+      ("lang", po::value(&request.lang), "only documents in this language (nl, en, sv, de), analysed as it")
+      ("limit", po::value(&request.limit)->default_value(10), "number of hits (0-1000)")
+      ("offset", po::value(&request.offset)->default_value(0), "hits to skip, for paging")
+      ("json", "print one JSON object")
+      ("query", po::value(&words)->required()->composing(), "the query: words, \"phrases\", -excluded");
+  po::positional_options_description positional;
+  positional.add("query", -1);
+  bool help = false;
+  auto vm = ParseOptions("search", args, options, positional, "--db DIR [--lang L] [--limit N] [--offset N] [--json] QUERY", help);
+  if (!vm) return kExitUsage;
+  if (help) return kExitOk;
+  for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
+
+  auto engine = Engine::Open(db);
+  if (!engine.ok()) return ReportError("search", engine.status());
+  auto response = engine.value()->Search(request);
+  if (!response.ok()) return ReportError("search", response.status());
+
+  if (vm->count("json")) {
+    nlohmann::json hits = nlohmann::json::array();
+    for (const auto& h : response->hits) {
+      hits.push_back({{"id", h.id}, {"title", h.title}, {"type", h.type}, {"lang", h.lang}, {"score", h.score},
+                      {"snippet", h.snippet}, {"url", h.url}, {"category", h.category},
+                      {"updated_at", h.updated_at}});
+    }
+    const nlohmann::json out = {
+        {"query", response->query}, {"total", response->total}, {"hits", hits}, {"took_ms", response->took_ms}};
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+
+  const bool terminal = StdoutIsTerminal();
+  if (response->hits.empty()) {
+    std::printf("no results for \"%s\" (%.1f ms)\n", response->query.c_str(), response->took_ms);
+    return kExitOk;
+  }
+  std::printf("%-4s %-9s %-9s %-4s %-36s %s\n", "#", "score", "type", "lang", "id", "title");
+  std::size_t rank = request.offset;
+  for (const auto& h : response->hits) {
+    std::printf("%-4zu %-9.2f %-9s %-4s %s %s\n", ++rank, h.score, h.type.c_str(), h.lang.c_str(),
+                Column(h.id, 36).c_str(), h.title.c_str());
+    if (!h.snippet.empty()) std::printf("     %s\n", SnippetForTerminal(h.snippet, terminal).c_str());
+  }
+  std::printf("%llu results, showing %zu-%zu (%.1f ms)\n", static_cast<unsigned long long>(response->total),
+              request.offset + 1, rank, response->took_ms);
+  return kExitOk;
+}
+
+}  // namespace portalkb::cli

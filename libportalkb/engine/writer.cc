@@ -1,0 +1,82 @@
+#include <chrono>
+
+#include "index/document_indexer.h"
+#include "ingest/loader.h"
+#include "portalkb/index_writer.h"
+#include "storage/schema.h"
+#include "storage/store.h"
+
+namespace portalkb {
+
+IndexWriter::IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store)
+    : options_(options), store_(std::move(store)), indexer_(std::make_unique<DocumentIndexer>()) {}
+
+IndexWriter::~IndexWriter() = default;
+
+Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, WriterOptions options) {
+  if (options.commit_every == 0) return Status::InvalidArgument("commit_every must be at least 1");
+  auto store = WritableStore::Open(path, options.create_if_missing);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<IndexWriter>(new IndexWriter(options, std::move(store).value()));
+}
+
+Result<IndexWriter::PutOutcome> IndexWriter::Put(Document doc) {
+  if (Status s = ValidateDocument(doc); !s.ok()) return s;
+  Xapian::Document xdoc;
+  Status s = GuardXapian("analyse document '" + doc.id + "'", [&] { xdoc = indexer_->Build(doc); });
+  if (!s.ok()) return s;
+  auto existed = store_->Replace(schema::Term(schema::kId, doc.id), xdoc);
+  if (!existed.ok()) return existed.status();
+  ++pending_;
+  return existed.value() ? PutOutcome::kUpdated : PutOutcome::kAdded;
+}
+
+Result<bool> IndexWriter::Delete(const std::string& id) {
+  auto existed = store_->Delete(schema::Term(schema::kId, id));
+  if (existed.ok() && existed.value()) ++pending_;
+  return existed;
+}
+
+Status IndexWriter::Commit() {
+  Status s = store_->Commit();
+  if (s.ok()) pending_ = 0;
+  return s;
+}
+
+Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestProgress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  IngestReport report;
+  FileList list = CollectFiles(paths);
+  for (auto& e : list.errors) report.rejected.push_back({e.file, e.line, e.error});
+
+  Status failure = Status::Ok();  // a failure of the index itself stops the ingest
+  const RecordSink sink = [&](LoadedRecord&& record) {
+    if (!failure.ok()) return;
+    if (!record.error.empty()) {
+      report.rejected.push_back({record.file, record.line, record.error});
+      return;
+    }
+    auto outcome = Put(std::move(record.doc));
+    if (!outcome.ok()) {
+      if (outcome.status().code() == StatusCode::kInvalidArgument) {
+        report.rejected.push_back({record.file, record.line, outcome.status().message()});
+      } else {
+        failure = outcome.status();
+      }
+      return;
+    }
+    ++(outcome.value() == PutOutcome::kAdded ? report.added : report.updated);
+    if (pending_ >= options_.commit_every) failure = Commit();
+  };
+  for (std::size_t i = 0; i < list.files.size() && failure.ok(); ++i) {
+    LoadFile(list.files[i], sink);
+    ++report.files;
+    if (progress) progress(i + 1, list.files.size(), report.added + report.updated);
+  }
+  if (!failure.ok()) return failure;
+  if (Status s = Commit(); !s.ok()) return s;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace portalkb

@@ -1,0 +1,54 @@
+// The read side of an index: search and statistics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "portalkb/options.h"
+#include "portalkb/search.h"
+#include "portalkb/status.h"
+
+namespace portalkb {
+
+struct IndexStats {
+  std::uint64_t documents = 0;
+  std::map<std::string, std::uint64_t> by_type;
+  std::map<std::string, std::uint64_t> by_lang;
+  std::uint64_t terms = 0;   // distinct terms in the index
+  std::uint64_t bytes = 0;   // size of the index directory on disk
+};
+
+class Searcher;
+
+// A read-only handle on an on-disk index. Each call first reopens the index,
+// so it sees everything committed before the call started.
+// Thread-safety: an Engine is not safe for concurrent use; use one per thread
+// (opening is cheap). Many Engines, in many processes, may read one index
+// while one IndexWriter writes it.
+class Engine {
+ public:
+  // Opens the index at `path`. NotFound if there is none; Corruption if it is
+  // not a portalkb index or is of an unknown format version.
+  static Result<std::unique_ptr<Engine>> Open(const std::string& path, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs one search. InvalidArgument for an unsupported language or a limit
+  // over 1000; an empty query matches nothing (total 0).
+  Result<SearchResponse> Search(const SearchRequest& request);
+
+  Result<IndexStats> Stats();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Engine(std::string path, EngineOptions options, std::unique_ptr<Searcher> searcher);
+  std::string path_;
+  EngineOptions options_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+}  // namespace portalkb

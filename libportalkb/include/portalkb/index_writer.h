@@ -1,0 +1,76 @@
+// The write side of an index: add, replace, delete and ingest files.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "portalkb/document.h"
+#include "portalkb/options.h"
+#include "portalkb/status.h"
+
+namespace portalkb {
+
+// A record that could not be indexed, with where it came from.
+struct Rejection {
+  std::string file;
+  int line = 0;  // 1-based line for JSON Lines and front matter; 0 when not applicable
+  std::string reason;
+};
+
+struct IngestReport {
+  std::uint64_t added = 0;
+  std::uint64_t updated = 0;
+  std::vector<Rejection> rejected;
+  std::uint64_t files = 0;    // files read
+  double seconds = 0;
+};
+
+// Called after each file: files done, files in total, documents indexed so far.
+using IngestProgress = std::function<void(std::size_t files_done, std::size_t files_total,
+                                          std::uint64_t documents)>;
+
+class WritableStore;
+class DocumentIndexer;
+
+// Holds the index's single-writer lock for its lifetime. Changes become
+// visible to readers at Commit(), which is atomic: a crash or an error before
+// it leaves the last committed state intact. The destructor discards
+// uncommitted changes.
+// Thread-safety: not safe for concurrent use.
+class IndexWriter {
+ public:
+  // Busy if another writer holds the lock; NotFound if the index is missing
+  // and !options.create_if_missing.
+  static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path, WriterOptions options = {});
+  ~IndexWriter();
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  enum class PutOutcome { kAdded, kUpdated };
+  // Validates (see ValidateDocument) and adds the document, replacing any
+  // document with the same id.
+  Result<PutOutcome> Put(Document doc);
+  // Returns whether a document with this id existed.
+  Result<bool> Delete(const std::string& id);
+  Status Commit();
+
+  // Loads every file under `paths` (directories recursively; .jsonl, .md,
+  // .html/.htm, .pdf, .txt; sidecar metadata in "<file>.meta.yaml"), puts each
+  // valid document and commits. Bad records are reported and skipped; the
+  // rest is indexed. A failure of the index itself is returned as an error,
+  // with the last commit intact.
+  Result<IngestReport> Ingest(const std::vector<std::string>& paths,
+                              const IngestProgress& progress = {});
+
+ private:
+  IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store);
+  WriterOptions options_;
+  std::unique_ptr<WritableStore> store_;
+  std::unique_ptr<DocumentIndexer> indexer_;
+  std::size_t pending_ = 0;
+};
+
+}  // namespace portalkb

@@ -1,0 +1,9 @@
+// Umbrella header: everything an application embedding portalkb needs.
+#pragma once
+
+#include "portalkb/document.h"
+#include "portalkb/engine.h"
+#include "portalkb/index_writer.h"
+#include "portalkb/options.h"
+#include "portalkb/search.h"
+#include "portalkb/status.h"

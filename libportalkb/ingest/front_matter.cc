@@ -1,0 +1,147 @@
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "ingest/metadata.h"
+
+namespace portalkb {
+namespace {
+
+using nlohmann::json;
+
+json YamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: {
+      json arr = json::array();
+      for (const auto& item : node) arr.push_back(YamlToJson(item));
+      return arr;
+    }
+    case YAML::NodeType::Map: {
+      json obj = json::object();
+      for (const auto& kv : node) obj[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      return obj;
+    }
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    default:
+      return nullptr;
+  }
+}
+
+Result<std::string> StringField(const json& object, const char* key) {
+  const auto& v = object.at(key);
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number() || v.is_boolean()) return v.dump();
+  return Status::InvalidArgument(std::string(key) + ": expected a string");
+}
+
+Result<std::vector<std::string>> ListField(const json& object, const char* key) {
+  const auto& v = object.at(key);
+  std::vector<std::string> out;
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    std::string_view rest = s;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string_view item = Trim(rest.substr(0, comma));
+      if (!item.empty()) out.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+    return out;
+  }
+  if (!v.is_array()) return Status::InvalidArgument(std::string(key) + ": expected a list of strings");
+  for (const auto& item : v) {
+    if (!item.is_string()) return Status::InvalidArgument(std::string(key) + ": expected a list of strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ApplyMetadata(const json& object, Document& doc) {
+  if (!object.is_object()) return Status::InvalidArgument("expected an object with document fields");
+  struct Text {
+    const char* key;
+    std::string Document::*field;
+  };
+  static constexpr Text kTextFields[] = {
+      {"id", &Document::id},       {"title", &Document::title},
+      {"summary", &Document::summary}, {"body", &Document::body},
+      {"lang", &Document::lang},   {"category", &Document::category},
+      {"updated_at", &Document::updated_at}, {"url", &Document::url},
+  };
+  for (const auto& f : kTextFields) {
+    if (!object.contains(f.key) || object.at(f.key).is_null()) continue;
+    auto value = StringField(object, f.key);
+    if (!value.ok()) return value.status();
+    doc.*f.field = std::move(value).value();
+  }
+  if (object.contains("type") && !object.at("type").is_null()) {
+    auto text = StringField(object, "type");
+    if (!text.ok()) return text.status();
+    auto type = ParseDocumentType(text.value());
+    if (!type.ok()) return type.status();
+    doc.type = type.value();
+  }
+  if (object.contains("tags") && !object.at("tags").is_null()) {
+    auto tags = ListField(object, "tags");
+    if (!tags.ok()) return tags.status();
+    doc.tags = std::move(tags).value();
+  }
+  if (object.contains("visibility") && !object.at("visibility").is_null()) {
+    auto grants = ListField(object, "visibility");
+    if (!grants.ok()) return grants.status();
+    doc.visibility.clear();
+    for (const auto& text : grants.value()) {
+      auto grant = Grant::Parse(text);
+      if (!grant.ok()) return Status::InvalidArgument("visibility: " + grant.status().message());
+      doc.visibility.push_back(std::move(grant).value());
+    }
+  }
+  return Status::Ok();
+}
+
+Result<json> ParseYamlMapping(std::string_view yaml, int first_line) {
+  try {
+    const YAML::Node node = YAML::Load(std::string(yaml));
+    if (node.IsNull()) return json::object();
+    if (!node.IsMap()) {
+      return Status::InvalidArgument("line " + std::to_string(first_line) + ": expected key: value pairs");
+    }
+    return YamlToJson(node);
+  } catch (const YAML::Exception& e) {
+    const int line = first_line + (e.mark.line >= 0 ? e.mark.line : 0);
+    return Status::InvalidArgument("line " + std::to_string(line) + ": invalid YAML: " + e.msg);
+  }
+}
+
+bool SplitFrontMatter(std::string_view content, std::string_view& yaml, std::string_view& body,
+                      int& body_line) {
+  if (StartsWith(content, "\xEF\xBB\xBF")) content.remove_prefix(3);  // UTF-8 BOM
+  if (!StartsWith(content, "---")) return false;
+  std::size_t pos = content.find('\n');
+  if (pos == std::string_view::npos || Trim(content.substr(0, pos)) != "---") return false;
+  const std::size_t yaml_begin = pos + 1;
+  int line = 2;
+  std::size_t line_begin = yaml_begin;
+  while (line_begin <= content.size()) {
+    std::size_t line_end = content.find('\n', line_begin);
+    if (line_end == std::string_view::npos) line_end = content.size();
+    const std::string_view text = Trim(content.substr(line_begin, line_end - line_begin));
+    if (text == "---" || text == "...") {
+      yaml = content.substr(yaml_begin, line_begin - yaml_begin);
+      body = line_end < content.size() ? content.substr(line_end + 1) : std::string_view();
+      body_line = line + 1;
+      return true;
+    }
+    if (line_end == content.size()) break;
+    line_begin = line_end + 1;
+    ++line;
+  }
+  return false;  // unterminated front matter: the caller reports it
+}
+
+}  // namespace portalkb

@@ -1,0 +1,39 @@
+// The on-disk schema: how a document is laid out in the Xapian database.
+// Changing anything here changes the format: bump kFormatVersion and write it
+// down in doc/index-format.md.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace portalkb::schema {
+
+inline constexpr int kFormatVersion = 1;
+inline constexpr const char* kFormatKey = "portalkb.format";
+
+// Term prefixes. Unprefixed terms are folded words of every text field, with
+// positions (phrase matching). Folded words are lower-case, so upper-case
+// prefixes never collide with them.
+inline constexpr std::string_view kId = "Q";           // Q<id>, one per document (boolean)
+inline constexpr std::string_view kStem = "Z";         // Z<stem>: stems of all text fields
+inline constexpr std::string_view kTitleWord = "S";    // S<folded>: title words
+inline constexpr std::string_view kTitleStem = "ZS";   // ZS<stem>: title stems
+inline constexpr std::string_view kAccented = "XA";    // XA<lowered>: words that carry diacritics
+inline constexpr std::string_view kType = "XT";        // XTarticle / XTdocument (boolean)
+inline constexpr std::string_view kLang = "L";         // Lnl (boolean)
+inline constexpr std::string_view kTag = "K";          // K<tag> (boolean)
+inline constexpr std::string_view kCategory = "XC";    // XC<path prefix> for each level (boolean)
+inline constexpr std::string_view kGrant = "XG";       // XG<grant> (boolean)
+
+// Value slots.
+inline constexpr Xapian::valueno kSlotUpdatedAt = 0;  // sortable_serialise(seconds since epoch)
+
+// Gap between the positions of consecutive fields, so a phrase never spans
+// the end of the title and the start of the summary.
+inline constexpr Xapian::termpos kFieldPositionGap = 100;
+
+std::string Term(std::string_view prefix, std::string_view value);
+
+}  // namespace portalkb::schema

@@ -1,0 +1,64 @@
+// The storage adapter: the only place that opens Xapian databases and the
+// place where Xapian exceptions become portalkb Status values.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "portalkb/status.h"
+
+namespace portalkb {
+
+// Runs `fn`, turning any Xapian exception into a Status. `what` labels the
+// message ("search", "commit"). Never lets an exception escape.
+Status GuardXapian(const std::string& what, const std::function<void()>& fn);
+
+// Total size in bytes of the files in an index directory.
+std::uint64_t DirectoryBytes(const std::string& path);
+
+// A read-only snapshot of an index.
+// Thread-safety: not safe for concurrent use; one per thread.
+class ReadableStore {
+ public:
+  // NotFound when there is no index at `path`; Corruption when it is not a
+  // portalkb index of a format this build reads.
+  static Result<std::unique_ptr<ReadableStore>> Open(const std::string& path);
+
+  // Runs `fn` on a freshly reopened snapshot. If the index changed underneath
+  // (Xapian::DatabaseModifiedError, or a transient corruption report while a
+  // writer commits), reopens and runs the whole of `fn` again, up to 3 times.
+  Status Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  ReadableStore(std::string path, Xapian::Database db) : path_(std::move(path)), db_(std::move(db)) {}
+  std::string path_;
+  Xapian::Database db_;
+};
+
+// The single writer of an index (holds Xapian's write lock).
+class WritableStore {
+ public:
+  // Busy when another writer holds the lock.
+  static Result<std::unique_ptr<WritableStore>> Open(const std::string& path, bool create_if_missing);
+  ~WritableStore();
+
+  // Replaces the document whose unique term is `id_term`, or adds it.
+  // Returns whether one existed.
+  Result<bool> Replace(const std::string& id_term, const Xapian::Document& doc);
+  Result<bool> Delete(const std::string& id_term);
+  Status Commit();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  WritableStore(std::string path, Xapian::WritableDatabase db) : path_(std::move(path)), db_(std::move(db)) {}
+  std::string path_;
+  Xapian::WritableDatabase db_;
+};
+
+}  // namespace portalkb

@@ -1,0 +1,147 @@
+#include <filesystem>
+#include <system_error>
+
+#include "storage/schema.h"
+#include "storage/store.h"
+
+namespace portalkb {
+namespace fs = std::filesystem;
+namespace {
+
+Status Translate(const std::string& what, const Xapian::Error& e) {
+  const std::string msg = what + ": " + e.get_description();
+  const std::string type = e.get_type();
+  if (type == "DatabaseLockError") return Status::Busy(msg + " (another writer holds the index)");
+  if (type == "DatabaseNotFoundError" || type == "DatabaseOpeningError") return Status::NotFound(msg);
+  if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") return Status::Corruption(msg);
+  if (type == "InvalidArgumentError" || type == "QueryParserError" || type == "RangeError") {
+    return Status::InvalidArgument(msg);
+  }
+  if (type == "DatabaseError") return Status::IOError(msg);
+  return Status::Internal(msg);
+}
+
+Status CheckFormat(const Xapian::Database& db, const std::string& path) {
+  const std::string version = db.get_metadata(schema::kFormatKey);
+  if (version.empty()) {
+    return Status::Corruption(path + ": not a portalkb index (no format version)");
+  }
+  if (version != std::to_string(schema::kFormatVersion)) {
+    return Status::Corruption(path + ": index format " + version + " is not readable by this build (reads " +
+                              std::to_string(schema::kFormatVersion) + "); re-index");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status GuardXapian(const std::string& what, const std::function<void()>& fn) {
+  try {
+    fn();
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Translate(what, e);
+  } catch (const std::bad_alloc&) {
+    return Status::Internal(what + ": out of memory");
+  } catch (const std::exception& e) {
+    return Status::Internal(what + ": " + e.what());
+  }
+}
+
+std::uint64_t DirectoryBytes(const std::string& path) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return Status::NotFound("no index at '" + path + "'");
+  Xapian::Database db;
+  Status s = GuardXapian("open index '" + path + "'", [&] { db = Xapian::Database(path); });
+  if (!s.ok()) return s;
+  s = GuardXapian("open index '" + path + "'", [&] { s = CheckFormat(db, path); });
+  if (!s.ok()) return s;
+  return std::unique_ptr<ReadableStore>(new ReadableStore(path, std::move(db)));
+}
+
+Status ReadableStore::Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn) {
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      db_.reopen();
+      fn(db_);
+      return Status::Ok();
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt == kAttempts) return Translate(what, e);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      // Seen while a writer commits at a high rate with nothing wrong on disk:
+      // treat like a modification; a real corruption fails every attempt.
+      if (attempt == kAttempts) return Translate(what, e);
+    } catch (const Xapian::Error& e) {
+      return Translate(what, e);
+    } catch (const std::bad_alloc&) {
+      return Status::Internal(what + ": out of memory");
+    }
+  }
+}
+
+Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& path, bool create_if_missing) {
+  std::error_code ec;
+  const bool exists = fs::is_directory(path, ec);
+  if (!exists && !create_if_missing) return Status::NotFound("no index at '" + path + "'");
+  if (!exists) {
+    fs::create_directories(path, ec);
+    if (ec) return Status::IOError("cannot create '" + path + "': " + ec.message());
+  }
+  Xapian::WritableDatabase db;
+  Status s = GuardXapian("open index '" + path + "' for writing",
+                         [&] { db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN); });
+  if (!s.ok()) return s;
+  s = GuardXapian("open index '" + path + "' for writing", [&] {
+    if (db.get_metadata(schema::kFormatKey).empty() && db.get_doccount() == 0) {
+      db.set_metadata(schema::kFormatKey, std::to_string(schema::kFormatVersion));
+      db.commit();
+    }
+    s = CheckFormat(db, path);
+  });
+  if (!s.ok()) return s;
+  return std::unique_ptr<WritableStore>(new WritableStore(path, std::move(db)));
+}
+
+WritableStore::~WritableStore() {
+  // Closing without commit discards pending changes; never throw from here.
+  try {
+    db_.close();
+  } catch (const Xapian::Error&) {
+  }
+}
+
+Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Document& doc) {
+  bool existed = false;
+  Status s = GuardXapian("index document", [&] {
+    existed = db_.term_exists(id_term);
+    db_.replace_document(id_term, doc);
+  });
+  if (!s.ok()) return s;
+  return existed;
+}
+
+Result<bool> WritableStore::Delete(const std::string& id_term) {
+  bool existed = false;
+  Status s = GuardXapian("delete document", [&] {
+    existed = db_.term_exists(id_term);
+    if (existed) db_.delete_document(id_term);
+  });
+  if (!s.ok()) return s;
+  return existed;
+}
+
+Status WritableStore::Commit() {
+  return GuardXapian("commit", [&] { db_.commit(); });
+}
+
+}  // namespace portalkb

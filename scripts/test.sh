@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds and runs every test: first the unit tests
+# under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), then the
+# whole suite on the warnings-as-errors build (build/). Ends with ctest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+jobs="$(nproc)"
+
+echo "== sanitizer build (ASan + UBSan)"
+PORTALKB_BUILD_DIR=build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+  -DPORTALKB_SANITIZE=ON -DPORTALKB_WERROR=ON -DPORTALKB_BUILD_BENCHMARKS=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --label-exclude slow
+
+echo "== build (warnings are errors)"
+scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTALKB_WERROR=ON
+ctest --test-dir build --output-on-failure --parallel "$jobs"
