@@ -60,6 +60,27 @@ bool IsEmailLocalChar(char c) {
          c == '_' || c == '%' || c == '+' || c == '-';
 }
 
+bool IsLetterByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u >= 0x80;
+}
+
+// ICU keeps "example.com" and "jan@example.com" as one word. Splits such a
+// word at '.' and '@' that stand between letters (not in numbers like
+// "1.234,56" or "v2.1"); returns the parts, or one span if there is none.
+std::vector<Segment> SplitAtInnerDots(std::string_view word, std::size_t offset) {
+  std::vector<Segment> parts;
+  std::size_t start = 0;
+  for (std::size_t k = 1; k + 1 < word.size(); ++k) {
+    if ((word[k] == '.' || word[k] == '@') && IsLetterByte(word[k - 1]) && IsLetterByte(word[k + 1])) {
+      parts.push_back({offset + start, offset + k});
+      start = k + 1;
+    }
+  }
+  parts.push_back({offset + start, offset + word.size()});
+  return parts;
+}
+
 }  // namespace
 
 Tokenizer::Tokenizer() {
@@ -135,8 +156,16 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
       if (!plausible) email = false;
     }
     if (j == i) {
-      if (emit(segments[i].begin, segments[i].end, false,
-               text.substr(segments[i].begin, segments[i].end - segments[i].begin), position)) {
+      const std::string_view raw = text.substr(segments[i].begin, segments[i].end - segments[i].begin);
+      const std::vector<Segment> inner = SplitAtInnerDots(raw, segments[i].begin);
+      if (inner.size() > 1) {
+        // "jan.jansen@example.com", "example.com": the parts, then the whole.
+        const std::uint32_t first_position = position;
+        for (const Segment& part : inner) {
+          if (emit(part.begin, part.end, false, text.substr(part.begin, part.end - part.begin), position)) ++position;
+        }
+        emit(segments[i].begin, segments[i].end, true, raw, first_position);
+      } else if (emit(segments[i].begin, segments[i].end, false, raw, position)) {
         ++position;
       }
       ++i;

@@ -107,13 +107,21 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
       db.commit();
     }
     s = CheckFormat(db, path);
+    // Changes always sit in an open transaction: Xapian would otherwise
+    // commit them on its own (every 10,000 documents, and on close), and a
+    // writer that is dropped or fails must leave the last Commit() intact.
+    if (s.ok()) db.begin_transaction(/*flushed=*/true);
   });
   if (!s.ok()) return s;
   return std::unique_ptr<WritableStore>(new WritableStore(path, std::move(db)));
 }
 
 WritableStore::~WritableStore() {
-  // Closing without commit discards pending changes; never throw from here.
+  // Discard what was not committed; never throw from a destructor.
+  try {
+    db_.cancel_transaction();
+  } catch (const Xapian::Error&) {
+  }
   try {
     db_.close();
   } catch (const Xapian::Error&) {
@@ -141,7 +149,10 @@ Result<bool> WritableStore::Delete(const std::string& id_term) {
 }
 
 Status WritableStore::Commit() {
-  return GuardXapian("commit", [&] { db_.commit(); });
+  return GuardXapian("commit", [&] {
+    db_.commit_transaction();  // atomic: all of it is on disk, or none
+    db_.begin_transaction(/*flushed=*/true);
+  });
 }
 
 }  // namespace portalkb

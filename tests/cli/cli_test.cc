@@ -1,0 +1,166 @@
+// The fixed CLI contract: commands, flags, exit codes and JSON keys.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace portalkb {
+namespace {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  RunResult Run(const std::vector<std::string>& args) {
+    std::string command = Quote(PORTALKB_CLI);
+    for (const auto& a : args) command += " " + Quote(a);
+    command += " >" + Quote(dir_ / "out") + " 2>" + Quote(dir_ / "err") + " </dev/null";
+    const int status = std::system(command.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(dir_ / "out");
+    r.err = Slurp(dir_ / "err");
+    return r;
+  }
+
+  void IndexFixture() {
+    dir_.Write("in/a.jsonl",
+               R"({"id": "inv", "type": "article", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Open Billing and download the invoice as PDF."})"
+               "\n"
+               R"({"id": "pw", "type": "article", "title": "Wachtwoord vergeten", "lang": "nl", "visibility": ["public"], "body": "Kies een nieuw wachtwoord."})"
+               "\n");
+    const auto r = Run({"index", "--db", dir_ / "db", dir_ / "in"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(Cli, IndexSummarisesAndExitsNonZeroWhenSomethingWasRejected) {
+  dir_.Write("in/a.jsonl",
+             R"({"id": "a", "title": "A", "lang": "en", "visibility": ["public"]})"
+             "\n"
+             "oops\n");
+  const auto r = Run({"index", "--db", dir_ / "db", dir_ / "in"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("a.jsonl:2: rejected: invalid JSON"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("1 added, 0 updated, 1 rejected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("documents/s"), std::string::npos);
+  EXPECT_EQ(r.out.find("\r"), std::string::npos) << "no progress bar when stdout is not a terminal";
+
+  const auto again = Run({"index", "--db", dir_ / "db", dir_ / "in/a.jsonl"});
+  EXPECT_NE(again.out.find("0 added, 1 updated"), std::string::npos) << again.out;
+}
+
+TEST_F(Cli, SearchJsonHasTheContractKeys) {
+  IndexFixture();
+  const auto r = Run({"search", "--db", dir_ / "db", "--json", "invoice"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("query"), "invoice");
+  EXPECT_EQ(j.at("total"), 1);
+  EXPECT_TRUE(j.at("took_ms").is_number());
+  ASSERT_EQ(j.at("hits").size(), 1u);
+  const auto& hit = j.at("hits")[0];
+  EXPECT_EQ(hit.at("id"), "inv");
+  EXPECT_EQ(hit.at("title"), "Download an invoice");
+  EXPECT_EQ(hit.at("type"), "article");
+  EXPECT_EQ(hit.at("lang"), "en");
+  EXPECT_TRUE(hit.at("score").is_number());
+  EXPECT_NE(hit.at("snippet").get<std::string>().find("<mark>invoice</mark>"), std::string::npos);
+}
+
+TEST_F(Cli, SearchTableAndLanguageAndPaging) {
+  IndexFixture();
+  const auto table = Run({"search", "--db", dir_ / "db", "wachtwoord"});
+  ASSERT_EQ(table.exit_code, 0);
+  EXPECT_NE(table.out.find("pw"), std::string::npos);
+  EXPECT_NE(table.out.find("1 results"), std::string::npos) << table.out;
+  const auto nl_only = Run({"search", "--db", dir_ / "db", "--lang", "nl", "--json", "invoice"});
+  EXPECT_EQ(nlohmann::json::parse(nl_only.out).at("total"), 0);
+  const auto paged = Run({"search", "--db", dir_ / "db", "--limit", "1", "--offset", "1", "--json", "invoice", "wachtwoord"});
+  const auto j = nlohmann::json::parse(paged.out);
+  EXPECT_EQ(j.at("total"), 2);
+  EXPECT_EQ(j.at("hits").size(), 1u);
+  const auto excluded = Run({"search", "--db", dir_ / "db", "--json", "-wachtwoord", "invoice"});
+  EXPECT_EQ(nlohmann::json::parse(excluded.out).at("total"), 1) << excluded.err;
+}
+
+TEST_F(Cli, StatsJsonHasTheContractKeys) {
+  IndexFixture();
+  const auto r = Run({"stats", "--db", dir_ / "db", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("documents"), 2);
+  EXPECT_EQ(j.at("by_type").at("article"), 2);
+  EXPECT_EQ(j.at("by_lang").at("en"), 1);
+  EXPECT_EQ(j.at("by_lang").at("nl"), 1);
+  EXPECT_GT(j.at("terms").get<int>(), 0);
+  EXPECT_GT(j.at("bytes").get<int>(), 0);
+}
+
+TEST_F(Cli, DeleteRemovesAndReportsMissingIds) {
+  IndexFixture();
+  const auto r = Run({"delete", "--db", dir_ / "db", "inv", "nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'nope'"), std::string::npos);
+  const auto after = Run({"search", "--db", dir_ / "db", "--json", "invoice"});
+  EXPECT_EQ(nlohmann::json::parse(after.out).at("total"), 0);
+}
+
+TEST_F(Cli, UsageErrorsAreOneLineAndExitTwo) {
+  IndexFixture();
+  const std::vector<std::vector<std::string>> bad = {
+      {"search", "--db", dir_ / "db", "--bogus", "x"},
+      {"search", "--db", dir_ / "missing", "x"},
+      {"search", "x"},
+      {"stats", "--db", dir_ / "missing"},
+      {"delete", "--db", dir_ / "missing", "x"},
+      {"index", "--db", dir_ / "db"},
+      {"search", "--db", dir_ / "db", "--limit", "many", "x"},
+      {"search", "--db", dir_ / "db", "--lang", "fr", "x"},
+      {"frobnicate"},
+  };
+  for (const auto& args : bad) {
+    const auto r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+TEST_F(Cli, EveryCommandHasHelp) {
+  for (const char* command : {"index", "search", "delete", "stats"}) {
+    const auto r = Run({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find("usage: portalkb"), std::string::npos) << command;
+  }
+  EXPECT_EQ(Run({"--help"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace portalkb

@@ -1,0 +1,159 @@
+#include <gtest/gtest.h>
+
+#include "portalkb/portalkb.h"
+#include "test_util.h"
+
+namespace portalkb {
+namespace {
+
+using testing::MakeArticle;
+
+std::uint64_t Total(const std::string& index, const std::string& query) {
+  auto engine = Engine::Open(index);
+  EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+  if (!engine.ok()) return 0;
+  SearchRequest request;
+  request.query = query;
+  auto r = engine.value()->Search(request);
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? r->total : 0;
+}
+
+TEST(IndexWriter, PutWithTheSameIdReplacesTheDocument) {
+  testing::TempDir dir;
+  auto writer = IndexWriter::Open(dir / "index");
+  ASSERT_TRUE(writer.ok());
+  auto first = writer.value()->Put(MakeArticle("a", "Old title", "apple"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first.value(), IndexWriter::PutOutcome::kAdded);
+  auto second = writer.value()->Put(MakeArticle("a", "New title", "banana"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second.value(), IndexWriter::PutOutcome::kUpdated);
+  ASSERT_TRUE(writer.value()->Commit().ok());
+  EXPECT_EQ(Total(dir / "index", "apple"), 0u);
+  EXPECT_EQ(Total(dir / "index", "banana"), 1u);
+  auto stats = Engine::Open(dir / "index").value()->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 1u);
+}
+
+TEST(IndexWriter, DeleteRemovesByIdAndReportsMissingIds) {
+  testing::TempDir dir;
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  ASSERT_TRUE(writer->Put(MakeArticle("a", "Alpha", "word")).ok());
+  ASSERT_TRUE(writer->Put(MakeArticle("b", "Beta", "word")).ok());
+  ASSERT_TRUE(writer->Commit().ok());
+  auto deleted = writer->Delete("a");
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_TRUE(deleted.value());
+  auto missing = writer->Delete("nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing.value());
+  ASSERT_TRUE(writer->Commit().ok());
+  EXPECT_EQ(Total(dir / "index", "word"), 1u);
+}
+
+TEST(IndexWriter, InvalidDocumentIsRejectedWithoutTouchingTheIndex) {
+  testing::TempDir dir;
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  Document doc = MakeArticle("a", "Alpha", "word");
+  doc.visibility.clear();
+  auto r = writer->Put(doc);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("visibility"), std::string::npos);
+  ASSERT_TRUE(writer->Commit().ok());
+  EXPECT_EQ(Engine::Open(dir / "index").value()->Stats()->documents, 0u);
+}
+
+TEST(IndexWriter, IngestIndexesGoodRecordsAndReportsBadOnesWithFileAndLine) {
+  testing::TempDir dir;
+  const std::string jsonl = dir.Write(
+      "in/docs.jsonl",
+      R"({"id": "a", "title": "Alpha", "lang": "en", "visibility": ["public"], "body": "first"})"
+      "\n"
+      R"({"id": "b", "title": "Beta", "lang": "xx", "visibility": ["public"]})"
+      "\n"
+      "{broken\n"
+      R"({"id": "a", "title": "Alpha again", "lang": "en", "visibility": ["public"], "body": "second"})"
+      "\n");
+  dir.Write("in/page.md", "---\nid: p\ntitle: Page\nlang: nl\nvisibility: [public]\n---\nTekst.\n");
+  dir.Write("in/nogrant.md", "---\nid: q\ntitle: Page\nlang: nl\n---\nTekst.\n");
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  std::size_t progress_calls = 0;
+  auto report = writer->Ingest({dir / "in", dir / "missing.md"},
+                               [&](std::size_t done, std::size_t total, std::uint64_t) {
+                                 ++progress_calls;
+                                 EXPECT_LE(done, total);
+                               });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->added, 2u);    // a, p
+  EXPECT_EQ(report->updated, 1u);  // a again
+  EXPECT_EQ(report->files, 3u);
+  EXPECT_EQ(progress_calls, 3u);
+  ASSERT_EQ(report->rejected.size(), 4u);
+  auto has = [&](const std::string& file_suffix, int line, const std::string& reason_part) {
+    for (const auto& r : report->rejected) {
+      if (r.file.size() >= file_suffix.size() &&
+          r.file.compare(r.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0 &&
+          r.line == line && r.reason.find(reason_part) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("missing.md", 0, "no such file"));
+  EXPECT_TRUE(has("docs.jsonl", 2, "lang 'xx'"));
+  EXPECT_TRUE(has("docs.jsonl", 3, "invalid JSON"));
+  EXPECT_TRUE(has("nogrant.md", 0, "visibility"));
+  EXPECT_EQ(Total(dir / "index", "second"), 1u);
+  EXPECT_EQ(Total(dir / "index", "first"), 0u);
+}
+
+TEST(IndexWriter, PdfHtmlAndTextFilesAreIngestedWithSidecars) {
+  testing::TempDir dir;
+  dir.Write("d/price.html", "<html lang=\"nl\"><head><title>Prijsafspraak</title></head><body><p>Korting 12 procent.</p></body></html>");
+  dir.Write("d/price.html.meta.yaml", "id: price\ntype: document\nvisibility: [org:acme/role:finance]\n");
+  dir.Write("d/notes.txt", "Release notes\nNieuwe exportfunctie.\n");
+  dir.Write("d/notes.txt.meta.yaml", "lang: nl\nvisibility: [public]\n");
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  auto report = writer->Ingest({dir / "d"});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->rejected.empty()) << report->rejected.front().reason;
+  EXPECT_EQ(report->added, 2u);
+  EXPECT_EQ(Total(dir / "index", "korting"), 1u);
+  EXPECT_EQ(Total(dir / "index", "exportfunctie"), 1u);
+}
+
+TEST(Engine, MissingOrForeignIndexIsAClearError) {
+  testing::TempDir dir;
+  auto missing = Engine::Open(dir / "nothing-here");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  dir.Write("notanindex/readme.txt", "hello");
+  auto foreign = Engine::Open(dir / "notanindex");
+  EXPECT_FALSE(foreign.ok());
+  WriterOptions no_create;
+  no_create.create_if_missing = false;
+  EXPECT_EQ(IndexWriter::Open(dir / "nothing-here", no_create).status().code(), StatusCode::kNotFound);
+}
+
+TEST(Engine, StatsCountDocumentsByTypeAndLanguage) {
+  testing::TempDir dir;
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  ASSERT_TRUE(writer->Put(MakeArticle("a", "A", "x", "nl")).ok());
+  ASSERT_TRUE(writer->Put(MakeArticle("b", "B", "y", "nl")).ok());
+  Document doc = MakeArticle("c", "C", "z", "sv");
+  doc.type = DocumentType::kDocument;
+  doc.visibility = {*Grant::Parse("org:acme")};
+  ASSERT_TRUE(writer->Put(doc).ok());
+  ASSERT_TRUE(writer->Commit().ok());
+  auto stats = Engine::Open(dir / "index").value()->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 3u);
+  EXPECT_EQ(stats->by_type, (std::map<std::string, std::uint64_t>{{"article", 2}, {"document", 1}}));
+  EXPECT_EQ(stats->by_lang, (std::map<std::string, std::uint64_t>{{"nl", 2}, {"sv", 1}}));
+  EXPECT_GT(stats->terms, 10u);
+  EXPECT_GT(stats->bytes, 0u);
+}
+
+}  // namespace
+}  // namespace portalkb

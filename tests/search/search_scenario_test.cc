@@ -1,0 +1,187 @@
+// Ranking and matching rules, each on a small index built in the test.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "portalkb/portalkb.h"
+#include "test_util.h"
+
+namespace portalkb {
+namespace {
+
+class SearchScenario : public ::testing::Test {
+ protected:
+  void Add(Document doc) {
+    if (!writer_) {
+      auto w = IndexWriter::Open(dir_ / "index");
+      ASSERT_TRUE(w.ok()) << w.status().ToString();
+      writer_ = std::move(w).value();
+    }
+    auto outcome = writer_->Put(std::move(doc));
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  }
+
+  SearchResponse Search(const std::string& query, const std::string& lang = "", std::size_t limit = 10,
+                        std::size_t offset = 0) {
+    if (writer_) {
+      EXPECT_TRUE(writer_->Commit().ok());
+    }
+    auto engine = Engine::Open(dir_ / "index");
+    EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+    if (!engine.ok()) return {};
+    SearchRequest request;
+    request.query = query;
+    request.lang = lang;
+    request.limit = limit;
+    request.offset = offset;
+    auto response = engine.value()->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    return response.ok() ? response.value() : SearchResponse{};
+  }
+
+  static std::vector<std::string> Ids(const SearchResponse& r) {
+    std::vector<std::string> ids;
+    for (const auto& h : r.hits) ids.push_back(h.id);
+    return ids;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<IndexWriter> writer_;
+};
+
+using testing::MakeArticle;
+
+TEST_F(SearchScenario, TitleMatchOutranksBodyMatch) {
+  Add(MakeArticle("body", "Account settings", "You can change your invoice address in the settings page."));
+  Add(MakeArticle("title", "Invoice address", "Change where the paper copy is sent in the settings page."));
+  EXPECT_EQ(Ids(Search("invoice")), (std::vector<std::string>{"title", "body"}));
+}
+
+TEST_F(SearchScenario, DocumentsMatchingMoreQueryWordsComeFirstButPartialMatchesRemain) {
+  Add(MakeArticle("one-word", "Parcel parcel parcel", "Parcel tracking, parcel status, parcel parcel parcel."));
+  Add(MakeArticle("both", "Help", "If a parcel is damaged on arrival, tell us within two weeks."));
+  Add(MakeArticle("other", "Help", "Nothing relevant here."));
+  const auto r = Search("damaged parcel");
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"both", "one-word"}));
+  EXPECT_EQ(r.total, 2u);
+}
+
+TEST_F(SearchScenario, PhraseRequiresTheWordsInOrderAndAdjacent) {
+  Add(MakeArticle("adjacent", "A", "Choose a new password after login."));
+  Add(MakeArticle("apart", "B", "The password you choose must be new."));
+  EXPECT_EQ(Ids(Search("\"new password\"")), (std::vector<std::string>{"adjacent"}));
+  EXPECT_EQ(Search("new password").total, 2u);
+}
+
+TEST_F(SearchScenario, ExclusionRemovesDocumentsWithTheWordOrPhrase) {
+  Add(MakeArticle("invoice", "Download an invoice", "Invoices are PDF files."));
+  Add(MakeArticle("credit", "Credit note", "A credit note corrects an invoice."));
+  EXPECT_EQ(Ids(Search("invoice -credit")), (std::vector<std::string>{"invoice"}));
+  EXPECT_EQ(Ids(Search("invoice -\"credit note\"")), (std::vector<std::string>{"invoice"}));
+  EXPECT_EQ(Ids(Search("-credit")), (std::vector<std::string>{"invoice"}));  // exclusion alone
+}
+
+TEST_F(SearchScenario, DiacriticsAreFoldedAndAnExactAccentedMatchRanksHigher) {
+  Add(MakeArticle("plain", "Cafe opening hours", "The cafe opens at nine."));
+  Add(MakeArticle("accent", "Café opening hours", "The café opens at nine."));
+  Add(MakeArticle("fin", "Financiën", "Uw financiën op orde.", "nl"));
+  EXPECT_EQ(Search("cafe").total, 2u);
+  EXPECT_EQ(Ids(Search("café")).front(), "accent");
+  EXPECT_EQ(Ids(Search("financien")), (std::vector<std::string>{"fin"}));
+  EXPECT_EQ(Ids(Search("FINANCIËN")), (std::vector<std::string>{"fin"}));
+}
+
+TEST_F(SearchScenario, EachDocumentIsStemmedInItsOwnLanguage) {
+  Add(MakeArticle("nl", "Facturen bekijken", "Bekijk al uw facturen.", "nl"));
+  Add(MakeArticle("sv", "Se fakturor", "Här finns alla fakturor.", "sv"));
+  Add(MakeArticle("de", "Rechnungen", "Alle Rechnungen als PDF.", "de"));
+  Add(MakeArticle("en", "Invoices", "All invoices as PDF.", "en"));
+  EXPECT_EQ(Ids(Search("factuur")), (std::vector<std::string>{"nl"}));
+  EXPECT_EQ(Ids(Search("faktura")), (std::vector<std::string>{"sv"}));
+  EXPECT_EQ(Ids(Search("rechnung")), (std::vector<std::string>{"de"}));
+  EXPECT_EQ(Ids(Search("invoice")), (std::vector<std::string>{"en"}));
+  EXPECT_EQ(Ids(Search("factuur", "nl")), (std::vector<std::string>{"nl"}));
+  EXPECT_EQ(Search("invoice", "nl").total, 0u) << "--lang restricts to that language";
+}
+
+TEST_F(SearchScenario, StopWordsInTheQueryDoNotCountAsWords) {
+  Add(MakeArticle("target", "Download an invoice", "Open Billing and download the PDF."));
+  Add(MakeArticle("noise", "How do I do this and that", "How do I use this? It is what it is."));
+  const auto r = Search("how do I download an invoice");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits.front().id, "target");
+  EXPECT_EQ(r.total, 1u);
+}
+
+TEST_F(SearchScenario, AQueryOfOnlyStopWordsStillSearches) {
+  Add(MakeArticle("who", "The Who", "A band."));
+  EXPECT_EQ(Ids(Search("the who")), (std::vector<std::string>{"who"}));
+}
+
+TEST_F(SearchScenario, HyphenatedAndJoinedCompoundsMeet) {
+  Add(MakeArticle("hyphen", "Wachtwoord-reset", "Gebruik de wachtwoord-reset link.", "nl"));
+  Add(MakeArticle("apart", "Reset", "Een wachtwoord reset doet u zo.", "nl"));
+  EXPECT_EQ(Ids(Search("wachtwoordreset")), (std::vector<std::string>{"hyphen"}));
+  const auto r = Search("wachtwoord-reset");
+  EXPECT_EQ(r.total, 2u);
+  EXPECT_EQ(r.hits.front().id, "hyphen");
+}
+
+TEST_F(SearchScenario, PaginationWalksTheWholeResultWithoutRepeats) {
+  for (int i = 0; i < 25; ++i) {
+    Add(MakeArticle("doc" + std::to_string(i), "Delivery " + std::to_string(i),
+                    std::string(static_cast<std::size_t>(i + 1), 'x') + " delivery times"));
+  }
+  std::set<std::string> seen;
+  for (std::size_t offset = 0; offset < 25; offset += 10) {
+    const auto page = Search("delivery", "", 10, offset);
+    EXPECT_EQ(page.total, 25u);
+    for (const auto& h : page.hits) EXPECT_TRUE(seen.insert(h.id).second) << h.id << " repeated";
+  }
+  EXPECT_EQ(seen.size(), 25u);
+  EXPECT_TRUE(Search("delivery", "", 10, 30).hits.empty());
+}
+
+TEST_F(SearchScenario, HitsCarrySnippetsWithMarkedWordsAndFields) {
+  Document doc = MakeArticle("pw", "Wachtwoord vergeten", "Klik op <Wachtwoord vergeten> en kies een nieuw wachtwoord.", "nl");
+  doc.url = "/help/pw";
+  doc.category = "Account/Security";
+  Add(doc);
+  const auto r = Search("nieuw wachtwoord");
+  ASSERT_EQ(r.hits.size(), 1u);
+  const Hit& hit = r.hits[0];
+  EXPECT_EQ(hit.title, "Wachtwoord vergeten");
+  EXPECT_EQ(hit.type, "article");
+  EXPECT_EQ(hit.lang, "nl");
+  EXPECT_EQ(hit.url, "/help/pw");
+  EXPECT_EQ(hit.category, "Account/Security");
+  EXPECT_GT(hit.score, 0);
+  EXPECT_EQ(hit.snippet,
+            "Klik op &lt;<mark>Wachtwoord</mark> vergeten&gt; en kies een <mark>nieuw</mark> <mark>wachtwoord</mark>.");
+}
+
+TEST_F(SearchScenario, EmptyOrPunctuationOnlyQueriesMatchNothing) {
+  Add(MakeArticle("a", "Anything", "Some text."));
+  EXPECT_EQ(Search("").total, 0u);
+  EXPECT_EQ(Search("  ?! ... ").total, 0u);
+}
+
+TEST_F(SearchScenario, BadRequestsAreInvalidArgument) {
+  Add(MakeArticle("a", "Anything", "Some text."));
+  ASSERT_TRUE(writer_->Commit().ok());
+  auto engine = Engine::Open(dir_ / "index");
+  ASSERT_TRUE(engine.ok());
+  SearchRequest too_many;
+  too_many.query = "text";
+  too_many.limit = 5000;
+  EXPECT_EQ(engine.value()->Search(too_many).status().code(), StatusCode::kInvalidArgument);
+  SearchRequest bad_lang;
+  bad_lang.query = "text";
+  bad_lang.lang = "fr";
+  const auto r = engine.value()->Search(bad_lang);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("fr"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace portalkb

@@ -1,0 +1,58 @@
+// Helpers shared by the tests: temporary directories and small fixtures.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "portalkb/document.h"
+
+namespace portalkb::testing {
+
+// A fresh directory under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/portalkb-test-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+  // Writes `content` to `name` (creating parent directories) and returns the path.
+  std::string Write(const std::string& name, const std::string& content) const {
+    const std::string full = *this / name;
+    std::filesystem::create_directories(std::filesystem::path(full).parent_path());
+    std::ofstream(full, std::ios::binary) << content;
+    return full;
+  }
+
+ private:
+  std::string path_;
+};
+
+// A valid public article; tests change what they need.
+inline Document MakeArticle(const std::string& id, const std::string& title, const std::string& body,
+                            const std::string& lang = "en") {
+  Document doc;
+  doc.id = id;
+  doc.title = title;
+  doc.body = body;
+  doc.lang = lang;
+  doc.visibility = {Grant{}};
+  return doc;
+}
+
+}  // namespace portalkb::testing
