@@ -36,12 +36,21 @@ int RunSearch(const std::vector<std::string>& args) {
   if (vm->count("json")) {
     nlohmann::json hits = nlohmann::json::array();
     for (const auto& h : response->hits) {
+      nlohmann::json matches = nlohmann::json::array();
+      for (const auto& m : h.matches) {
+        matches.push_back({{"query_word", m.query_word}, {"matched", m.matched}, {"typos", m.typos}, {"kind", m.kind}});
+      }
       hits.push_back({{"id", h.id}, {"title", h.title}, {"type", h.type}, {"lang", h.lang}, {"score", h.score},
                       {"snippet", h.snippet}, {"url", h.url}, {"category", h.category},
-                      {"updated_at", h.updated_at}});
+                      {"updated_at", h.updated_at}, {"matches", matches}});
     }
-    const nlohmann::json out = {
-        {"query", response->query}, {"total", response->total}, {"hits", hits}, {"took_ms", response->took_ms}};
+    auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+    const nlohmann::json out = {{"query", response->query},
+                                {"corrected_query", or_null(response->corrected_query)},
+                                {"suggestion", or_null(response->suggestion)},
+                                {"total", response->total},
+                                {"hits", hits},
+                                {"took_ms", response->took_ms}};
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }

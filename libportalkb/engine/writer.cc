@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 
 #include "index/document_indexer.h"
@@ -5,6 +6,7 @@
 #include "portalkb/index_writer.h"
 #include "storage/schema.h"
 #include "storage/store.h"
+#include "synonyms/synonym_set.h"
 
 namespace portalkb {
 
@@ -41,6 +43,48 @@ Status IndexWriter::Commit() {
   Status s = store_->Commit();
   if (s.ok()) pending_ = 0;
   return s;
+}
+
+Result<std::vector<SynonymRule>> IndexWriter::Synonyms() {
+  auto stored = store_->GetMetadata(kSynonymsMetadataKey);
+  if (!stored.ok()) return stored.status();
+  return DecodeSynonymRules(stored.value());
+}
+
+Status IndexWriter::AddSynonyms(const std::vector<SynonymRule>& rules) {
+  auto current = Synonyms();
+  if (!current.ok()) return current.status();
+  for (const auto& rule : rules) {
+    if (!IsSupportedLanguage(rule.lang)) return Status::InvalidArgument("synonyms: language '" + rule.lang + "' is not supported");
+    if (std::find(current->begin(), current->end(), rule) == current->end()) current->push_back(rule);
+  }
+  return store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(current.value()));
+}
+
+Result<std::size_t> IndexWriter::RemoveSynonyms(const std::vector<SynonymRule>& rules) {
+  auto current = Synonyms();
+  if (!current.ok()) return current.status();
+  std::size_t removed = 0;
+  for (const auto& rule : rules) {
+    const auto it = std::find(current->begin(), current->end(), rule);
+    if (it != current->end()) {
+      current->erase(it);
+      ++removed;
+    }
+  }
+  if (Status s = store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(current.value())); !s.ok()) return s;
+  return removed;
+}
+
+Status IndexWriter::ReplaceSynonyms(const std::string& lang, const std::vector<SynonymRule>& rules) {
+  auto current = Synonyms();
+  if (!current.ok()) return current.status();
+  std::vector<SynonymRule> kept;
+  for (auto& r : current.value()) {
+    if (!lang.empty() && r.lang != lang) kept.push_back(std::move(r));
+  }
+  if (Status s = store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(kept)); !s.ok()) return s;
+  return AddSynonyms(rules);
 }
 
 Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestProgress& progress) {

@@ -31,10 +31,11 @@ Xapian::Document DocumentIndexer::Build(const Document& doc) const {
 
   struct Field {
     const std::string* text;
-    bool is_title;
+    std::string_view word_prefix;
   };
   const Field fields[] = {
-      {&doc.title, true}, {&doc.summary, false}, {&tag_text, false}, {&category_text, false}, {&doc.body, false},
+      {&doc.title, kTitleWord}, {&doc.summary, kSummaryWord}, {&tag_text, kTagWord},
+      {&category_text, kCategoryWord}, {&doc.body, kBodyWord},
   };
 
   Xapian::termpos base = 1;
@@ -49,10 +50,8 @@ Xapian::Document DocumentIndexer::Build(const Document& doc) const {
       const bool stop = rules.IsStop(t.folded);
       const std::string stem = stop ? std::string() : rules.Stem(t.folded);
       if (!stop) xdoc.add_term(Term(kStem, stem));
-      if (field.is_title) {
-        xdoc.add_term(Term(kTitleWord, t.folded));
-        if (!stop) xdoc.add_term(Term(kTitleStem, stem));
-      }
+      xdoc.add_term(Term(field.word_prefix, t.folded));
+      if (field.word_prefix == kTitleWord && !stop) xdoc.add_term(Term(kTitleStem, stem));
     }
     base = std::max(base, last) + kFieldPositionGap;
   }

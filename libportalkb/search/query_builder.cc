@@ -6,52 +6,54 @@
 #include "portalkb/document.h"
 #include "search/query_parser.h"
 #include "storage/schema.h"
+#include "typo/edit_distance.h"
 
 namespace portalkb {
 namespace {
 
 using schema::Term;
+using Q = Xapian::Query;
 
-// One analysed query clause: either a single word or a sequence (phrase).
+// One analysed query clause: a single word, a compound or a phrase.
 struct AnalysedClause {
-  std::vector<Token> parts;      // non-joined tokens, in order
-  std::optional<Token> joined;   // the compound written together, if any
+  std::string text;
+  std::vector<Token> parts;     // non-joined tokens, in order
+  std::optional<Token> joined;  // the compound written together, if any
   bool phrase = false;
   bool excluded = false;
+  bool single() const { return !phrase && !joined && parts.size() == 1; }
 };
 
-// The language(s) a query is analysed in.
-struct QueryLanguages {
-  std::vector<LanguageRules> stemmers;
-  // Stop words are removed only for one language: the requested one, or the
-  // one whose stop words the query uses most.
-  const LanguageRules* stop_rules = nullptr;
+// Alternatives of one unit by ranking tier: 0 exact (and synonyms),
+// 1 one typo (and prefix completions, split and joined words), 2 two typos.
+struct Tiers {
+  std::vector<Q> tier[3];
 };
 
-Xapian::Query Or(std::vector<Xapian::Query> subqueries) {
+Q Or(std::vector<Q> subqueries) {
   if (subqueries.size() == 1) return subqueries.front();
-  return Xapian::Query(Xapian::Query::OP_OR, subqueries.begin(), subqueries.end());
+  return Q(Q::OP_OR, subqueries.begin(), subqueries.end());
 }
 
-std::vector<std::string> StemsOf(const Token& token, const QueryLanguages& langs) {
-  std::vector<std::string> stems;
-  for (const auto& rules : langs.stemmers) {
-    std::string stem = rules.Stem(token.folded);
-    if (std::find(stems.begin(), stems.end(), stem) == stems.end()) stems.push_back(std::move(stem));
-  }
-  return stems;
+Q Scaled(Q q, double factor) { return factor == 1.0 ? q : Q(Q::OP_SCALE_WEIGHT, q, factor); }
+Q Boolean(Q q) { return Q(Q::OP_SCALE_WEIGHT, q, 0.0); }
+
+Q Bonus(double weight) {
+  auto* source = new Xapian::FixedWeightPostingSource(weight);
+  return Q(source->release());
 }
 
 }  // namespace
 
-BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& lang) const {
+BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& lang,
+                               const QueryContext& context) const {
   BuiltQuery built;
-  const std::vector<QueryClause> clauses = ParseQuery(query_text);
 
-  // Analyse every clause.
-  std::vector<AnalysedClause> analysed;
-  for (const auto& clause : clauses) {
+  // 1. Parse and analyse every clause.
+  std::vector<AnalysedClause> clauses;
+  for (const auto& clause : ParseQuery(query_text)) {
     AnalysedClause a;
+    a.text = clause.text;
     a.phrase = clause.kind == QueryClause::Kind::kPhrase;
     a.excluded = clause.excluded;
     for (Token& t : tokenizer_.Tokenize(clause.text)) {
@@ -63,107 +65,293 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     }
     if (a.parts.empty()) continue;
     if (!a.phrase && !a.joined && a.parts.size() > 1) {
-      // "a/b" or "a.b": independent words, not a compound.
+      // "a/b": independent words, not a compound.
       for (const Token& t : a.parts) {
         AnalysedClause single;
+        single.text = t.lowered;
         single.parts = {t};
         single.excluded = a.excluded;
-        analysed.push_back(std::move(single));
+        clauses.push_back(std::move(single));
       }
       continue;
     }
-    analysed.push_back(std::move(a));
+    clauses.push_back(std::move(a));
   }
 
-  QueryLanguages langs;
+  // 2. Languages: stems from the requested language, or from all; stop words
+  // from the requested language, or the one the query uses most.
+  std::vector<LanguageRules> langs;
   if (!lang.empty()) {
-    langs.stemmers.emplace_back(lang);
+    langs.emplace_back(lang);
   } else {
-    for (const auto& code : SupportedLanguages()) langs.stemmers.emplace_back(code);
+    for (const auto& code : SupportedLanguages()) langs.emplace_back(code);
   }
-  {
-    std::size_t best_hits = 0;
-    for (const auto& rules : langs.stemmers) {
+  const LanguageRules* stop_rules = lang.empty() ? nullptr : &langs.front();
+  if (lang.empty()) {
+    std::size_t best = 0;
+    for (const auto& rules : langs) {
       std::size_t hits = 0;
-      for (const auto& a : analysed) {
-        if (!a.phrase && a.parts.size() == 1 && rules.IsStop(a.parts[0].folded)) ++hits;
-      }
-      if (hits > best_hits || (!lang.empty() && langs.stop_rules == nullptr)) {
-        best_hits = hits;
-        langs.stop_rules = &rules;
+      for (const auto& a : clauses) hits += a.single() && rules.IsStop(a.parts[0].folded) ? 1 : 0;
+      if (hits > best) {
+        best = hits;
+        stop_rules = &rules;
       }
     }
   }
   auto is_stop = [&](const AnalysedClause& a) {
-    return !a.phrase && a.parts.size() == 1 && !a.joined && langs.stop_rules != nullptr &&
-           langs.stop_rules->IsStop(a.parts[0].folded);
+    return a.single() && stop_rules != nullptr && stop_rules->IsStop(a.parts[0].folded);
   };
-  const bool all_stop = std::all_of(analysed.begin(), analysed.end(),
-                                    [&](const AnalysedClause& a) { return a.excluded || is_stop(a); });
+  const bool all_stop =
+      std::all_of(clauses.begin(), clauses.end(), [&](const AnalysedClause& a) { return a.excluded || is_stop(a); });
 
-  // A single word: its stems anywhere, its stems in the title, its exact
-  // folded form, and its accented form.
-  auto word_unit = [&](const Token& t, bool stop) {
-    built.highlight.folded.insert(t.folded);
-    std::vector<Xapian::Query> alternatives;
-    if (stop) {
-      alternatives.emplace_back(t.folded);
-      alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Term(schema::kTitleWord, t.folded)),
-                                options_.title_weight);
-      return Or(std::move(alternatives));
-    }
-    std::vector<Xapian::Query> body_stems;
-    std::vector<Xapian::Query> title_stems;
-    for (const auto& stem : StemsOf(t, langs)) {
-      built.highlight.stems.insert(stem);
-      body_stems.emplace_back(Term(schema::kStem, stem));
-      title_stems.emplace_back(Term(schema::kTitleStem, stem));
-    }
-    alternatives.emplace_back(Xapian::Query::OP_SYNONYM, body_stems.begin(), body_stems.end());
-    alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                              Xapian::Query(Xapian::Query::OP_SYNONYM, title_stems.begin(), title_stems.end()),
-                              options_.title_weight);
-    alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.folded), options_.exact_word_weight);
-    if (t.lowered != t.folded) {
-      alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Term(schema::kAccented, t.lowered)),
-                                options_.exact_accent_weight);
-    }
-    return Or(std::move(alternatives));
-  };
-  auto phrase_unit = [&](const std::vector<Token>& parts) {
-    std::vector<Xapian::Query> terms;
-    for (const Token& t : parts) {
-      terms.emplace_back(t.folded);
-      built.highlight.folded.insert(t.folded);
-    }
-    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
-  };
-  auto clause_unit = [&](const AnalysedClause& a) {
-    if (a.parts.size() == 1) return word_unit(a.parts[0], is_stop(a));
-    Xapian::Query phrase = phrase_unit(a.parts);
-    if (a.joined) return Xapian::Query(Xapian::Query::OP_OR, phrase, word_unit(*a.joined, false));
-    return phrase;
-  };
-
-  std::vector<Xapian::Query> positive;
-  std::vector<Xapian::Query> negative;
-  for (const auto& a : analysed) {
+  // The positive clauses that become units.
+  std::vector<const AnalysedClause*> units;
+  std::vector<const AnalysedClause*> excluded;
+  for (const auto& a : clauses) {
     if (a.excluded) {
-      negative.push_back(clause_unit(a));
+      excluded.push_back(&a);
+    } else if (all_stop || !is_stop(a)) {
+      units.push_back(&a);
+    }
+  }
+  const Vocabulary* vocabulary = context.vocabulary;
+  auto frequency = [&](const std::string& folded) -> std::uint32_t {
+    return vocabulary == nullptr ? 1 : vocabulary->words().Frequency(folded);
+  };
+  for (const auto* a : units) {
+    QueryWord w;
+    w.text = a->text;
+    w.phrase = !a->single();
+    if (a->single()) {
+      w.token = a->parts[0];
+      w.folded = a->parts[0].folded;
+      w.in_vocabulary = frequency(w.folded) > 0;
+    }
+    built.words.push_back(std::move(w));
+  }
+
+  // 3. Term-level building blocks, recording where each term comes from.
+  auto note = [&](const std::string& term, std::size_t unit, const std::string& matched, int typos, const char* kind) {
+    if (unit == SIZE_MAX) return;
+    auto& list = built.origins[term];
+    for (const auto& o : list) {
+      if (o.word == unit && o.matched == matched && o.typos == typos) return;
+    }
+    list.push_back({unit, matched, typos, kind});
+  };
+  // A word through the full analysis: stems anywhere and in the title, exact
+  // folded form, accented form.
+  auto word_query = [&](const std::string& folded, const std::string& lowered, bool stop, double scale,
+                        std::size_t unit, int typos, const char* kind) {
+    built.highlight.folded.insert(folded);
+    std::vector<Q> alternatives;
+    note(folded, unit, folded, typos, kind);
+    if (stop) {
+      alternatives.emplace_back(folded);
+      alternatives.push_back(Scaled(Q(Term(schema::kTitleWord, folded)), options_.title_weight));
+      note(Term(schema::kTitleWord, folded), unit, folded, typos, kind);
+      return Scaled(Or(std::move(alternatives)), scale);
+    }
+    std::vector<Q> body_stems;
+    std::vector<Q> title_stems;
+    std::vector<std::string> seen;
+    for (const auto& rules : langs) {
+      const std::string stem = rules.Stem(folded);
+      if (std::find(seen.begin(), seen.end(), stem) != seen.end()) continue;
+      seen.push_back(stem);
+      built.highlight.stems.insert(stem);
+      const std::string body = Term(schema::kStem, stem);
+      const std::string title = Term(schema::kTitleStem, stem);
+      body_stems.emplace_back(body);
+      title_stems.emplace_back(title);
+      note(body, unit, folded, typos, kind);
+      note(title, unit, folded, typos, kind);
+    }
+    alternatives.emplace_back(Q::OP_SYNONYM, body_stems.begin(), body_stems.end());
+    alternatives.push_back(Scaled(Q(Q::OP_SYNONYM, title_stems.begin(), title_stems.end()), options_.title_weight));
+    alternatives.push_back(Scaled(Q(folded), options_.exact_word_weight));
+    if (!lowered.empty() && lowered != folded) {
+      alternatives.push_back(Scaled(Q(Term(schema::kAccented, lowered)), options_.exact_accent_weight));
+    }
+    return Scaled(Or(std::move(alternatives)), scale);
+  };
+  // A typo candidate: like word_query, or only in the fields where typos count.
+  std::vector<std::string_view> typo_fields;
+  for (auto field : schema::kTextFields) {
+    const auto& off = options_.typo.disabled_fields;
+    if (std::find(off.begin(), off.end(), field) == off.end()) typo_fields.push_back(schema::FieldWordPrefix(field));
+  }
+  auto typo_query = [&](const std::string& folded, double scale, std::size_t unit, int typos, const char* kind) {
+    if (typo_fields.size() == std::size(schema::kTextFields)) {
+      return word_query(folded, "", false, scale, unit, typos, kind);
+    }
+    built.highlight.folded.insert(folded);
+    std::vector<Q> fields;
+    for (auto prefix : typo_fields) {
+      fields.emplace_back(Term(prefix, folded));
+      note(Term(prefix, folded), unit, folded, typos, kind);
+    }
+    if (fields.empty()) return Q();
+    return Scaled(Q(Q::OP_SYNONYM, fields.begin(), fields.end()), scale);
+  };
+  auto phrase_query = [&](const std::vector<std::string>& words, double scale, std::size_t unit, int typos,
+                          const char* kind) {
+    if (words.size() == 1) return word_query(words[0], "", false, scale, unit, typos, kind);
+    std::vector<Q> terms;
+    std::string matched;
+    for (const auto& w : words) {
+      terms.emplace_back(w);
+      built.highlight.folded.insert(w);
+      matched += (matched.empty() ? "" : " ") + w;
+    }
+    for (const auto& w : words) note(w, unit, matched, typos, kind);
+    return Scaled(Q(Q::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size())), scale);
+  };
+  auto synonym_queries = [&](const std::vector<std::string>& words, std::size_t unit, int typos, std::vector<Q>& out) {
+    if (context.synonyms == nullptr || context.synonyms->empty()) return;
+    for (const auto& alt : context.synonyms->Alternatives(words, langs)) {
+      out.push_back(phrase_query(alt, options_.synonym_weight, unit, typos, "synonym"));
+    }
+  };
+
+  // 4. Alternatives per unit.
+  std::vector<Tiers> tiers(units.size());
+  const double typo_weight[3] = {1.0, options_.one_typo_weight, options_.two_typo_weight};
+  static const Vocabulary kNoVocabulary{TermTrie()};
+  const TypoExpander expander(options_.typo, vocabulary != nullptr ? *vocabulary : kNoVocabulary);
+  const bool typos_on = context.typos && vocabulary != nullptr;
+  const bool query_ends_in_word = !query_text.empty() && query_text.back() != ' ' && query_text.back() != '"';
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const AnalysedClause& a = *units[u];
+    Tiers& t = tiers[u];
+    if (!a.single()) {
+      std::vector<std::string> words;
+      for (const auto& p : a.parts) words.push_back(p.folded);
+      Q phrase = phrase_query(words, 1.0, u, 0, "exact");
+      if (a.joined) {
+        t.tier[0].push_back(Q(Q::OP_OR, phrase, word_query(a.joined->folded, a.joined->lowered, false, 1.0, u, 0, "exact")));
+      } else {
+        t.tier[0].push_back(phrase);
+      }
       continue;
     }
-    if (!all_stop && is_stop(a)) continue;
-    // The fixed per-unit bonus makes "matches more units" dominate ranking.
-    auto* bonus = new Xapian::FixedWeightPostingSource(kUnitBonus);
-    positive.emplace_back(Xapian::Query::OP_AND, Xapian::Query(bonus->release()), clause_unit(a));
+    const Token& token = a.parts[0];
+    const bool stop = all_stop && is_stop(a);
+    t.tier[0].push_back(word_query(token.folded, token.lowered, stop, 1.0, u, 0, "exact"));
+    if (stop) continue;
+    synonym_queries({token.folded}, u, 0, t.tier[0]);
+    if (typos_on && expander.Eligible(token)) {
+      for (const auto& c : expander.Candidates(token)) {
+        t.tier[c.typos].push_back(typo_query(c.term, typo_weight[c.typos], u, c.typos, "typo"));
+        if (c.typos == 1) synonym_queries({c.term}, u, 1, t.tier[1]);
+      }
+    }
+    if (vocabulary != nullptr) {
+      // A long word written as one that the documents write as two.
+      const std::u32string cps = ToCodePoints(token.folded);
+      std::vector<std::pair<std::uint32_t, std::vector<std::string>>> splits;
+      for (std::size_t k = 3; !token.has_digit && cps.size() >= 6 && k + 3 <= cps.size(); ++k) {
+        const std::string left = ToUtf8(cps.substr(0, k));
+        const std::string right = ToUtf8(cps.substr(k));
+        const std::uint32_t fl = frequency(left);
+        const std::uint32_t fr = fl > 0 ? frequency(right) : 0;
+        if (fl > 0 && fr > 0) splits.push_back({std::min(fl, fr), {left, right}});
+      }
+      std::sort(splits.begin(), splits.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+      for (std::size_t s = 0; s < splits.size() && s < 2; ++s) {
+        t.tier[1].push_back(phrase_query(splits[s].second, typo_weight[1], u, 1, "split"));
+      }
+      // Search-as-you-type: the last word also as a prefix.
+      const bool last = u + 1 == units.size() && &a == &clauses.back();
+      if (last && context.prefix_last_word && query_ends_in_word && !token.has_digit &&
+          cps.size() >= options_.prefix_min_length) {
+        std::vector<Q> words;
+        std::vector<Q> titles;
+        for (const auto& c : vocabulary->words().Complete(token.folded, options_.prefix_expansions + 1)) {
+          if (c.term == token.folded) continue;
+          words.emplace_back(c.term);
+          titles.emplace_back(Term(schema::kTitleWord, c.term));
+          built.highlight.folded.insert(c.term);
+          note(c.term, u, c.term, 0, "prefix");
+          note(Term(schema::kTitleWord, c.term), u, c.term, 0, "prefix");
+        }
+        if (!words.empty()) {
+          Q completions(Q::OP_OR, Q(Q::OP_SYNONYM, words.begin(), words.end()),
+                        Scaled(Q(Q::OP_SYNONYM, titles.begin(), titles.end()), options_.title_weight));
+          t.tier[1].push_back(Scaled(completions, options_.prefix_weight));
+        }
+      }
+    }
   }
-  // Excluded words are never highlighted, even if also given positively.
+
+  // 5. Spans of consecutive single words: multi-word synonyms, and words
+  // typed apart that the documents write together ("wacht woord").
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    std::vector<std::string> words;
+    std::string joined;
+    for (std::size_t v = u; v < units.size() && v - u < 4; ++v) {
+      if (!units[v]->single()) break;
+      words.push_back(units[v]->parts[0].folded);
+      joined += units[v]->parts[0].folded;
+      if (words.size() < 2) continue;
+      std::vector<Q> synonyms;
+      synonym_queries(words, u, 0, synonyms);
+      for (const auto& q : synonyms) {
+        for (std::size_t k = u; k <= v; ++k) tiers[k].tier[0].push_back(q);
+      }
+      if (vocabulary != nullptr && words.size() <= 3 && frequency(joined) > 0) {
+        const Q q = word_query(joined, "", false, typo_weight[1], u, 1, "join");
+        for (std::size_t k = u; k <= v; ++k) {
+          if (k != u) note(joined, k, joined, 1, "join");
+          tiers[k].tier[1].push_back(q);
+        }
+      }
+    }
+  }
+
+  // 6. Each unit: a bonus for the best tier it matches, plus BM25 of what it matches.
+  std::vector<Q> positive;
+  for (const Tiers& t : tiers) {
+    std::vector<Q> all;
+    for (const auto& tier : t.tier) {
+      for (const auto& q : tier) {
+        if (!q.empty()) all.push_back(q);
+      }
+    }
+    if (all.empty()) continue;
+    const int worst = !t.tier[2].empty() ? 2 : !t.tier[1].empty() ? 1 : 0;
+    Q unit(Q::OP_AND, Bonus(kUnitBonus - worst * kTierStep), Or(all));
+    if (worst > 0) {
+      // Step back up for each better tier the document also matches.
+      std::vector<Q> better;
+      std::vector<Q> tier_or_better;
+      for (int tier = 0; tier < worst; ++tier) {
+        for (const auto& q : t.tier[tier]) tier_or_better.push_back(q);
+        if (!tier_or_better.empty()) better.emplace_back(Q::OP_AND, Bonus(kTierStep), Boolean(Or(tier_or_better)));
+      }
+      if (!better.empty()) unit = Q(Q::OP_AND_MAYBE, unit, Or(better));
+    }
+    positive.push_back(unit);
+  }
+  // Excluded words and phrases: their stems and forms, never highlighted.
+  std::vector<Q> negative;
+  for (const auto* a : excluded) {
+    if (a->single()) {
+      std::vector<Q> forms{Q(a->parts[0].folded)};
+      for (const auto& rules : langs) forms.emplace_back(Term(schema::kStem, rules.Stem(a->parts[0].folded)));
+      negative.push_back(Or(std::move(forms)));
+      continue;
+    }
+    std::vector<Q> terms;
+    for (const auto& p : a->parts) terms.emplace_back(p.folded);
+    Q q(Q::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+    if (a->joined) q = Q(Q::OP_OR, q, Q(a->joined->folded));
+    negative.push_back(q);
+  }
   if (positive.empty() && negative.empty()) return built;
-  Xapian::Query query = positive.empty() ? Xapian::Query::MatchAll : Or(std::move(positive));
-  if (!negative.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Or(std::move(negative)));
-  if (!lang.empty()) {
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Term(schema::kLang, lang)));
-  }
+  Q query = positive.empty() ? Q::MatchAll : Or(std::move(positive));
+  if (!negative.empty()) query = Q(Q::OP_AND_NOT, query, Or(std::move(negative)));
+  if (!lang.empty()) query = Q(Q::OP_FILTER, query, Q(Term(schema::kLang, lang)));
   built.query = std::move(query);
   built.matches_nothing = false;
   return built;

@@ -1,7 +1,9 @@
 // Turns a query string into a Xapian query: clauses -> analysis -> units of
-// weighted alternatives -> ranked combination.
+// alternatives in ranking tiers (exact, synonyms, typos, prefix, split/join)
+// -> ranked combination.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -11,6 +13,8 @@
 
 #include "analysis/analyzer.h"
 #include "portalkb/options.h"
+#include "synonyms/synonym_set.h"
+#include "typo/typo_expander.h"
 
 namespace portalkb {
 
@@ -21,17 +25,45 @@ struct HighlightTerms {
   bool empty() const { return folded.empty() && stems.empty(); }
 };
 
+// What a query may draw on besides its own words.
+struct QueryContext {
+  const Vocabulary* vocabulary = nullptr;  // null: no typos, prefixes, split/join
+  const SynonymSet* synonyms = nullptr;    // null: no synonyms
+  bool typos = true;
+  bool prefix_last_word = true;
+};
+
+// Why a Xapian term is in the query: it stands for query word `word` (an
+// index into BuiltQuery::words) as `matched`, with `typos` typos.
+struct TermOrigin {
+  std::size_t word = 0;
+  std::string matched;
+  int typos = 0;
+  const char* kind = "exact";  // "exact", "synonym", "typo", "prefix", "split", "join"
+};
+
+// One positive clause of the query.
+struct QueryWord {
+  std::string text;          // as typed (a word, or a phrase without quotes)
+  std::string folded;        // the folded word; empty for phrases and compounds
+  bool in_vocabulary = true; // the folded word occurs in the index
+  bool phrase = false;
+  Token token;               // the analysed word (single words only)
+};
+
 struct BuiltQuery {
   Xapian::Query query;        // MatchNothing when the query has nothing to look for
   HighlightTerms highlight;
   bool matches_nothing = true;
+  std::vector<QueryWord> words;
+  std::map<std::string, std::vector<TermOrigin>> origins;
 };
 
 // Ranking: each positive clause (a word or a phrase) is a unit. A document
-// gets a fixed bonus per unit it matches, far above any BM25 weight, so
-// documents matching more query words come first; within a tier BM25 orders
-// them, with a title match weighted above a body match and an exact word form
-// above a stem-only match.
+// gets a fixed bonus per unit it matches, far above any BM25 weight, less a
+// step per typo tier of its best alternative; so documents matching more
+// query words come first, then those matching them with fewer typos, and
+// within that BM25 orders them (title above body, exact form above stem).
 // Thread-safety: Build is const but uses the Tokenizer, which is not safe for
 // concurrent use.
 class QueryBuilder {
@@ -40,11 +72,10 @@ class QueryBuilder {
       : options_(options), tokenizer_(tokenizer) {}
 
   // `lang` empty: analyse with every supported language's stemmer.
-  BuiltQuery Build(std::string_view query, const std::string& lang) const;
+  BuiltQuery Build(std::string_view query, const std::string& lang, const QueryContext& context) const;
 
-  // The bonus per matched unit; scores above a multiple of it mean that many
-  // units matched.
-  static constexpr double kUnitBonus = 1000.0;
+  static constexpr double kUnitBonus = 1e6;
+  static constexpr double kTierStep = 1e4;
 
  private:
   const SearchOptions& options_;

@@ -21,6 +21,12 @@ inline constexpr std::string_view kStem = "Z";         // Z<stem>: stems of all 
 inline constexpr std::string_view kTitleWord = "S";    // S<folded>: title words
 inline constexpr std::string_view kTitleStem = "ZS";   // ZS<stem>: title stems
 inline constexpr std::string_view kAccented = "XA";    // XA<lowered>: words that carry diacritics
+// Folded words per field (no positions), so typo tolerance can be limited to
+// chosen fields. The title's are kTitleWord.
+inline constexpr std::string_view kSummaryWord = "XU";
+inline constexpr std::string_view kTagWord = "XK";
+inline constexpr std::string_view kCategoryWord = "XY";
+inline constexpr std::string_view kBodyWord = "XB";
 inline constexpr std::string_view kType = "XT";        // XTarticle / XTdocument (boolean)
 inline constexpr std::string_view kLang = "L";         // Lnl (boolean)
 inline constexpr std::string_view kTag = "K";          // K<tag> (boolean)
@@ -35,5 +41,10 @@ inline constexpr Xapian::valueno kSlotUpdatedAt = 0;  // sortable_serialise(seco
 inline constexpr Xapian::termpos kFieldPositionGap = 100;
 
 std::string Term(std::string_view prefix, std::string_view value);
+
+// The word prefix of a text field ("title", "summary", "tags", "category",
+// "body"), or empty for an unknown name.
+std::string_view FieldWordPrefix(std::string_view field);
+inline constexpr std::string_view kTextFields[] = {"title", "summary", "tags", "category", "body"};
 
 }  // namespace portalkb::schema

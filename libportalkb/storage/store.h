@@ -52,6 +52,9 @@ class WritableStore {
   Result<bool> Replace(const std::string& id_term, const Xapian::Document& doc);
   Result<bool> Delete(const std::string& id_term);
   Status Commit();
+  // User metadata, committed with the documents.
+  Result<std::string> GetMetadata(const std::string& key);
+  Status SetMetadata(const std::string& key, const std::string& value);
 
   const std::string& path() const { return path_; }
 

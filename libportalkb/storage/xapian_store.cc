@@ -155,4 +155,15 @@ Status WritableStore::Commit() {
   });
 }
 
+Result<std::string> WritableStore::GetMetadata(const std::string& key) {
+  std::string value;
+  Status s = GuardXapian("read metadata", [&] { value = db_.get_metadata(key); });
+  if (!s.ok()) return s;
+  return value;
+}
+
+Status WritableStore::SetMetadata(const std::string& key, const std::string& value) {
+  return GuardXapian("write metadata", [&] { db_.set_metadata(key, value); });
+}
+
 }  // namespace portalkb

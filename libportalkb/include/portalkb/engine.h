@@ -9,6 +9,7 @@
 #include "portalkb/options.h"
 #include "portalkb/search.h"
 #include "portalkb/status.h"
+#include "portalkb/synonyms.h"
 
 namespace portalkb {
 
@@ -40,7 +41,14 @@ class Engine {
   // over 1000; an empty query matches nothing (total 0).
   Result<SearchResponse> Search(const SearchRequest& request);
 
+  // Up to request.limit completions of what has been typed, from the titles
+  // of articles containing every typed word (the last one as a prefix).
+  Result<std::vector<Suggestion>> Suggest(const SuggestRequest& request);
+
   Result<IndexStats> Stats();
+
+  // The synonym rules stored with the index.
+  Result<std::vector<SynonymRule>> Synonyms();
 
   const std::string& path() const { return path_; }
 

@@ -10,6 +10,7 @@
 #include "portalkb/document.h"
 #include "portalkb/options.h"
 #include "portalkb/status.h"
+#include "portalkb/synonyms.h"
 
 namespace portalkb {
 
@@ -56,6 +57,15 @@ class IndexWriter {
   // Returns whether a document with this id existed.
   Result<bool> Delete(const std::string& id);
   Status Commit();
+
+  // Synonym rules stored with the index; visible to readers at Commit(), no
+  // re-indexing needed. Adding a rule that exists already is a no-op.
+  Result<std::vector<SynonymRule>> Synonyms();
+  Status AddSynonyms(const std::vector<SynonymRule>& rules);
+  // Returns how many of `rules` were present (and are now removed).
+  Result<std::size_t> RemoveSynonyms(const std::vector<SynonymRule>& rules);
+  // Replaces all rules of `lang` (all languages when empty) with `rules`.
+  Status ReplaceSynonyms(const std::string& lang, const std::vector<SynonymRule>& rules);
 
   // Loads every file under `paths` (directories recursively; .jsonl, .md,
   // .html/.htm, .pdf, .txt; sidecar metadata in "<file>.meta.yaml"), puts each

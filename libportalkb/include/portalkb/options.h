@@ -2,8 +2,30 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace portalkb {
+
+// Typo tolerance (Damerau-Levenshtein: a swap of two neighbouring letters is
+// one typo). On by default; a SearchRequest can switch it off per query.
+struct TypoOptions {
+  bool enabled = true;
+  // Words shorter than this (in letters) must match exactly or as a prefix.
+  std::size_t min_length_one_typo = 5;
+  // Words at least this long may have two typos.
+  std::size_t min_length_two_typos = 9;
+  // What an edit that changes the first letter counts as (>= 1).
+  int first_letter_cost = 2;
+  // Vocabulary words a query word may stand for, best first (>= 1).
+  std::size_t max_candidates = 6;
+  // Words never matched fuzzily (product codes, acronyms), in folded form.
+  // Words containing digits never are, whatever this says.
+  std::vector<std::string> disabled_words;
+  // Fields in which a typo match does not count: any of "title", "summary",
+  // "body", "tags", "category".
+  std::vector<std::string> disabled_fields;
+};
 
 // Affects ranking and presentation of search results.
 struct SearchOptions {
@@ -13,6 +35,23 @@ struct SearchOptions {
   double exact_word_weight = 0.6;
   // Weight of a match that keeps the query's accents ("café" vs "cafe") (>= 0).
   double exact_accent_weight = 0.3;
+  // Weight of a synonym match relative to the word itself (>= 0).
+  double synonym_weight = 0.9;
+  // Weight of a 1-typo and a 2-typo match, and of a prefix completion,
+  // relative to an exact match. Ranking tiers come first: a document matching
+  // a query word exactly always outranks one matching it only with a typo, at
+  // an equal number of matched words.
+  double one_typo_weight = 0.6;
+  double two_typo_weight = 0.4;
+  double prefix_weight = 0.7;
+  // Search-as-you-type: the last query word also matches as a prefix, from
+  // this many letters, expanded to the most frequent completions.
+  std::size_t prefix_min_length = 2;
+  std::size_t prefix_expansions = 30;
+  // A query with fewer results than this is retried with "did you mean"
+  // corrections when some word is not in the index (>= 1).
+  std::size_t correction_threshold = 3;
+  TypoOptions typo;
   // Number of words in a result snippet (8..200).
   std::size_t snippet_words = 30;
 };

@@ -19,6 +19,18 @@ struct SearchRequest {
   std::string lang;
   std::size_t limit = 10;   // 0..1000
   std::size_t offset = 0;   // for pagination
+  // Per-query switches on top of the engine's SearchOptions.
+  bool typo_tolerance = true;  // fuzzy matching of query words
+  bool prefix = true;          // the last word also matches as a prefix (search-as-you-type)
+  bool correct = true;         // retry a query that finds little with "did you mean" corrections
+};
+
+// How one query word matched a hit.
+struct WordMatch {
+  std::string query_word;  // as analysed (folded)
+  std::string matched;     // the indexed word it matched (folded)
+  int typos = 0;           // 0, 1 or 2
+  std::string kind;        // "exact", "typo", "synonym", "prefix", "split", "join"
 };
 
 struct Hit {
@@ -33,13 +45,33 @@ struct Hit {
   // Up to SearchOptions::snippet_words words of the best-matching passage,
   // HTML-escaped, with matched words wrapped in <mark>...</mark>.
   std::string snippet;
+  std::vector<WordMatch> matches;
 };
 
 struct SearchResponse {
   std::string query;
+  // The query actually searched when the one typed found (almost) nothing
+  // and a correction found more; empty when not corrected.
+  std::string corrected_query;
+  // A "did you mean" offer when the typed query found results but a
+  // correction would find clearly more; not searched. Empty when none.
+  std::string suggestion;
   std::uint64_t total = 0;  // exact number of matching documents
   std::vector<Hit> hits;
   double took_ms = 0;
+};
+
+// Search-as-you-type completions for a search box.
+struct SuggestRequest {
+  std::string prefix;       // what has been typed; the last word is completed unless it ends in a space
+  std::string lang;         // empty: any language
+  std::size_t limit = 10;   // 0..100
+};
+
+struct Suggestion {
+  std::string text;   // the completion to show
+  std::string kind;   // "title": an article title
+  std::string id;     // the article it comes from
 };
 
 }  // namespace portalkb

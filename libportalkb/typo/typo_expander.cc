@@ -1,0 +1,57 @@
+#include "typo/typo_expander.h"
+
+#include <algorithm>
+
+#include "typo/edit_distance.h"
+
+namespace portalkb {
+
+std::shared_ptr<const Vocabulary> Vocabulary::Load(const Xapian::Database& db) {
+  std::vector<std::pair<std::string, std::uint32_t>> terms;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    // Prefixed terms start with an upper-case ASCII letter; folded words never do.
+    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z')) continue;
+    terms.emplace_back(term, static_cast<std::uint32_t>(it.get_termfreq()));
+  }
+  return std::make_shared<const Vocabulary>(TermTrie(std::move(terms)));
+}
+
+int TypoExpander::AllowedTypos(const TypoOptions& options, std::size_t length) {
+  if (length >= options.min_length_two_typos) return 2;
+  if (length >= options.min_length_one_typo) return 1;
+  return 0;
+}
+
+bool TypoExpander::Eligible(const Token& token) const {
+  if (!options_.enabled || token.has_digit) return false;
+  return std::find(options_.disabled_words.begin(), options_.disabled_words.end(), token.folded) ==
+         options_.disabled_words.end();
+}
+
+std::vector<TypoCandidate> TypoExpander::Lookup(const std::string& word, int max_typos) const {
+  std::vector<TypoCandidate> out;
+  if (max_typos <= 0) return out;
+  // Ask for a few more than needed: the word itself may be among them.
+  for (const auto& m : vocabulary_.words().Within(word, max_typos, options_.first_letter_cost,
+                                                  options_.max_candidates + 1)) {
+    if (m.distance == 0) continue;
+    out.push_back({m.term, m.distance, m.frequency});
+    if (out.size() == options_.max_candidates) break;
+  }
+  return out;
+}
+
+std::vector<TypoCandidate> TypoExpander::Candidates(const Token& token) const {
+  if (!Eligible(token)) return {};
+  return Lookup(token.folded, AllowedTypos(options_, ToCodePoints(token.folded).size()));
+}
+
+std::vector<TypoCandidate> TypoExpander::Corrections(const Token& token) const {
+  if (!Eligible(token)) return {};
+  const std::size_t length = ToCodePoints(token.folded).size();
+  const int budget = length >= 7 ? 2 : length >= 4 ? 1 : 0;
+  return Lookup(token.folded, std::max(budget, AllowedTypos(options_, length)));
+}
+
+}  // namespace portalkb

@@ -1,0 +1,64 @@
+// Typo tolerance: which vocabulary words a query word may stand for.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "portalkb/options.h"
+#include "typo/term_trie.h"
+
+namespace portalkb {
+
+// The folded words of an index with their document frequencies, loaded from
+// the index's unprefixed terms. Immutable once built; safe to share between
+// threads.
+class Vocabulary {
+ public:
+  explicit Vocabulary(TermTrie words) : words_(std::move(words)) {}
+  // Reads every unprefixed term. Throws Xapian::Error (callers run it under
+  // ReadableStore::Read).
+  static std::shared_ptr<const Vocabulary> Load(const Xapian::Database& db);
+  const TermTrie& words() const { return words_; }
+
+ private:
+  TermTrie words_;
+};
+
+struct TypoCandidate {
+  std::string term;  // folded word in the vocabulary
+  int typos = 0;     // 1 or 2
+  std::uint32_t frequency = 0;
+};
+
+// Applies the TypoOptions rules: length thresholds, no fuzzy matching for
+// words with digits or on the disabled list, first-letter cost.
+class TypoExpander {
+ public:
+  TypoExpander(const TypoOptions& options, const Vocabulary& vocabulary)
+      : options_(options), vocabulary_(vocabulary) {}
+
+  // Typos allowed for a word of this many code points (0, 1 or 2).
+  static int AllowedTypos(const TypoOptions& options, std::size_t length);
+
+  // Vocabulary words within the allowed typos of `token`, the word itself
+  // excluded, best first (fewest typos, then most frequent), at most
+  // options.max_candidates.
+  std::vector<TypoCandidate> Candidates(const Token& token) const;
+
+  // Like Candidates but with a wider budget (up to 2 typos from 4 code
+  // points) for "did you mean" corrections of words that matched nothing.
+  std::vector<TypoCandidate> Corrections(const Token& token) const;
+
+  bool Eligible(const Token& token) const;
+
+ private:
+  std::vector<TypoCandidate> Lookup(const std::string& word, int max_typos) const;
+  const TypoOptions& options_;
+  const Vocabulary& vocabulary_;
+};
+
+}  // namespace portalkb
