@@ -43,5 +43,8 @@ int RunIndex(const std::vector<std::string>& args);
 int RunSearch(const std::vector<std::string>& args);
 int RunDelete(const std::vector<std::string>& args);
 int RunStats(const std::vector<std::string>& args);
+int RunSuggest(const std::vector<std::string>& args);
+int RunSynonyms(const std::vector<std::string>& args);
+int RunEval(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

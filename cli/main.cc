@@ -18,6 +18,9 @@ constexpr Command kCommands[] = {
     {"search", &portalkb::cli::RunSearch, "search an index"},
     {"delete", &portalkb::cli::RunDelete, "delete documents by id"},
     {"stats", &portalkb::cli::RunStats, "show what an index holds"},
+    {"suggest", &portalkb::cli::RunSuggest, "complete what has been typed (search-as-you-type)"},
+    {"synonyms", &portalkb::cli::RunSynonyms, "add, remove, list, import or export synonym rules"},
+    {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -18,6 +18,9 @@ int RunSearch(const std::vector<std::string>& args) {
       ("lang", po::value(&request.lang), "only documents in this language (nl, en, sv, de), analysed as it")
       ("limit", po::value(&request.limit)->default_value(10), "number of hits (0-1000)")
       ("offset", po::value(&request.offset)->default_value(0), "hits to skip, for paging")
+      ("no-typos", "match words exactly (no typo tolerance)")
+      ("no-prefix", "do not complete the last word as a prefix")
+      ("no-correct", "do not retry with \"did you mean\" corrections")
       ("json", "print one JSON object")
       ("query", po::value(&words)->required()->composing(), "the query: words, \"phrases\", -excluded");
   po::positional_options_description positional;
@@ -27,6 +30,9 @@ int RunSearch(const std::vector<std::string>& args) {
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
+  request.typo_tolerance = vm->count("no-typos") == 0;
+  request.prefix = vm->count("no-prefix") == 0;
+  request.correct = vm->count("no-correct") == 0;
 
   auto engine = Engine::Open(db);
   if (!engine.ok()) return ReportError("search", engine.status());
@@ -42,7 +48,7 @@ int RunSearch(const std::vector<std::string>& args) {
       }
       hits.push_back({{"id", h.id}, {"title", h.title}, {"type", h.type}, {"lang", h.lang}, {"score", h.score},
                       {"snippet", h.snippet}, {"url", h.url}, {"category", h.category},
-                      {"updated_at", h.updated_at}, {"matches", matches}});
+                      {"updated_at", h.updated_at}, {"matches", matches}, {"weak", h.weak}});
     }
     auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
     const nlohmann::json out = {{"query", response->query},
@@ -56,6 +62,12 @@ int RunSearch(const std::vector<std::string>& args) {
   }
 
   const bool terminal = StdoutIsTerminal();
+  if (!response->corrected_query.empty()) {
+    std::printf("showing results for \"%s\" (no results for \"%s\")\n", response->corrected_query.c_str(),
+                response->query.c_str());
+  } else if (!response->suggestion.empty()) {
+    std::printf("did you mean \"%s\"?\n", response->suggestion.c_str());
+  }
   if (response->hits.empty()) {
     std::printf("no results for \"%s\" (%.1f ms)\n", response->query.c_str(), response->took_ms);
     return kExitOk;

@@ -289,17 +289,17 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   for (std::size_t u = 0; u < units.size(); ++u) {
     std::vector<std::string> words;
     std::string joined;
+    bool all_single = true;
     for (std::size_t v = u; v < units.size() && v - u < 4; ++v) {
-      if (!units[v]->single()) break;
-      words.push_back(units[v]->parts[0].folded);
-      joined += units[v]->parts[0].folded;
-      if (words.size() < 2) continue;
-      std::vector<Q> synonyms;
-      synonym_queries(words, u, 0, synonyms);
-      for (const auto& q : synonyms) {
-        for (std::size_t k = u; k <= v; ++k) tiers[k].tier[0].push_back(q);
+      if (units[v]->phrase) break;
+      all_single = all_single && units[v]->single();
+      for (const auto& p : units[v]->parts) {
+        words.push_back(p.folded);
+        joined += p.folded;
       }
-      if (vocabulary != nullptr && words.size() <= 3 && frequency(joined) > 0) {
+      if (v == u) continue;
+      for (std::size_t k = u; k <= v; ++k) synonym_queries(words, k, 0, tiers[k].tier[0]);
+      if (all_single && vocabulary != nullptr && words.size() <= 3 && frequency(joined) > 0) {
         const Q q = word_query(joined, "", false, typo_weight[1], u, 1, "join");
         for (std::size_t k = u; k <= v; ++k) {
           if (k != u) note(joined, k, joined, 1, "join");

@@ -111,6 +111,7 @@ void Searcher::Run(const Xapian::Database& db, const SearchRequest& request, con
       const std::string& word = built.words[w].folded.empty() ? built.words[w].text : built.words[w].folded;
       hit.matches.push_back({word, best[w]->matched, best[w]->typos, best[w]->kind});
     }
+    hit.weak = hit.matches.size() < built.words.size();
     response.hits.push_back(std::move(hit));
   }
 }

@@ -68,7 +68,10 @@ std::string SynonymRule::ToString() const {
 }
 
 Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std::string& lang) {
-  if (!IsSupportedLanguage(lang)) return Status::InvalidArgument("synonyms: language '" + lang + "' is not supported");
+  if (!lang.empty() && !IsSupportedLanguage(lang)) {
+    return Status::InvalidArgument("synonyms: language '" + lang + "' is not supported");
+  }
+  std::string current_lang = lang;
   std::vector<SynonymRule> rules;
   int line_no = 0;
   std::size_t begin = 0;
@@ -78,6 +81,16 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
     std::string_view line = text.substr(begin, end - begin);
     ++line_no;
     begin = end + 1;
+    // "# lang: xx" (as FormatSynonyms writes) switches the language.
+    if (StartsWith(Trim(line), "# lang:")) {
+      const std::string code = AsciiLower(Trim(Trim(line).substr(7)));
+      if (!IsSupportedLanguage(code)) {
+        return Status::InvalidArgument("line " + std::to_string(line_no) + ": language '" + code + "' is not supported");
+      }
+      current_lang = code;
+      if (end == text.size()) break;
+      continue;
+    }
     if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     line = Trim(line);
     if (line.empty()) {
@@ -88,8 +101,11 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
     auto where = [&](const std::string& what) {
       return Status::InvalidArgument("line " + std::to_string(line_no) + ": " + what + ": '" + std::string(line) + "'");
     };
+    if (current_lang.empty()) {
+      return Status::InvalidArgument("line " + std::to_string(line_no) + ": no language given (pass one, or add a '# lang: xx' line)");
+    }
     SynonymRule rule;
-    rule.lang = lang;
+    rule.lang = current_lang;
     const auto arrow = line.find("=>");
     if (arrow != std::string_view::npos) {
       if (line.find("=>", arrow + 2) != std::string_view::npos) return where("more than one '=>'");

@@ -50,7 +50,7 @@ std::vector<TypoCandidate> TypoExpander::Candidates(const Token& token) const {
 std::vector<TypoCandidate> TypoExpander::Corrections(const Token& token) const {
   if (!Eligible(token)) return {};
   const std::size_t length = ToCodePoints(token.folded).size();
-  const int budget = length >= 7 ? 2 : length >= 4 ? 1 : 0;
+  const int budget = length >= 9 ? 3 : length >= 5 ? 2 : length >= 4 ? 1 : 0;
   return Lookup(token.folded, std::max(budget, AllowedTypos(options_, length)));
 }
 

@@ -49,8 +49,8 @@ class TypoExpander {
   // options.max_candidates.
   std::vector<TypoCandidate> Candidates(const Token& token) const;
 
-  // Like Candidates but with a wider budget (up to 2 typos from 4 code
-  // points) for "did you mean" corrections of words that matched nothing.
+  // Like Candidates but with a wider budget (1 typo from 4 letters, 2 from 5,
+  // 3 from 9) for "did you mean" corrections of words that matched nothing.
   std::vector<TypoCandidate> Corrections(const Token& token) const;
 
   bool Eligible(const Token& token) const;

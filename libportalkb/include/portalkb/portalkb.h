@@ -3,7 +3,9 @@
 
 #include "portalkb/document.h"
 #include "portalkb/engine.h"
+#include "portalkb/evaluation.h"
 #include "portalkb/index_writer.h"
 #include "portalkb/options.h"
 #include "portalkb/search.h"
 #include "portalkb/status.h"
+#include "portalkb/synonyms.h"

@@ -46,6 +46,9 @@ struct Hit {
   // HTML-escaped, with matched words wrapped in <mark>...</mark>.
   std::string snippet;
   std::vector<WordMatch> matches;
+  // True when the hit matches fewer than all of the query's words: a partial
+  // match, shown for recall but flagged so a portal can present it as such.
+  bool weak = false;
 };
 
 struct SearchResponse {

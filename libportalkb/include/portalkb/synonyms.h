@@ -25,9 +25,11 @@ struct SynonymRule {
   bool operator==(const SynonymRule&) const = default;
 };
 
-// Parses Solr synonyms text for `lang`. Terms are trimmed and lower-cased;
-// "\," is a literal comma. InvalidArgument naming the line for an empty term,
-// a set of one term, or more than one "=>".
+// Parses Solr synonyms text for `lang` (may be empty when the text says it).
+// A "# lang: xx" line switches the language of the lines after it. Terms are
+// trimmed and lower-cased; "\," is a literal comma. InvalidArgument naming
+// the line for an empty term, a set of one term, more than one "=>", or an
+// unsupported or missing language.
 Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std::string& lang);
 
 // Solr text for `rules`, one rule per line, grouped by language under

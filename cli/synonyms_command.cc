@@ -1,0 +1,122 @@
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "portalkb/document.h"
+#include "portalkb/engine.h"
+#include "portalkb/index_writer.h"
+
+namespace portalkb::cli {
+namespace {
+
+// "nl-b2b.txt", "sv.txt", "documents-en.txt" -> the language they name, if any.
+std::string LanguageFromFileName(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  const auto first = stem.substr(0, stem.find_first_of("-_."));
+  if (IsSupportedLanguage(first)) return first;
+  const auto dash = stem.find_last_of("-_");
+  if (dash != std::string::npos && IsSupportedLanguage(stem.substr(dash + 1))) return stem.substr(dash + 1);
+  return {};
+}
+
+}  // namespace
+
+int RunSynonyms(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  std::string db;
+  std::string lang;
+  std::string action;
+  std::vector<std::string> operands;
+  options.add_options()
+      ("db", po::value(&db)->required(), "index directory")
+      ("lang", po::value(&lang), "language of the rules (nl, en, sv, de); import infers it from the file name")
+      ("replace", "import: replace the language's rules instead of adding to them")
+      ("json", "list: print JSON")
+      ("action", po::value(&action)->required(), "add | remove | list | import | export")
+      ("operand", po::value(&operands)->composing(), "rules (add, remove) or a file (import)");
+  po::positional_options_description positional;
+  positional.add("action", 1).add("operand", -1);
+  bool help = false;
+  auto vm = ParseOptions("synonyms", args, options, positional,
+                         "--db DIR [--lang L] add|remove RULE... | list | import FILE | export", help);
+  if (!vm) return kExitUsage;
+  if (help) return kExitOk;
+
+  auto usage = [](const std::string& message) {
+    std::cerr << "portalkb synonyms: " << message << "\n";
+    return kExitUsage;
+  };
+  if (action == "list" || action == "export") {
+    auto engine = Engine::Open(db);
+    if (!engine.ok()) return ReportError("synonyms", engine.status());
+    auto rules = engine.value()->Synonyms();
+    if (!rules.ok()) return ReportError("synonyms", rules.status());
+    std::vector<SynonymRule> selected;
+    for (const auto& r : rules.value()) {
+      if (lang.empty() || r.lang == lang) selected.push_back(r);
+    }
+    if (action == "export") {
+      std::cout << FormatSynonyms(selected);
+    } else if (vm->count("json")) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& r : selected) list.push_back({{"lang", r.lang}, {"rule", r.ToString()}});
+      std::cout << list.dump() << "\n";
+    } else {
+      for (const auto& r : selected) std::printf("%s  %s\n", r.lang.c_str(), r.ToString().c_str());
+    }
+    return kExitOk;
+  }
+  if (action != "add" && action != "remove" && action != "import") {
+    return usage("unknown action '" + action + "' (expected add, remove, list, import or export)");
+  }
+  if (operands.empty()) return usage(action == "import" ? "import needs a FILE" : action + " needs at least one RULE");
+
+  std::string text;
+  std::string rules_lang = lang;
+  if (action == "import") {
+    if (operands.size() != 1) return usage("import takes one FILE");
+    std::ifstream in(operands[0]);
+    if (!in) return usage("cannot read '" + operands[0] + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    if (rules_lang.empty()) rules_lang = LanguageFromFileName(operands[0]);
+    if (rules_lang.empty()) return usage("cannot tell the language of '" + operands[0] + "': pass --lang");
+  } else {
+    if (rules_lang.empty()) return usage(action + " needs --lang");
+    for (const auto& o : operands) text += o + "\n";
+  }
+  auto rules = ParseSynonyms(text, rules_lang);
+  if (!rules.ok()) {
+    std::cerr << "portalkb synonyms: " << (action == "import" ? operands[0] + ": " : "") << rules.status().message() << "\n";
+    return kExitUsage;
+  }
+
+  WriterOptions writer_options;
+  writer_options.create_if_missing = false;
+  auto writer = IndexWriter::Open(db, writer_options);
+  if (!writer.ok()) return ReportError("synonyms", writer.status());
+  std::size_t changed = rules->size();
+  Status s = Status::Ok();
+  if (action == "remove") {
+    auto removed = writer.value()->RemoveSynonyms(rules.value());
+    if (!removed.ok()) return ReportError("synonyms", removed.status());
+    changed = removed.value();
+  } else if (action == "import" && vm->count("replace")) {
+    s = writer.value()->ReplaceSynonyms(rules_lang, rules.value());
+  } else {
+    s = writer.value()->AddSynonyms(rules.value());
+  }
+  if (s.ok()) s = writer.value()->Commit();
+  if (!s.ok()) return ReportError("synonyms", s);
+  std::printf("%s %zu rules (%s)\n", action == "remove" ? "removed" : action == "add" ? "added" : "imported", changed,
+              rules_lang.c_str());
+  return action == "remove" && changed < rules->size() ? kExitFailure : kExitOk;
+}
+
+}  // namespace portalkb::cli

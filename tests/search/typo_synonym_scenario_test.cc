@@ -1,0 +1,187 @@
+// Typo tolerance, search-as-you-type, split/join, synonyms, corrections and
+// suggestions, each on a small index built in the test.
+#include "search/scenario_fixture.h"
+
+namespace portalkb {
+namespace {
+
+using testing::MakeArticle;
+
+const WordMatch* MatchFor(const Hit& hit, const std::string& query_word) {
+  for (const auto& m : hit.matches) {
+    if (m.query_word == query_word) return &m;
+  }
+  return nullptr;
+}
+
+TEST_F(SearchScenario, TypoQueriesFindTheArticleAndReportTheTypos) {
+  Add(MakeArticle("dl", "Factuur downloaden", "Download uw factuur als pdf.", "nl"));
+  Add(MakeArticle("other", "Adres wijzigen", "Wijzig uw adres.", "nl"));
+  const auto r = Search("factuur dwonloaden");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "dl");
+  const WordMatch* m = MatchFor(r.hits[0], "dwonloaden");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->matched, "downloaden");
+  EXPECT_EQ(m->typos, 1);
+  EXPECT_EQ(m->kind, "typo");
+  EXPECT_FALSE(r.hits[0].weak);
+  EXPECT_TRUE(r.corrected_query.empty());
+}
+
+TEST_F(SearchScenario, ExactMatchOutranksOneTypoWhichOutranksTwoTypos) {
+  // Make the typo'd documents look better on every other signal.
+  Add(MakeArticle("two", "Registreren registreren", "Registreren registreren registreren.", "nl"));
+  Add(MakeArticle("one", "Registratie registratie", "Registratie registratie registratie.", "nl"));
+  Add(MakeArticle("exact", "Over ons", "Lange tekst over het registrateur register en nog veel meer woorden hier.", "nl"));
+  const auto r = Search("registrateur", "", 10);
+  ASSERT_GE(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].id, "exact");
+}
+
+TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerQueryAndPerWord) {
+  Add(MakeArticle("pw", "Wachtwoord vergeten", "Kies een nieuw wachtwoord.", "nl"));
+  SearchRequest request;
+  request.query = "wachtwoorf";
+  request.correct = false;
+  EXPECT_EQ(Search(request).total, 1u);
+  request.typo_tolerance = false;
+  EXPECT_EQ(Search(request).total, 0u);
+  request.typo_tolerance = true;
+  options_.search.typo.disabled_words = {"wachtwoorf"};
+  EXPECT_EQ(Search(request).total, 0u);
+}
+
+TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerField) {
+  Document doc = MakeArticle("tagged", "Overview", "Nothing to see.");
+  doc.tags = {"warranty"};
+  Add(doc);
+  Add(MakeArticle("titled", "Warranty claims", "How to claim."));
+  SearchRequest request;
+  request.query = "waranty";
+  request.correct = false;
+  EXPECT_EQ(Search(request).total, 2u);
+  options_.search.typo.disabled_fields = {"tags"};
+  const auto r = Search(request);
+  ASSERT_EQ(r.total, 1u);
+  EXPECT_EQ(r.hits[0].id, "titled");
+}
+
+TEST_F(SearchScenario, ShortWordsAndCodesMatchOnlyExactly) {
+  Add(MakeArticle("code", "Order AB12345", "Status of order AB12345.", "en"));
+  Add(MakeArticle("mail", "Mail settings", "Mail.", "en"));
+  SearchRequest request;
+  request.correct = false;
+  request.prefix = false;
+  request.query = "ab12346";
+  EXPECT_EQ(Search(request).total, 0u);
+  request.query = "mial";
+  EXPECT_EQ(Search(request).total, 0u);
+}
+
+TEST_F(SearchScenario, LastWordMatchesAsAPrefixWithTyposOnTheWordsBefore) {
+  Add(MakeArticle("pw", "Wachtwoord vergeten", "Stel een nieuw wachtwoord in.", "nl"));
+  Add(MakeArticle("park", "Parkeervergunning aanvragen", "Vraag een vergunning aan.", "nl"));
+  const auto r = Search("wachtwoord ver");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "pw");
+  EXPECT_FALSE(r.hits[0].weak);
+  EXPECT_EQ(Search("wachtwrood verg").hits.at(0).id, "pw");
+  SearchRequest request;
+  request.query = "wachtwoord ver";
+  request.prefix = false;
+  request.correct = false;
+  EXPECT_TRUE(Search(request).hits.at(0).weak) << "without prefix matching 'ver' matches nothing";
+}
+
+TEST_F(SearchScenario, WordsTypedApartFindCompoundsAndCompoundsFindWordsWrittenApart) {
+  Add(MakeArticle("compound", "Wachtwoord wijzigen", "Uw wachtwoord wijzigt u hier.", "nl"));
+  Add(MakeArticle("apart", "Inloggen", "Ga naar de login pagina van het portaal.", "nl"));
+  EXPECT_EQ(Search("wacht woord").hits.at(0).id, "compound");
+  const auto r = Search("loginpagina");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "apart");
+  EXPECT_EQ(MatchFor(r.hits[0], "loginpagina")->kind, "split");
+}
+
+TEST_F(SearchScenario, EmailWrittenThreeWaysMeets) {
+  Add(MakeArticle("hyphen", "E-mail wijzigen", "Wijzig uw e-mail.", "nl"));
+  for (const char* q : {"email", "e-mail", "e mail"}) {
+    const auto r = Search(q);
+    ASSERT_FALSE(r.hits.empty()) << q;
+    EXPECT_EQ(r.hits[0].id, "hyphen") << q;
+  }
+}
+
+TEST_F(SearchScenario, SynonymsApplyWithoutReindexingAndCombineWithTyposAndStems) {
+  Add(MakeArticle("rek", "Rekening betalen", "Betaal uw rekening via iDEAL.", "nl"));
+  Add(MakeArticle("phone", "Smartphone instellen", "Zo stelt u uw smartphone in.", "nl"));
+  ASSERT_TRUE(Writer().Commit().ok());
+  EXPECT_EQ(Search("factuur").total, 0u);
+  auto rules = ParseSynonyms("factuur, rekening, nota\niphone => smartphone\n", "nl");
+  ASSERT_TRUE(rules.ok());
+  ASSERT_TRUE(Writer().AddSynonyms(rules.value()).ok());
+  ASSERT_TRUE(Writer().Commit().ok());
+  EXPECT_EQ(Search("factuur").hits.at(0).id, "rek");
+  EXPECT_EQ(Search("facturen").hits.at(0).id, "rek") << "by stem";
+  EXPECT_EQ(Search("factur").hits.at(0).id, "rek") << "typo -> factuur -> rekening";
+  EXPECT_EQ(Search("iphone").hits.at(0).id, "phone");
+  SearchRequest one_way;
+  one_way.query = "smartphone";
+  one_way.correct = false;
+  const auto r = Search(one_way);
+  EXPECT_EQ(r.total, 1u);
+  EXPECT_EQ(MatchFor(Search("factuur").hits.at(0), "factuur")->kind, "synonym");
+}
+
+TEST_F(SearchScenario, MultiWordSynonymsMatchPhrases) {
+  Add(MakeArticle("adres", "Mailadres wijzigen", "Pas uw mailadres aan.", "nl"));
+  ASSERT_TRUE(Writer().AddSynonyms(ParseSynonyms("e-mail adres, mailadres\n", "nl").value()).ok());
+  const auto r = Search("e-mail adres wijzigen");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "adres");
+  EXPECT_FALSE(r.hits[0].weak);
+}
+
+TEST_F(SearchScenario, QueryThatFindsNothingIsCorrectedAutomatically) {
+  Add(MakeArticle("park", "Parkeervergunning aanvragen", "Vraag een parkeervergunning aan.", "nl"));
+  // Two typos in a long word are tolerated by matching itself; three are
+  // not, and then the correction (up to three in long words) takes over.
+  const auto r = Search("parkeervergunnig aanvragn");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "park");
+  const auto corrected = Search("xparkeervergunnig");
+  EXPECT_EQ(corrected.total, 1u);
+  EXPECT_EQ(corrected.corrected_query, "parkeervergunning");
+  EXPECT_EQ(corrected.query, "xparkeervergunnig");
+  const auto nothing = Search("zzzqqq");
+  EXPECT_EQ(nothing.total, 0u);
+  EXPECT_TRUE(nothing.corrected_query.empty());
+}
+
+TEST_F(SearchScenario, SuggestCompletesArticleTitles) {
+  Add(MakeArticle("pw", "Wachtwoord vergeten", "x", "nl"));
+  Add(MakeArticle("pw2", "Wachtwoord wijzigen", "x", "nl"));
+  Add(MakeArticle("park", "Parkeervergunning aanvragen", "x", "nl"));
+  Document doc = MakeArticle("doc", "Wachtwoordbeleid", "x", "nl");
+  doc.type = DocumentType::kDocument;
+  doc.visibility = {*Grant::Parse("org:acme")};
+  Add(doc);
+  ASSERT_TRUE(Writer().Commit().ok());
+  auto engine = std::move(Engine::Open(dir_ / "index")).value();
+  SuggestRequest request;
+  request.prefix = "wachtwoord ver";
+  auto s = engine->Suggest(request);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].text, "Wachtwoord vergeten");
+  request.prefix = "wacht";
+  s = engine->Suggest(request);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->size(), 2u) << "articles only, not customer documents";
+  request.prefix = "";
+  EXPECT_TRUE(engine->Suggest(request)->empty());
+}
+
+}  // namespace
+}  // namespace portalkb

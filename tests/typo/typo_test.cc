@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "typo/edit_distance.h"
+#include "typo/term_trie.h"
+#include "typo/typo_expander.h"
+
+namespace portalkb {
+namespace {
+
+int Distance(const std::string& a, const std::string& b, int first = 2) {
+  return TypoDistance(ToCodePoints(a), ToCodePoints(b), first);
+}
+
+TEST(TypoDistance, TableOfEdits) {
+  struct Case {
+    const char* a;
+    const char* b;
+    int expected;
+  };
+  const Case cases[] = {
+      {"factuur", "factuur", 0},
+      {"factuur", "factur", 1},       // dropped letter
+      {"factuur", "factuuur", 1},     // doubled letter
+      {"downloaden", "donwloaden", 1},  // swap of two neighbouring letters is one edit
+      {"password", "pasword", 1},
+      {"password", "passwprd", 1},    // wrong letter
+      {"saturday", "caturday", 2},    // a wrong first letter counts as two
+      {"invoice", "nvoice", 2},       // dropping the first letter too
+      {"invoice", "ninvoice", 2},     // and adding one before it
+      {"invoice", "nivoice", 2},      // and swapping it
+      {"financiën", "financien", 1},  // code points, not bytes
+      {"återbetalning", "aterbetalning", 2},  // å vs a is a first-letter edit
+      {"straße", "strase", 1},
+      {"lösenord", "losenord", 1},
+      {"", "abc", 4},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Distance(c.a, c.b), c.expected) << c.a << " / " << c.b;
+    EXPECT_EQ(Distance(c.b, c.a), c.expected) << c.b << " / " << c.a << " (symmetric)";
+  }
+  EXPECT_EQ(Distance("saturday", "caturday", 1), 1) << "first-letter cost is configurable";
+}
+
+TEST(TermTrie, FindsExactlyTheTermsWithinTheBudget) {
+  std::vector<std::pair<std::string, std::uint32_t>> words = {
+      {"factuur", 50}, {"facturen", 30}, {"factuurnummer", 5}, {"fractuur", 1}, {"saturday", 9},
+      {"caturday", 1}, {"financiën", 7}, {"lösenord", 4},      {"straße", 2},   {"kontrakt", 3},
+  };
+  const TermTrie trie(words);
+  EXPECT_EQ(trie.size(), words.size());
+  // Against the brute-force distance, for several probes and budgets.
+  for (const char* probe : {"factur", "facteur", "saturdya", "financien", "losenord", "strase", "kontract", "x"}) {
+    for (int budget = 0; budget <= 2; ++budget) {
+      std::set<std::string> expected;
+      for (const auto& [w, f] : words) {
+        if (Distance(probe, w) <= budget) expected.insert(w);
+      }
+      std::set<std::string> got;
+      for (const auto& m : trie.Within(probe, budget, 2, 100)) {
+        got.insert(m.term);
+        EXPECT_EQ(m.distance, Distance(probe, m.term)) << probe << " -> " << m.term;
+      }
+      EXPECT_EQ(got, expected) << probe << " budget " << budget;
+    }
+  }
+}
+
+TEST(TermTrie, OrdersByDistanceThenFrequency) {
+  const TermTrie trie({{"factuur", 50}, {"facturen", 30}, {"factuurs", 80}, {"factuu", 1}});
+  const auto matches = trie.Within("factuur", 1, 2, 10);
+  ASSERT_EQ(matches.size(), 3u);
+  EXPECT_EQ(matches[0].term, "factuur");
+  EXPECT_EQ(matches[1].term, "factuurs");  // 1 edit, more frequent
+  EXPECT_EQ(matches[2].term, "factuu");
+}
+
+TEST(TermTrie, CompletesPrefixesMostFrequentFirst) {
+  const TermTrie trie({{"vergeten", 10}, {"vergunning", 40}, {"verhuizen", 25}, {"ver", 1}, {"wachtwoord", 9}});
+  const auto completions = trie.Complete("ver", 3);
+  ASSERT_EQ(completions.size(), 3u);
+  EXPECT_EQ(completions[0].term, "vergunning");
+  EXPECT_EQ(completions[1].term, "verhuizen");
+  EXPECT_EQ(completions[2].term, "vergeten");
+  EXPECT_TRUE(trie.Complete("xyz", 3).empty());
+  EXPECT_EQ(trie.Frequency("ver"), 1u);
+  EXPECT_EQ(trie.Frequency("verg"), 0u);
+}
+
+Token MakeToken(const std::string& folded) {
+  Token t;
+  t.folded = folded;
+  t.lowered = folded;
+  t.has_digit = folded.find_first_of("0123456789") != std::string::npos;
+  return t;
+}
+
+TEST(TypoExpander, AppliesLengthThresholdsDigitsAndDisabledWords) {
+  const Vocabulary vocabulary(TermTrie({{"wachtwoord", 9}, {"factuur", 5}, {"mail", 3}, {"mails", 2},
+                                        {"order12345", 1}, {"gdpr", 1}, {"bestelling", 4}}));
+  TypoOptions options;
+  options.disabled_words = {"bestelingg"};
+  const TypoExpander expander(options, vocabulary);
+  auto terms = [&](const std::string& word) {
+    std::vector<std::string> out;
+    for (const auto& c : expander.Candidates(MakeToken(word))) out.push_back(c.term + "/" + std::to_string(c.typos));
+    return out;
+  };
+  EXPECT_EQ(terms("mial"), std::vector<std::string>{}) << "under 5 letters: exact only";
+  EXPECT_EQ(terms("factur"), std::vector<std::string>{"factuur/1"});
+  EXPECT_EQ(terms("fctur"), std::vector<std::string>{}) << "5-8 letters allow one typo only";
+  EXPECT_EQ(terms("wachtwrd"), std::vector<std::string>{}) << "8 letters: one typo, this needs two";
+  EXPECT_EQ(terms("wachtwrod"), std::vector<std::string>{"wachtwoord/2"}) << "9+ letters: two typos";
+  EXPECT_EQ(terms("order12346"), std::vector<std::string>{}) << "words with digits never match fuzzily";
+  EXPECT_EQ(terms("bestelingg"), std::vector<std::string>{}) << "disabled words never match fuzzily";
+  EXPECT_EQ(terms("factuur"), std::vector<std::string>{}) << "the word itself is not a candidate";
+  options.enabled = false;
+  EXPECT_TRUE(TypoExpander(options, vocabulary).Candidates(MakeToken("factur")).empty());
+}
+
+}  // namespace
+}  // namespace portalkb
