@@ -157,6 +157,27 @@ Status ValidateDocument(Document& doc) {
   }
   doc.tags = std::move(tags);
 
+  for (std::string* field : {&doc.publish_at, &doc.unpublish_at}) {
+    *field = std::string(Trim(*field));
+    if (!field->empty() && !ParseIsoDateTime(*field)) {
+      return Status::InvalidArgument(std::string(field == &doc.publish_at ? "publish_at" : "unpublish_at") + " '" +
+                                     *field + "': expected an ISO date like 2026-03-14 or 2026-03-14T09:30:00Z");
+    }
+  }
+  if (!doc.publish_at.empty() && !doc.unpublish_at.empty() &&
+      *ParseIsoDateTime(doc.unpublish_at) <= *ParseIsoDateTime(doc.publish_at)) {
+    return Status::InvalidArgument("unpublish_at '" + doc.unpublish_at + "' is not after publish_at '" + doc.publish_at + "'");
+  }
+  for (auto& [name, values] : doc.attributes) {
+    if (name.empty() || name.size() > 32 ||
+        !std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; })) {
+      return Status::InvalidArgument("field '" + name + "': names are 1-32 characters of a-z 0-9 _");
+    }
+    for (auto& v : values) {
+      v = SanitizeUtf8(Trim(v));
+      if (v.size() > 200) return Status::InvalidArgument("field '" + name + "': a value is longer than 200 bytes");
+    }
+  }
   if (doc.visibility.empty()) {
     return Status::InvalidArgument("visibility: no grant; every document must say who may see it "
                                    "(public, role:R, org:O, org:O/role:R or user:U)");

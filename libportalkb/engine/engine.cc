@@ -19,6 +19,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
 
 Result<SearchResponse> Engine::Search(const SearchRequest& request) { return searcher_->Search(request); }
 
+Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal& principal, std::size_t limit) {
+  return searcher_->Related(id, principal, limit);
+}
+
 Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) { return searcher_->Suggest(request); }
 
 Result<IndexStats> Engine::Stats() { return searcher_->Stats(); }

@@ -4,14 +4,15 @@
 #include "index/document_indexer.h"
 #include "ingest/loader.h"
 #include "portalkb/index_writer.h"
+#include "storage/document_codec.h"
 #include "storage/schema.h"
 #include "storage/store.h"
 #include "synonyms/synonym_set.h"
 
 namespace portalkb {
 
-IndexWriter::IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store)
-    : options_(options), store_(std::move(store)), indexer_(std::make_unique<DocumentIndexer>()) {}
+IndexWriter::IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store, AttributeSlots slots)
+    : options_(options), store_(std::move(store)), indexer_(std::make_unique<DocumentIndexer>(std::move(slots))) {}
 
 IndexWriter::~IndexWriter() = default;
 
@@ -19,7 +20,11 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
   if (options.commit_every == 0) return Status::InvalidArgument("commit_every must be at least 1");
   auto store = WritableStore::Open(path, options.create_if_missing);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<IndexWriter>(new IndexWriter(options, std::move(store).value()));
+  auto stored_slots = store.value()->GetMetadata(schema::kSlotsKey);
+  if (!stored_slots.ok()) return stored_slots.status();
+  auto slots = DecodeAttributeSlots(stored_slots.value());
+  if (!slots.ok()) return slots.status();
+  return std::unique_ptr<IndexWriter>(new IndexWriter(options, std::move(store).value(), std::move(slots).value()));
 }
 
 Result<IndexWriter::PutOutcome> IndexWriter::Put(Document doc) {
@@ -40,7 +45,11 @@ Result<bool> IndexWriter::Delete(const std::string& id) {
 }
 
 Status IndexWriter::Commit() {
+  if (indexer_->slots_changed()) {
+    if (Status s = store_->SetMetadata(schema::kSlotsKey, EncodeAttributeSlots(indexer_->slots())); !s.ok()) return s;
+  }
   Status s = store_->Commit();
+  if (s.ok()) indexer_->clear_slots_changed();
   if (s.ok()) pending_ = 0;
   return s;
 }

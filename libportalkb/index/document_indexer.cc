@@ -1,5 +1,8 @@
 #include "index/document_indexer.h"
 
+#include <cmath>
+#include <cstdlib>
+
 #include "core/text.h"
 #include "storage/document_codec.h"
 #include "storage/schema.h"
@@ -17,7 +20,18 @@ void AddBoolean(Xapian::Document& xdoc, std::string_view prefix, std::string_vie
 
 }  // namespace
 
-Xapian::Document DocumentIndexer::Build(const Document& doc) const {
+bool IsNumeric(const std::vector<std::string>& values) {
+  if (values.empty()) return false;
+  for (const auto& v : values) {
+    if (v.empty()) return false;
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (end != v.c_str() + v.size() || !std::isfinite(d)) return false;
+  }
+  return true;
+}
+
+Xapian::Document DocumentIndexer::Build(const Document& doc) {
   using namespace schema;
   Xapian::Document xdoc;
   const LanguageRules rules(doc.lang);
@@ -67,7 +81,27 @@ Xapian::Document DocumentIndexer::Build(const Document& doc) const {
       if (slash == std::string::npos) break;
     }
   }
-  for (const auto& grant : doc.visibility) AddBoolean(xdoc, kGrant, grant.ToString());
+  for (const auto& grant : doc.visibility) {
+    AddBoolean(xdoc, kGrant, grant.ToString());
+    if (!grant.org.empty()) AddBoolean(xdoc, kOrg, grant.org);
+  }
+  AddBoolean(xdoc, kStatus, doc.status == PublishStatus::kDraft ? "draft" : "published");
+  const auto publish = ParseIsoDateTime(doc.publish_at);
+  const auto unpublish = ParseIsoDateTime(doc.unpublish_at);
+  xdoc.add_value(kSlotPublishAt, Xapian::sortable_serialise(publish ? static_cast<double>(*publish) : kNoStart));
+  xdoc.add_value(kSlotUnpublishAt, Xapian::sortable_serialise(unpublish ? static_cast<double>(*unpublish) : kNoEnd));
+  for (const auto& [name, values] : doc.attributes) {
+    for (const auto& v : values) AddBoolean(xdoc, kAttribute, name + ":" + AsciiLower(v));
+    if (!IsNumeric(values)) continue;
+    auto slot = slots_.find(name);
+    if (slot == slots_.end()) {
+      Xapian::valueno next = kFirstAttributeSlot;
+      for (const auto& [n, s] : slots_) next = std::max(next, s + 1);
+      slot = slots_.emplace(name, next).first;
+      slots_changed_ = true;
+    }
+    xdoc.add_value(slot->second, Xapian::sortable_serialise(std::strtod(values.front().c_str(), nullptr)));
+  }
   if (auto seconds = ParseIsoDateTime(doc.updated_at)) {
     xdoc.add_value(kSlotUpdatedAt, Xapian::sortable_serialise(static_cast<double>(*seconds)));
   }

@@ -1,5 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -72,6 +74,7 @@ Status ApplyMetadata(const json& object, Document& doc) {
       {"summary", &Document::summary}, {"body", &Document::body},
       {"lang", &Document::lang},   {"category", &Document::category},
       {"updated_at", &Document::updated_at}, {"url", &Document::url},
+      {"publish_at", &Document::publish_at}, {"unpublish_at", &Document::unpublish_at},
   };
   for (const auto& f : kTextFields) {
     if (!object.contains(f.key) || object.at(f.key).is_null()) continue;
@@ -100,6 +103,36 @@ Status ApplyMetadata(const json& object, Document& doc) {
       if (!grant.ok()) return Status::InvalidArgument("visibility: " + grant.status().message());
       doc.visibility.push_back(std::move(grant).value());
     }
+  }
+  if (object.contains("status") && !object.at("status").is_null()) {
+    auto text = StringField(object, "status");
+    if (!text.ok()) return text.status();
+    const std::string v = AsciiLower(Trim(text.value()));
+    if (v == "published") {
+      doc.status = PublishStatus::kPublished;
+    } else if (v == "draft") {
+      doc.status = PublishStatus::kDraft;
+    } else {
+      return Status::InvalidArgument("status '" + text.value() + "': expected published or draft");
+    }
+  }
+  // Any other scalar or list of scalars is a further field.
+  static const std::set<std::string> kKnown = {"id", "type", "title", "summary", "body", "lang", "category",
+                                               "updated_at", "url", "tags", "visibility", "status",
+                                               "publish_at", "unpublish_at"};
+  for (const auto& [key, value] : object.items()) {
+    if (kKnown.count(key) || value.is_null() || value.is_object()) continue;
+    std::vector<std::string> values;
+    if (value.is_array()) {
+      auto list = ListField(object, key.c_str());
+      if (!list.ok()) return list.status();
+      values = std::move(list).value();
+    } else {
+      auto single = StringField(object, key.c_str());
+      if (!single.ok()) return single.status();
+      values.push_back(std::move(single).value());
+    }
+    doc.attributes[AsciiLower(key)] = std::move(values);
   }
   return Status::Ok();
 }

@@ -19,6 +19,10 @@ std::string EncodeDocument(const Document& doc) {
       {"updated_at", doc.updated_at},
       {"url", doc.url},
       {"visibility", grants},
+      {"status", doc.status == PublishStatus::kDraft ? "draft" : "published"},
+      {"publish_at", doc.publish_at},
+      {"unpublish_at", doc.unpublish_at},
+      {"attributes", doc.attributes},
       {"source", doc.source},
   };
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -46,10 +50,29 @@ Result<Document> DecodeDocument(const std::string& data) {
       if (!grant.ok()) return Status::Corruption("stored document '" + doc.id + "': " + grant.status().message());
       doc.visibility.push_back(std::move(grant).value());
     }
+    doc.status = j.value("status", "published") == "draft" ? PublishStatus::kDraft : PublishStatus::kPublished;
+    doc.publish_at = j.value("publish_at", "");
+    doc.unpublish_at = j.value("unpublish_at", "");
+    doc.attributes = j.value("attributes", std::map<std::string, std::vector<std::string>>{});
     doc.source = j.value("source", "");
     return doc;
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(std::string("stored document: ") + e.what());
+  }
+}
+
+std::string EncodeAttributeSlots(const std::map<std::string, unsigned>& slots) {
+  return nlohmann::json(slots).dump();
+}
+
+Result<std::map<std::string, unsigned>> DecodeAttributeSlots(const std::string& text) {
+  if (text.empty()) return std::map<std::string, unsigned>{};
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::Corruption("stored field slots are not valid JSON");
+  try {
+    return j.get<std::map<std::string, unsigned>>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corruption(std::string("stored field slots: ") + e.what());
   }
 }
 

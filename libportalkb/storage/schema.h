@@ -32,9 +32,19 @@ inline constexpr std::string_view kLang = "L";         // Lnl (boolean)
 inline constexpr std::string_view kTag = "K";          // K<tag> (boolean)
 inline constexpr std::string_view kCategory = "XC";    // XC<path prefix> for each level (boolean)
 inline constexpr std::string_view kGrant = "XG";       // XG<grant> (boolean)
+inline constexpr std::string_view kStatus = "XS";      // XSpublished / XSdraft (boolean)
+inline constexpr std::string_view kOrg = "XO";         // XO<org> for each org named in a grant (boolean)
+inline constexpr std::string_view kAttribute = "XF";   // XF<name>:<folded value> (boolean)
 
 // Value slots.
-inline constexpr Xapian::valueno kSlotUpdatedAt = 0;  // sortable_serialise(seconds since epoch)
+inline constexpr Xapian::valueno kSlotUpdatedAt = 0;    // sortable_serialise(seconds since epoch)
+inline constexpr Xapian::valueno kSlotPublishAt = 1;    // seconds; kNoStart when unset
+inline constexpr Xapian::valueno kSlotUnpublishAt = 2;  // seconds; kNoEnd when unset
+// Numeric further fields get slots from here on, recorded in kSlotsKey.
+inline constexpr Xapian::valueno kFirstAttributeSlot = 10;
+inline constexpr double kNoStart = -1e15;
+inline constexpr double kNoEnd = 1e15;
+inline constexpr const char* kSlotsKey = "portalkb.slots";  // JSON {"price": 10, ...}
 
 // Gap between the positions of consecutive fields, so a phrase never spans
 // the end of the title and the start of the summary.

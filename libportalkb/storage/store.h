@@ -29,7 +29,7 @@ class ReadableStore {
 
   // Runs `fn` on a freshly reopened snapshot. If the index changed underneath
   // (Xapian::DatabaseModifiedError, or a transient corruption report while a
-  // writer commits), reopens and runs the whole of `fn` again, up to 3 times.
+  // writer commits), reopens and runs the whole of `fn` again, up to 10 times.
   Status Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn);
 
   const std::string& path() const { return path_; }

@@ -69,7 +69,9 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
 }
 
 Status ReadableStore::Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn) {
-  constexpr int kAttempts = 3;
+  // A writer committing many times a second can outpace a long request;
+  // each attempt starts from the newest revision.
+  constexpr int kAttempts = 10;
   for (int attempt = 1;; ++attempt) {
     try {
       db_.reopen();

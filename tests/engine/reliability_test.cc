@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <csignal>
 #include <thread>
 
@@ -103,6 +104,8 @@ TEST(Reliability, ReadersKeepWorkingWhileAWriterCommits) {
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0};
   std::atomic<int> searches{0};
+  std::mutex error_mutex;
+  std::string first_error;
   std::vector<std::thread> readers;
   for (int t = 0; t < 2; ++t) {
     readers.emplace_back([&] {
@@ -115,7 +118,11 @@ TEST(Reliability, ReadersKeepWorkingWhileAWriterCommits) {
         SearchRequest request;
         request.query = "stable";
         auto r = engine.value()->Search(request);
-        if (!r.ok() || r->total < 1) ++failures;
+        if (!r.ok() || r->total < 1) {
+          ++failures;
+          std::lock_guard<std::mutex> lock(error_mutex);
+          if (first_error.empty()) first_error = r.ok() ? "no results" : r.status().ToString();
+        }
         ++searches;
       }
     });
@@ -126,7 +133,7 @@ TEST(Reliability, ReadersKeepWorkingWhileAWriterCommits) {
   }
   stop = true;
   for (auto& t : readers) t.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << first_error;
   EXPECT_GT(searches.load(), 0);
 }
 

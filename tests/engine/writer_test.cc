@@ -14,6 +14,7 @@ std::uint64_t Total(const std::string& index, const std::string& query) {
   if (!engine.ok()) return 0;
   SearchRequest request;
   request.query = query;
+  request.principal = Principal::Admin();
   auto r = engine.value()->Search(request);
   EXPECT_TRUE(r.ok());
   return r.ok() ? r->total : 0;

@@ -1,6 +1,7 @@
 // The document model: what portalkb indexes and returns.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,8 @@ enum class DocumentType { kArticle, kDocument };
 const char* DocumentTypeName(DocumentType type);  // "article" / "document"
 Result<DocumentType> ParseDocumentType(std::string_view text);
 
+enum class PublishStatus { kPublished, kDraft };
+
 struct Document {
   std::string id;          // external id, unique in the index (1-200 bytes, no control chars)
   DocumentType type = DocumentType::kArticle;
@@ -45,6 +48,16 @@ struct Document {
   std::string updated_at;  // ISO date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ"; may be empty
   std::string url;
   std::vector<Grant> visibility;
+  // Drafts are seen only by principals with the "editor" role. A published
+  // document is visible from publish_at (if set) until unpublish_at (if set),
+  // ISO dates or date-times, judged at search time.
+  PublishStatus status = PublishStatus::kPublished;
+  std::string publish_at;
+  std::string unpublish_at;
+  // Further fields ("product": ["portal"], "price": ["12.50"]): filterable and
+  // facetable keyword fields; a field whose values are all numbers can also
+  // be filtered by range and sorted on. Names: 1-32 characters of [a-z0-9_].
+  std::map<std::string, std::vector<std::string>> attributes;
   std::string source;      // where it was loaded from ("file.jsonl:12"); informational
 };
 

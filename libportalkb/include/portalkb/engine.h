@@ -7,6 +7,7 @@
 #include <string>
 
 #include "portalkb/options.h"
+#include "portalkb/principal.h"
 #include "portalkb/search.h"
 #include "portalkb/status.h"
 #include "portalkb/synonyms.h"
@@ -40,6 +41,11 @@ class Engine {
   // Runs one search. InvalidArgument for an unsupported language or a limit
   // over 1000; an empty query matches nothing (total 0).
   Result<SearchResponse> Search(const SearchRequest& request);
+
+  // Articles and documents like `id` (by its most telling stems), among
+  // those `principal` may see. NotFound when `id` does not exist or is not
+  // visible to `principal` (the two are indistinguishable on purpose).
+  Result<std::vector<Hit>> Related(const std::string& id, const Principal& principal, std::size_t limit = 5);
 
   // Up to request.limit completions of what has been typed, from the titles
   // of articles containing every typed word (the last one as a prefix).

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,7 +77,8 @@ class IndexWriter {
                               const IngestProgress& progress = {});
 
  private:
-  IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store);
+  IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store,
+              std::map<std::string, unsigned> attribute_slots);
   WriterOptions options_;
   std::unique_ptr<WritableStore> store_;
   std::unique_ptr<DocumentIndexer> indexer_;

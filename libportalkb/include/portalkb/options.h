@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ struct SearchOptions {
 
 struct EngineOptions {
   SearchOptions search;
+  // The current time in seconds since the epoch, for scheduled publishing
+  // and date facets. Null: the system clock. Tests inject their own.
+  std::function<long long()> clock;
 };
 
 struct WriterOptions {

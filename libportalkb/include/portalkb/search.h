@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "portalkb/principal.h"
 
 namespace portalkb {
 
@@ -13,6 +16,21 @@ namespace portalkb {
 // title match outranks a body match.
 struct SearchRequest {
   std::string query;
+  // Who searches. Only documents this principal may see take part in hits,
+  // counts, facets, snippets and corrections. Default: anonymous.
+  Principal principal;
+  // Filters such as "category=Billing", "tags=invoice|payment",
+  // "updated_at>=2026-01-01", "!lang=sv" (see facets/filter.h); ANDed, and
+  // always inside the principal's access filter. Malformed: InvalidArgument.
+  std::vector<std::string> filters;
+  // Fields to count: type, lang, category, tags, org, updated_at, or a
+  // further field. Counts are exact over all matching visible documents; a
+  // field that is also filtered on is counted without its own filter
+  // (disjunctive faceting).
+  std::vector<std::string> facets;
+  // "" or "relevance" (default), "updated_at", or a numeric further field,
+  // optionally ":asc" or ":desc" (default desc).
+  std::string sort;
   // ISO 639-1 code. Empty: search every language, analysing the query with
   // all supported stemmers. Otherwise: only documents in this language,
   // analysed as this language. Unsupported codes are InvalidArgument.
@@ -23,6 +41,11 @@ struct SearchRequest {
   bool typo_tolerance = true;  // fuzzy matching of query words
   bool prefix = true;          // the last word also matches as a prefix (search-as-you-type)
   bool correct = true;         // retry a query that finds little with "did you mean" corrections
+};
+
+struct FacetCount {
+  std::string value;
+  std::uint64_t count = 0;
 };
 
 // How one query word matched a hit.
@@ -60,12 +83,15 @@ struct SearchResponse {
   // correction would find clearly more; not searched. Empty when none.
   std::string suggestion;
   std::uint64_t total = 0;  // exact number of matching documents
+  std::map<std::string, std::vector<FacetCount>> facets;
+  bool as_admin = false;    // the search ran as an admin principal (sees everything)
   std::vector<Hit> hits;
   double took_ms = 0;
 };
 
 // Search-as-you-type completions for a search box.
 struct SuggestRequest {
+  Principal principal;      // suggestions come only from titles it may see
   std::string prefix;       // what has been typed; the last word is completed unless it ends in a space
   std::string lang;         // empty: any language
   std::size_t limit = 10;   // 0..100

@@ -1,0 +1,27 @@
+// Access control as a constraint inside the match: the grants a principal
+// holds, and the publishing state it may see.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "portalkb/principal.h"
+
+namespace portalkb {
+
+// The grant strings that admit `principal`: "public", "role:R", "org:O",
+// "org:O/role:R" and "user:U" for its roles, org and user.
+std::vector<std::string> GrantsOf(const Principal& principal);
+
+// The filter every query of `principal` runs under at time `now` (seconds
+// since the epoch): any of its grants; published (or, for editors, draft)
+// documents; inside their publishing window. MatchAll for an admin.
+Xapian::Query AccessFilter(const Principal& principal, long long now);
+
+// Combines `query` with the access filter (and nothing can widen it: user
+// filters are ANDed on top).
+Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now);
+
+}  // namespace portalkb
