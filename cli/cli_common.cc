@@ -45,6 +45,23 @@ int ReportError(const std::string& command, const Status& status) {
 
 bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) == 1; }
 
+void AddPrincipalOptions(po::options_description& options, PrincipalArgs& args) {
+  options.add_options()
+      ("user", po::value(&args.user), "search as this user")
+      ("org", po::value(&args.org), "search as a member of this organisation")
+      ("role", po::value(&args.roles)->composing(), "a role of the principal (repeatable)")
+      ("as-admin", "see everything, drafts included (says so in the output)");
+}
+
+Principal MakePrincipal(const po::variables_map& vm, const PrincipalArgs& args) {
+  Principal p;
+  p.user = args.user;
+  p.org = args.org;
+  p.roles = args.roles;
+  p.admin = vm.count("as-admin") > 0;
+  return p;
+}
+
 std::string SnippetForTerminal(const std::string& html, bool terminal) {
   struct Replacement {
     const char* from;

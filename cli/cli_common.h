@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "portalkb/principal.h"
 #include "portalkb/status.h"
 
 namespace portalkb::cli {
@@ -32,6 +33,16 @@ int ReportError(const std::string& command, const Status& status);
 
 bool StdoutIsTerminal();
 
+// --user, --org, --role (repeatable) and --as-admin, shared by every command
+// that reads documents on behalf of someone.
+struct PrincipalArgs {
+  std::string user;
+  std::string org;
+  std::vector<std::string> roles;
+};
+void AddPrincipalOptions(po::options_description& options, PrincipalArgs& args);
+Principal MakePrincipal(const po::variables_map& vm, const PrincipalArgs& args);
+
 // Turns "<mark>x</mark>" snippets into terminal text: bold on a terminal,
 // *x* otherwise; HTML entities decoded.
 std::string SnippetForTerminal(const std::string& html, bool terminal);
@@ -46,5 +57,6 @@ int RunStats(const std::vector<std::string>& args);
 int RunSuggest(const std::vector<std::string>& args);
 int RunSynonyms(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
+int RunRelated(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

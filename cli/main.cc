@@ -20,6 +20,7 @@ constexpr Command kCommands[] = {
     {"stats", &portalkb::cli::RunStats, "show what an index holds"},
     {"suggest", &portalkb::cli::RunSuggest, "complete what has been typed (search-as-you-type)"},
     {"synonyms", &portalkb::cli::RunSynonyms, "add, remove, list, import or export synonym rules"},
+    {"related", &portalkb::cli::RunRelated, "documents like a given one, among those the principal may see"},
     {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
 };
 

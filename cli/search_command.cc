@@ -13,7 +13,13 @@ int RunSearch(const std::vector<std::string>& args) {
   std::string db;
   SearchRequest request;
   std::vector<std::string> words;
+  PrincipalArgs principal;
+  AddPrincipalOptions(options, principal);
   options.add_options()
+      ("filter", po::value(&request.filters)->composing(),
+       "FIELD=V[|V...], FIELD>=V, FIELD<V, !FIELD=V (repeatable; fields: type, lang, category, tags, org, updated_at, further fields)")
+      ("facet", po::value(&request.facets)->composing(), "count values of FIELD over all matches (repeatable)")
+      ("sort", po::value(&request.sort), "relevance (default), updated_at or a numeric field, with :asc or :desc")
       ("db", po::value(&db)->required(), "index directory")
       ("lang", po::value(&request.lang), "only documents in this language (nl, en, sv, de), analysed as it")
       ("limit", po::value(&request.limit)->default_value(10), "number of hits (0-1000)")
@@ -26,10 +32,11 @@ int RunSearch(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("query", -1);
   bool help = false;
-  auto vm = ParseOptions("search", args, options, positional, "--db DIR [--lang L] [--limit N] [--offset N] [--json] QUERY", help);
+  auto vm = ParseOptions("search", args, options, positional, "--db DIR [--user U] [--org O] [--role R]... [--filter EXPR]... [--facet FIELD]... [--sort FIELD[:asc|desc]] [--lang L] [--limit N] [--offset N] [--json] QUERY", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
+  request.principal = MakePrincipal(*vm, principal);
   request.typo_tolerance = vm->count("no-typos") == 0;
   request.prefix = vm->count("no-prefix") == 0;
   request.correct = vm->count("no-correct") == 0;
@@ -51,7 +58,15 @@ int RunSearch(const std::vector<std::string>& args) {
                       {"updated_at", h.updated_at}, {"matches", matches}, {"weak", h.weak}});
     }
     auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+    nlohmann::json facets = nlohmann::json::object();
+    for (const auto& [field, counts] : response->facets) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& c : counts) list.push_back({{"value", c.value}, {"count", c.count}});
+      facets[field] = list;
+    }
     const nlohmann::json out = {{"query", response->query},
+                                {"facets", facets},
+                                {"as_admin", response->as_admin},
                                 {"corrected_query", or_null(response->corrected_query)},
                                 {"suggestion", or_null(response->suggestion)},
                                 {"total", response->total},
@@ -62,6 +77,7 @@ int RunSearch(const std::vector<std::string>& args) {
   }
 
   const bool terminal = StdoutIsTerminal();
+  if (response->as_admin) std::printf("(searching as admin: every document, drafts included)\n");
   if (!response->corrected_query.empty()) {
     std::printf("showing results for \"%s\" (no results for \"%s\")\n", response->corrected_query.c_str(),
                 response->query.c_str());
@@ -81,6 +97,11 @@ int RunSearch(const std::vector<std::string>& args) {
   }
   std::printf("%llu results, showing %zu-%zu (%.1f ms)\n", static_cast<unsigned long long>(response->total),
               request.offset + 1, rank, response->took_ms);
+  for (const auto& [field, counts] : response->facets) {
+    std::printf("%s:", field.c_str());
+    for (const auto& c : counts) std::printf("  %s (%llu)", c.value.c_str(), static_cast<unsigned long long>(c.count));
+    std::printf("\n");
+  }
   return kExitOk;
 }
 

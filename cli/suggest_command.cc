@@ -13,6 +13,8 @@ int RunSuggest(const std::vector<std::string>& args) {
   std::string db;
   SuggestRequest request;
   std::vector<std::string> words;
+  PrincipalArgs principal;
+  AddPrincipalOptions(options, principal);
   options.add_options()
       ("db", po::value(&db)->required(), "index directory")
       ("lang", po::value(&request.lang), "only titles in this language")
@@ -25,6 +27,7 @@ int RunSuggest(const std::vector<std::string>& args) {
   auto vm = ParseOptions("suggest", args, options, positional, "--db DIR [--lang L] [--limit N] [--json] PREFIX", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
+  request.principal = MakePrincipal(*vm, principal);
   for (const auto& w : words) request.prefix += (request.prefix.empty() ? "" : " ") + w;
 
   auto engine = Engine::Open(db);

@@ -119,6 +119,7 @@ Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& querie
     request.query = text;
     request.lang = options.use_lang ? lang : "";
     request.limit = 10;
+    request.principal = options.principal;
     return engine.Search(request);
   };
 

@@ -153,8 +153,41 @@ TEST_F(Cli, UsageErrorsAreOneLineAndExitTwo) {
   }
 }
 
+TEST_F(Cli, PrincipalFlagsFiltersFacetsAndAdmin) {
+  dir_.Write("in/a.jsonl",
+             R"({"id": "pub", "title": "Invoice help", "lang": "en", "visibility": ["public"], "tags": ["invoice"]})"
+             "\n"
+             R"({"id": "fin", "title": "Invoice approvals", "lang": "en", "visibility": ["org:acme/role:finance"], "tags": ["invoice", "approval"]})"
+             "\n");
+  ASSERT_EQ(Run({"index", "--db", dir_ / "db", dir_ / "in"}).exit_code, 0);
+  auto total = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"search", "--db", dir_ / "db", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("invoice");
+    const auto r = Run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  EXPECT_EQ(total({}).at("total"), 1) << "anonymous by default";
+  EXPECT_EQ(total({"--org", "acme", "--role", "finance"}).at("total"), 2);
+  EXPECT_EQ(total({"--org", "globex", "--role", "finance"}).at("total"), 1);
+  const auto admin = total({"--as-admin", "--facet", "tags", "--filter", "tags=approval"});
+  EXPECT_EQ(admin.at("total"), 1);
+  EXPECT_EQ(admin.at("as_admin"), true);
+  EXPECT_EQ(admin.at("facets").at("tags").size(), 2u);
+  EXPECT_EQ(admin.at("facets").at("tags")[0].at("value"), "invoice");
+  EXPECT_EQ(admin.at("facets").at("tags")[0].at("count"), 2);
+  const auto table = Run({"search", "--db", dir_ / "db", "--as-admin", "invoice"});
+  EXPECT_NE(table.out.find("as admin"), std::string::npos);
+
+  const auto bad = Run({"search", "--db", dir_ / "db", "--filter", "updated_at>=soon", "invoice"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("updated_at>=soon"), std::string::npos) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1);
+}
+
 TEST_F(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"index", "search", "delete", "stats"}) {
+  for (const char* command : {"index", "search", "delete", "stats", "suggest", "synonyms", "eval", "related"}) {
     const auto r = Run({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("usage: portalkb"), std::string::npos) << command;

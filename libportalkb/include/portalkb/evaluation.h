@@ -60,6 +60,9 @@ struct EvalReport {
 
 struct EvalOptions {
   bool use_lang = true;  // search each query in its own language (as a portal in that language would)
+  // Who the queries run as: by default an admin, so relevance is measured
+  // over every document; access control has tests of its own.
+  Principal principal = Principal::Admin();
 };
 
 Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& queries, const EvalOptions& options = {});
