@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,19 +11,6 @@
 #include "portalkb/index_writer.h"
 
 namespace portalkb::cli {
-namespace {
-
-// "nl-b2b.txt", "sv.txt", "documents-en.txt" -> the language they name, if any.
-std::string LanguageFromFileName(const std::string& path) {
-  const std::string stem = std::filesystem::path(path).stem().string();
-  const auto first = stem.substr(0, stem.find_first_of("-_."));
-  if (IsSupportedLanguage(first)) return first;
-  const auto dash = stem.find_last_of("-_");
-  if (dash != std::string::npos && IsSupportedLanguage(stem.substr(dash + 1))) return stem.substr(dash + 1);
-  return {};
-}
-
-}  // namespace
 
 int RunSynonyms(const std::vector<std::string>& args) {
   po::options_description options("options");
@@ -85,7 +71,7 @@ int RunSynonyms(const std::vector<std::string>& args) {
     std::stringstream ss;
     ss << in.rdbuf();
     text = ss.str();
-    if (rules_lang.empty()) rules_lang = LanguageFromFileName(operands[0]);
+    if (rules_lang.empty()) rules_lang = SynonymFileLanguage(operands[0]);
     if (rules_lang.empty()) return usage("cannot tell the language of '" + operands[0] + "': pass --lang");
   } else {
     if (rules_lang.empty()) return usage(action + " needs --lang");

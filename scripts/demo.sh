@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh -DCMAKE_BUILD_TYPE=Release -DPORTALKB_BUILD_TESTS=OFF -DPORTALKB_BUILD_BENCHMARKS=OFF
-portalkb=build/cli/portalkb
+PORTALKB_BUILD_DIR=build-release scripts/build.sh -DCMAKE_BUILD_TYPE=Release -DPORTALKB_BUILD_TESTS=OFF -DPORTALKB_BUILD_BENCHMARKS=OFF
+portalkb=build-release/cli/portalkb
 index=var/index
 
 rm -rf "$index.new"
@@ -13,13 +13,22 @@ rm -rf "$index.new"
 status=0
 "$portalkb" index --db "$index.new" corpus/articles corpus/documents || status=$?
 if [ "$status" -gt 1 ]; then exit "$status"; fi
+for rules in corpus/synonyms/*.txt; do
+  "$portalkb" synonyms --db "$index.new" import "$rules"
+done
 rm -rf "$index" && mv "$index.new" "$index"
 echo
 "$portalkb" stats --db "$index"
 for query in "factuur downloaden" "wachtwoord vergeten" "parkeervergunning aanvragen" \
-             "return an item" "change delivery address" "glömt lösenord" "sla beschikbaarheid"; do
+             "factur downlaoden" "wachtwoord verg" "return an item" "glömt lösenord" "rekening betalen"; do
   echo
   echo "\$ portalkb search --db $index --limit 3 \"$query\""
   "$portalkb" search --db "$index" --limit 3 "$query"
 done
+echo
+echo "\$ portalkb search --db $index --org acme --role finance --facet type --limit 3 \"sla beschikbaarheid\""
+"$portalkb" search --db "$index" --org acme --role finance --facet type --limit 3 "sla beschikbaarheid"
+echo
+echo "\$ portalkb eval --db $index corpus/queries"
+"$portalkb" eval --db "$index" corpus/queries
 exit "$status"

@@ -309,6 +309,13 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     }
   }
 
+  // A word with any alternative (a typo candidate, a completion, a split or
+  // join, a synonym) matched something: it is not a candidate for correction.
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const Tiers& t = tiers[u];
+    if (t.tier[0].size() > 1 || !t.tier[1].empty() || !t.tier[2].empty()) built.words[u].in_vocabulary = true;
+  }
+
   // 6. Each unit: a bonus for the best tier it matches, plus BM25 of what it matches.
   std::vector<Q> positive;
   for (const Tiers& t : tiers) {

@@ -46,7 +46,9 @@ struct TermOrigin {
 struct QueryWord {
   std::string text;          // as typed (a word, or a phrase without quotes)
   std::string folded;        // the folded word; empty for phrases and compounds
-  bool in_vocabulary = true; // the folded word occurs in the index
+  // The folded word occurs in the index, or has alternatives there (typo
+  // candidates, completions, split/join, synonyms); false: a correction candidate.
+  bool in_vocabulary = true;
   bool phrase = false;
   Token token;               // the analysed word (single words only)
 };

@@ -126,6 +126,16 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
   return rules;
 }
 
+std::string SynonymFileLanguage(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  name = AsciiLower(name.substr(0, name.find('.')));
+  const std::string first = name.substr(0, name.find_first_of("-_"));
+  if (IsSupportedLanguage(first)) return first;
+  const auto sep = name.find_last_of("-_");
+  if (sep != std::string::npos && IsSupportedLanguage(name.substr(sep + 1))) return name.substr(sep + 1);
+  return {};
+}
+
 std::string FormatSynonyms(const std::vector<SynonymRule>& rules) {
   std::map<std::string, std::vector<const SynonymRule*>> by_lang;
   for (const auto& r : rules) by_lang[r.lang].push_back(&r);

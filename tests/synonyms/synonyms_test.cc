@@ -64,6 +64,14 @@ TEST(ParseSynonyms, FormatRoundTripsWithLanguageLines) {
   EXPECT_EQ(back.value(), all);
 }
 
+TEST(SynonymFileLanguage, ReadsTheLanguageFromTheFileName) {
+  EXPECT_EQ(SynonymFileLanguage("corpus/synonyms/nl-b2b.txt"), "nl");
+  EXPECT_EQ(SynonymFileLanguage("sv.txt"), "sv");
+  EXPECT_EQ(SynonymFileLanguage("/x/documents-en.txt"), "en");
+  EXPECT_EQ(SynonymFileLanguage("/x/synonyms.txt"), "");
+  EXPECT_EQ(SynonymFileLanguage("/nl/fr.txt"), "");
+}
+
 TEST(SynonymSet, ExpandsSetsBothWaysAndOneWayRulesOneWay) {
   Tokenizer tokenizer;
   const auto rules = ParseSynonyms("factuur, rekening\niphone => smartphone\ne-mail adres, mailadres\n", "nl").value();

@@ -32,6 +32,11 @@ struct SynonymRule {
 // unsupported or missing language.
 Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std::string& lang);
 
+// The language a synonyms file name states: its first part ("nl-b2b.txt",
+// "sv.txt") or its last part ("documents-en.txt"); empty when neither is a
+// supported language code.
+std::string SynonymFileLanguage(const std::string& path);
+
 // Solr text for `rules`, one rule per line, grouped by language under
 // "# lang: xx" comment lines.
 std::string FormatSynonyms(const std::vector<SynonymRule>& rules);
