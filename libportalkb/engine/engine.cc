@@ -1,9 +1,39 @@
 #include "portalkb/engine.h"
 
+#include <chrono>
+
+#include "analysis/analyzer.h"
 #include "search/searcher.h"
 #include "storage/store.h"
 
 namespace portalkb {
+namespace {
+
+// The normalised form analytics groups queries by: folded words separated by
+// spaces, with redaction placeholders ("[email]") kept as they are.
+std::string NormalizeForAnalytics(const Tokenizer& tokenizer, const std::string& redacted) {
+  std::string out;
+  auto add_words = [&](std::string_view chunk) {
+    for (const Token& t : tokenizer.Tokenize(chunk)) {
+      if (!t.joined) out += (out.empty() ? "" : " ") + t.folded;
+    }
+  };
+  std::size_t i = 0;
+  while (i < redacted.size()) {
+    const auto open = redacted.find('[', i);
+    const auto close = open == std::string::npos ? std::string::npos : redacted.find(']', open);
+    if (close == std::string::npos || close - open > 33) {
+      add_words(std::string_view(redacted).substr(i));
+      break;
+    }
+    add_words(std::string_view(redacted).substr(i, open - i));
+    out += (out.empty() ? "" : " ") + redacted.substr(open, close - open + 1);
+    i = close + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 Engine::Engine(std::string path, EngineOptions options, std::unique_ptr<Searcher> searcher)
     : path_(std::move(path)), options_(std::move(options)), searcher_(std::move(searcher)) {}
@@ -14,10 +44,45 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
   auto store = ReadableStore::Open(path);
   if (!store.ok()) return store.status();
   auto searcher = std::make_unique<Searcher>(std::move(store).value(), options);
-  return std::unique_ptr<Engine>(new Engine(path, std::move(options), std::move(searcher)));
+  std::unique_ptr<Engine> engine(new Engine(path, options, std::move(searcher)));
+  if (options.analytics) {
+    AnalyticsOptions analytics_options = options.analytics_options;
+    if (!analytics_options.normalize) {
+      auto tokenizer = std::make_shared<Tokenizer>();
+      analytics_options.normalize = [tokenizer](const std::string& text) { return NormalizeForAnalytics(*tokenizer, text); };
+    }
+    auto analytics = Analytics::Open(Analytics::PathFor(path), std::move(analytics_options));
+    if (analytics.ok()) {
+      engine->analytics_ = std::move(analytics).value();
+    } else {
+      engine->analytics_status_ = analytics.status();
+    }
+  } else {
+    engine->analytics_status_ = Status::InvalidArgument("analytics switched off for this engine");
+  }
+  return engine;
 }
 
-Result<SearchResponse> Engine::Search(const SearchRequest& request) { return searcher_->Search(request); }
+Result<SearchResponse> Engine::Search(const SearchRequest& request) {
+  auto response = searcher_->Search(request);
+  if (!response.ok() || !request.log || analytics_ == nullptr) return response;
+  SearchEvent event;
+  event.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  event.query_id = Analytics::NewQueryId();
+  event.query = request.query;
+  event.lang = request.lang;
+  event.roles = request.principal.roles;
+  event.org = request.principal.org;
+  event.user = request.principal.user;
+  event.session = request.session;
+  event.results = response->total;
+  event.corrected = response->corrected_query;
+  event.latency_ms = response->took_ms;
+  response->query_id = event.query_id;
+  analytics_->LogSearch(std::move(event));
+  return response;
+}
 
 Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal& principal, std::size_t limit) {
   return searcher_->Related(id, principal, limit);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "portalkb/analytics.h"
 #include "portalkb/options.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"
@@ -58,11 +59,18 @@ class Engine {
 
   const std::string& path() const { return path_; }
 
+  // The analytics log, or nullptr when logging is off or could not start
+  // (analytics_status() says why). Owned by the engine.
+  Analytics* analytics() { return analytics_.get(); }
+  const Status& analytics_status() const { return analytics_status_; }
+
  private:
   Engine(std::string path, EngineOptions options, std::unique_ptr<Searcher> searcher);
   std::string path_;
   EngineOptions options_;
   std::unique_ptr<Searcher> searcher_;
+  std::unique_ptr<Analytics> analytics_;
+  Status analytics_status_;
 };
 
 }  // namespace portalkb

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "portalkb/analytics.h"
+
 namespace portalkb {
 
 // Typo tolerance (Damerau-Levenshtein: a swap of two neighbouring letters is
@@ -59,6 +61,11 @@ struct SearchOptions {
 
 struct EngineOptions {
   SearchOptions search;
+  // Record every search in the analytics log beside the index
+  // (Analytics::PathFor). A log that cannot be opened disables logging; see
+  // Engine::analytics_status().
+  bool analytics = true;
+  AnalyticsOptions analytics_options;
   // The current time in seconds since the epoch, for scheduled publishing
   // and date facets. Null: the system clock. Tests inject their own.
   std::function<long long()> clock;

@@ -41,6 +41,8 @@ struct SearchRequest {
   bool typo_tolerance = true;  // fuzzy matching of query words
   bool prefix = true;          // the last word also matches as a prefix (search-as-you-type)
   bool correct = true;         // retry a query that finds little with "did you mean" corrections
+  bool log = true;             // record this search in the analytics log
+  std::string session;         // pseudonymous session id, for analytics (typing bursts, success rate)
 };
 
 struct FacetCount {
@@ -85,6 +87,7 @@ struct SearchResponse {
   std::uint64_t total = 0;  // exact number of matching documents
   std::map<std::string, std::vector<FacetCount>> facets;
   bool as_admin = false;    // the search ran as an admin principal (sees everything)
+  std::string query_id;     // the analytics id of this search ("" when not logged)
   std::vector<Hit> hits;
   double took_ms = 0;
 };

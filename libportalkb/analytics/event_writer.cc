@@ -1,0 +1,78 @@
+#include "analytics/event_writer.h"
+
+#include <chrono>
+
+namespace portalkb {
+
+namespace {
+constexpr std::size_t kMaxBatch = 1000;
+}  // namespace
+
+EventWriter::EventWriter(AnalyticsStore& store, int flush_interval_ms)
+    : store_(store), interval_ms_(flush_interval_ms > 0 ? flush_interval_ms : 200), thread_([this] { Run(); }) {}
+
+EventWriter::~EventWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void EventWriter::Push(StoredSearch event) {
+  bool full;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(event));
+    ++pushed_;
+    full = queue_.size() >= kMaxBatch;
+  }
+  if (full) wake_.notify_one();
+}
+
+Status EventWriter::Flush() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const std::uint64_t target = pushed_;
+  flush_requested_ = true;
+  wake_.notify_one();
+  written_.wait(lock, [&] { return done_ >= target || stop_; });
+  return last_error_;
+}
+
+Status EventWriter::WriteBatch() {
+  std::vector<StoredSearch> batch;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch.swap(queue_);
+  }
+  Status s = store_.InsertSearches(batch);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ += batch.size();
+    last_error_ = s;
+  }
+  written_.notify_all();
+  return s;
+}
+
+void EventWriter::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_),
+                   [&] { return stop_ || flush_requested_ || queue_.size() >= kMaxBatch; });
+    flush_requested_ = false;
+    const bool stopping = stop_;
+    if (!queue_.empty()) {
+      lock.unlock();
+      // A failed write is reported by the next Flush; logging never throws
+      // into a search.
+      WriteBatch().ok();
+      lock.lock();
+    }
+    if (stopping && queue_.empty()) break;
+  }
+  written_.notify_all();
+}
+
+}  // namespace portalkb

@@ -1,0 +1,375 @@
+// The reports: SQL does the counting over the collapsed searches; C++ does
+// the clustering of typo variants and the shaping of rows.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "analytics/analytics_store.h"
+#include "portalkb/analytics.h"
+#include "typo/edit_distance.h"
+
+namespace portalkb {
+namespace {
+
+using Row = AnalyticsStore::Row;
+
+long long NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string IsoDate(long long ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Searches in the period after filters, with typing bursts collapsed: a
+// search followed in the same session within the window by a longer query
+// that starts with it is replaced by that query, so "fac", "fact", "factuur"
+// count once, as "factuur".
+std::string Collapsed(const ReportRequest& r, std::vector<std::string>& params, long long since, long long until) {
+  params = {std::to_string(since), std::to_string(until), r.lang, r.role, std::to_string(r.burst_window_ms)};
+  return R"sql(
+    WITH base AS (
+      SELECT query_id, ts, query, normalized, lang, roles, session, results, corrected,
+             LEAD(normalized) OVER w AS next_q, LEAD(ts) OVER w AS next_ts
+      FROM searches
+      WHERE ts >= ?1 AND ts < ?2 AND (?3 = '' OR lang = ?3)
+        AND (?4 = '' OR (',' || roles || ',') LIKE ('%,' || ?4 || ',%'))
+      WINDOW w AS (PARTITION BY session ORDER BY ts)),
+    counted AS (
+      SELECT * FROM base
+      WHERE NOT (session <> '' AND next_q IS NOT NULL AND next_ts - ts <= ?5 AND next_q <> normalized
+                 AND length(next_q) > length(normalized) AND substr(next_q, 1, length(normalized)) = normalized))
+  )sql";
+}
+
+// True when the normalised query holds nothing but redaction placeholders.
+bool OnlyPlaceholders(const std::string& q) {
+  std::size_t i = 0;
+  while (i < q.size()) {
+    if (q[i] == ' ') {
+      ++i;
+      continue;
+    }
+    if (q[i] != '[') return false;
+    const auto close = q.find(']', i);
+    if (close == std::string::npos) return false;
+    i = close + 1;
+  }
+  return true;
+}
+
+struct Group {
+  std::string query;
+  long long count = 0;
+  long long first = 0, last = 0;
+  std::set<std::string> roles, langs;
+  double ctr = 0;
+};
+
+struct Cluster {
+  Group leader;
+  std::vector<std::string> variants;
+  long long count = 0;
+  long long first = 0, last = 0;
+  std::set<std::string> roles, langs;
+};
+
+int AllowedTypos(const std::u32string& s) { return s.size() >= 9 ? 2 : s.size() >= 5 ? 1 : 0; }
+
+// Typo variants of one intent in one row: each group joins the first (most
+// frequent) cluster whose leader is within the typo budget of the leader's length.
+std::vector<Cluster> ClusterGroups(std::vector<Group> groups) {
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return a.count != b.count ? a.count > b.count : a.query < b.query;
+  });
+  std::vector<Cluster> clusters;
+  std::vector<std::u32string> leaders;
+  for (auto& g : groups) {
+    const std::u32string cps = ToCodePoints(g.query);
+    Cluster* home = nullptr;
+    for (std::size_t c = 0; c < clusters.size(); ++c) {
+      const int budget = AllowedTypos(leaders[c]);
+      if (budget == 0) continue;
+      const long diff = static_cast<long>(leaders[c].size()) - static_cast<long>(cps.size());
+      if (diff > budget || -diff > budget) continue;
+      if (TypoDistance(leaders[c], cps, 2) <= budget) {
+        home = &clusters[c];
+        break;
+      }
+    }
+    if (home == nullptr) {
+      clusters.push_back({g, {}, 0, g.first, g.last, {}, {}});
+      leaders.push_back(cps);
+      home = &clusters.back();
+    }
+    home->variants.push_back(g.query);
+    home->count += g.count;
+    home->first = std::min(home->first, g.first);
+    home->last = std::max(home->last, g.last);
+    home->roles.insert(g.roles.begin(), g.roles.end());
+    home->langs.insert(g.langs.begin(), g.langs.end());
+  }
+  return clusters;
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const auto end = s.find(sep, start);
+    const std::string part = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!part.empty()) out.push_back(part);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string Join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+// Zero-result groups of a period: normalised query, count, first/last, roles, langs.
+Result<std::vector<Group>> ZeroResultGroups(AnalyticsStore& store, const ReportRequest& r, long long since, long long until) {
+  std::vector<std::string> params;
+  const std::string sql = Collapsed(r, params, since, until) +
+                          "SELECT normalized, count(*), min(ts), max(ts), group_concat(DISTINCT roles), group_concat(DISTINCT lang) "
+                          "FROM counted WHERE results = 0 AND trim(normalized) <> '' GROUP BY normalized "
+                          "ORDER BY count(*) DESC LIMIT 2000";
+  std::vector<Group> groups;
+  Status s = store.Query(sql, params, [&](const Row& row) {
+    if (OnlyPlaceholders(row[0])) return;
+    Group g;
+    g.query = row[0];
+    g.count = std::stoll(row[1]);
+    g.first = std::stoll(row[2]);
+    g.last = std::stoll(row[3]);
+    for (const auto& x : Split(row[4], ',')) g.roles.insert(x);
+    for (const auto& x : Split(row[5], ',')) g.langs.insert(x);
+    groups.push_back(std::move(g));
+  });
+  if (!s.ok()) return s;
+  return groups;
+}
+
+Result<long long> TotalSearches(AnalyticsStore& store, const ReportRequest& r, long long since, long long until) {
+  std::vector<std::string> params;
+  long long total = 0;
+  Status s = store.Query(Collapsed(r, params, since, until) + "SELECT count(*) FROM counted", params,
+                         [&](const Row& row) { total = std::stoll(row[0]); });
+  if (!s.ok()) return s;
+  return total;
+}
+
+std::string Trend(long long now, long long before) {
+  if (before == 0) return now > 0 ? "new" : "0%";
+  const long long pct = (now - before) * 100 / before;
+  return (pct >= 0 ? "+" : "") + std::to_string(pct) + "%";
+}
+
+Result<Report> ZeroResults(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  auto groups = ZeroResultGroups(store, r, report.since_ms, report.until_ms);
+  if (!groups.ok()) return groups.status();
+  const long long length = report.until_ms - report.since_ms;
+  auto previous = ZeroResultGroups(store, r, report.since_ms - length, report.since_ms);
+  if (!previous.ok()) return previous.status();
+  std::map<std::string, long long> before;
+  for (const auto& g : previous.value()) before[g.query] = g.count;
+  auto total = TotalSearches(store, r, report.since_ms, report.until_ms);
+  if (!total.ok()) return total.status();
+
+  report.title = "Searches that found nothing";
+  report.columns = {"query", "count", "share", "variants", "first_seen", "last_seen", "roles", "languages", "previous_count", "trend"};
+  for (const auto& c : ClusterGroups(std::move(groups).value())) {
+    if (report.rows.size() >= r.limit) break;
+    long long prev = 0;
+    for (const auto& v : c.variants) prev += before.count(v) ? before[v] : 0;
+    const double share = total.value() > 0 ? static_cast<double>(c.count) / static_cast<double>(total.value()) : 0.0;
+    report.rows.push_back({c.leader.query, static_cast<std::int64_t>(c.count), share, c.variants, IsoDate(c.first),
+                           IsoDate(c.last), Join(c.roles), Join(c.langs), static_cast<std::int64_t>(prev), Trend(c.count, prev)});
+  }
+  return report;
+}
+
+Result<Report> Summary(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  if (r.bucket != "day" && r.bucket != "week") return Status::InvalidArgument("bucket '" + r.bucket + "': expected day or week");
+  const std::string bucket = r.bucket == "day" ? "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')"
+                                               : "strftime('%Y-W%W', ts / 1000, 'unixepoch')";
+  std::vector<std::string> params;
+  const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) + R"sql(,
+    marked AS (
+      SELECT counted.*, )sql" + bucket + R"sql( AS bucket,
+             EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id) AS clicked,
+             ROW_NUMBER() OVER (PARTITION BY session ORDER BY ts) AS n
+      FROM counted),
+    sessions AS (
+      SELECT session, min(bucket) AS bucket, max(clicked AND n <= 3) AS success
+      FROM marked WHERE session <> '' GROUP BY session)
+    SELECT m.bucket, count(*), sum(m.results = 0), sum(m.clicked),
+           (SELECT count(*) FROM sessions s WHERE s.bucket = m.bucket),
+           (SELECT coalesce(sum(success), 0) FROM sessions s WHERE s.bucket = m.bucket)
+    FROM marked m GROUP BY m.bucket ORDER BY m.bucket
+  )sql";
+  report.title = "Searches, zero results and clicks per " + r.bucket;
+  report.columns = {"period", "searches", "zero_results", "zero_result_rate", "click_through_rate", "sessions", "search_success_rate"};
+  Status s = store.Query(sql, params, [&](const Row& row) {
+    const double searches = std::stod(row[1]);
+    const double sessions = std::stod(row[4]);
+    report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])), static_cast<std::int64_t>(std::stoll(row[2])),
+                           searches > 0 ? std::stod(row[2]) / searches : 0.0, searches > 0 ? std::stod(row[3]) / searches : 0.0,
+                           static_cast<std::int64_t>(std::stoll(row[4])), sessions > 0 ? std::stod(row[5]) / sessions : 0.0});
+  });
+  if (!s.ok()) return s;
+  return report;
+}
+
+// Per normalised query: count, zero-result count, click-through rate.
+Result<std::vector<Group>> QueryGroups(AnalyticsStore& store, const ReportRequest& r, long long since, long long until,
+                                       const std::string& having, const std::string& order, std::vector<long long>* zeros) {
+  std::vector<std::string> params;
+  const std::string sql = Collapsed(r, params, since, until) +
+                          "SELECT normalized, count(*), min(ts), max(ts), sum(results = 0), "
+                          "avg(EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id)), "
+                          "group_concat(DISTINCT lang) "
+                          "FROM counted WHERE trim(normalized) <> '' GROUP BY normalized " + having + " ORDER BY " + order +
+                          " LIMIT 2000";
+  std::vector<Group> groups;
+  Status s = store.Query(sql, params, [&](const Row& row) {
+    if (OnlyPlaceholders(row[0])) return;
+    Group g;
+    g.query = row[0];
+    g.count = std::stoll(row[1]);
+    g.first = std::stoll(row[2]);
+    g.last = std::stoll(row[3]);
+    if (zeros != nullptr) zeros->push_back(std::stoll(row[4]));
+    g.ctr = std::stod(row[5].empty() ? "0" : row[5]);
+    for (const auto& x : Split(row[6], ',')) g.langs.insert(x);
+    groups.push_back(std::move(g));
+  });
+  if (!s.ok()) return s;
+  return groups;
+}
+
+Result<Report> TopQueries(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  std::vector<long long> zeros;
+  auto groups = QueryGroups(store, r, report.since_ms, report.until_ms, "", "count(*) DESC, normalized", &zeros);
+  if (!groups.ok()) return groups.status();
+  report.title = "Most frequent searches";
+  report.columns = {"query", "count", "zero_results", "click_through_rate", "languages"};
+  for (std::size_t i = 0; i < groups->size() && report.rows.size() < r.limit; ++i) {
+    const Group& g = (*groups)[i];
+    report.rows.push_back({g.query, static_cast<std::int64_t>(g.count), static_cast<std::int64_t>(zeros[i]), g.ctr, Join(g.langs)});
+  }
+  return report;
+}
+
+constexpr double kLowCtr = 0.2;
+
+Result<Report> LowCtr(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  auto groups = QueryGroups(store, r, report.since_ms, report.until_ms,
+                            "HAVING sum(results > 0) >= 2 AND avg(EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id)) < 0.2",
+                            "count(*) DESC, normalized", nullptr);
+  if (!groups.ok()) return groups.status();
+  report.title = "Searches with results but few clicks (click-through under 20%)";
+  report.columns = {"query", "count", "click_through_rate", "languages"};
+  for (const auto& g : groups.value()) {
+    if (report.rows.size() >= r.limit) break;
+    report.rows.push_back({g.query, static_cast<std::int64_t>(g.count), g.ctr, Join(g.langs)});
+  }
+  return report;
+}
+
+Result<Report> ContentGaps(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  auto zero = ZeroResultGroups(store, r, report.since_ms, report.until_ms);
+  if (!zero.ok()) return zero.status();
+  auto low = QueryGroups(store, r, report.since_ms, report.until_ms,
+                         "HAVING sum(results > 0) >= 2 AND avg(EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id)) < 0.2",
+                         "count(*) DESC", nullptr);
+  if (!low.ok()) return low.status();
+  struct Gap {
+    Cluster cluster;
+    std::string kind;
+  };
+  std::vector<Gap> gaps;
+  for (auto& c : ClusterGroups(std::move(zero).value())) gaps.push_back({std::move(c), "zero-results"});
+  for (auto& c : ClusterGroups(std::move(low).value())) gaps.push_back({std::move(c), "low-ctr"});
+  std::stable_sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.cluster.count > b.cluster.count; });
+  report.title = "Content gaps: what people look for and do not find";
+  report.columns = {"query", "kind", "count", "variants", "languages"};
+  for (const auto& g : gaps) {
+    if (report.rows.size() >= r.limit) break;
+    report.rows.push_back({g.cluster.leader.query, g.kind, static_cast<std::int64_t>(g.cluster.count), g.cluster.variants,
+                           Join(g.cluster.langs)});
+  }
+  return report;
+}
+
+Result<Report> Feedback(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  const std::string sql = R"sql(
+    SELECT doc_id, count(*), sum(helpful = 0), sum(helpful = 1),
+           (SELECT group_concat(comment, ' | ') FROM (
+              SELECT comment FROM feedback f2 WHERE f2.doc_id = f.doc_id AND f2.helpful = 0 AND f2.comment <> ''
+                AND f2.ts >= ?1 AND f2.ts < ?2 ORDER BY f2.ts DESC LIMIT 3))
+    FROM feedback f WHERE ts >= ?1 AND ts < ?2
+    GROUP BY doc_id HAVING sum(helpful = 0) > 0 ORDER BY sum(helpful = 0) DESC, doc_id LIMIT ?3
+  )sql";
+  report.title = "Articles voted not helpful";
+  report.columns = {"doc_id", "votes", "not_helpful", "helpful", "not_helpful_share", "recent_comments"};
+  Status s = store.Query(sql, {std::to_string(report.since_ms), std::to_string(report.until_ms), std::to_string(r.limit)},
+                         [&](const Row& row) {
+                           const double votes = std::stod(row[1]);
+                           report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])),
+                                                  static_cast<std::int64_t>(std::stoll(row[2])),
+                                                  static_cast<std::int64_t>(std::stoll(row[3])), std::stod(row[2]) / votes, row[4]});
+                         });
+  if (!s.ok()) return s;
+  return report;
+}
+
+Result<Report> SupportContacts(AnalyticsStore& store, const ReportRequest& r, Report report) {
+  std::vector<std::string> params;
+  const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) +
+                          "SELECT c.normalized, count(*), max(s.ts), sum(c.results = 0) FROM support_contacts s "
+                          "JOIN searches c ON c.query_id = s.query_id "
+                          "WHERE s.ts >= ?1 AND s.ts < ?2 AND (?3 = '' OR c.lang = ?3) "
+                          "AND (?4 = '' OR (',' || c.roles || ',') LIKE ('%,' || ?4 || ',%')) "
+                          "GROUP BY c.normalized ORDER BY count(*) DESC, c.normalized LIMIT " + std::to_string(r.limit);
+  report.title = "Searches followed by contacting support";
+  report.columns = {"query", "contacts", "last_seen", "with_zero_results"};
+  Status s = store.Query(sql, params, [&](const Row& row) {
+    report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])), IsoDate(std::stoll(row[2])),
+                           static_cast<std::int64_t>(std::stoll(row[3]))});
+  });
+  if (!s.ok()) return s;
+  return report;
+}
+
+}  // namespace
+
+Result<Report> Analytics::Run(const ReportRequest& r) {
+  if (Status s = Flush(); !s.ok()) return s;
+  Report report;
+  report.kind = r.kind;
+  report.until_ms = r.until_ms > 0 ? r.until_ms : NowMs() + 1;
+  report.since_ms = r.since_ms;
+  if (report.since_ms >= report.until_ms) return Status::InvalidArgument("the period is empty: --since is not before --until");
+  if (r.kind == "zero-results") return ZeroResults(*store_, r, std::move(report));
+  if (r.kind == "summary") return Summary(*store_, r, std::move(report));
+  if (r.kind == "top-queries") return TopQueries(*store_, r, std::move(report));
+  if (r.kind == "low-ctr") return LowCtr(*store_, r, std::move(report));
+  if (r.kind == "content-gaps") return ContentGaps(*store_, r, std::move(report));
+  if (r.kind == "feedback") return Feedback(*store_, r, std::move(report));
+  if (r.kind == "support-contacts") return SupportContacts(*store_, r, std::move(report));
+  return Status::InvalidArgument("unknown report '" + r.kind +
+                                 "' (expected zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts)");
+}
+
+}  // namespace portalkb
