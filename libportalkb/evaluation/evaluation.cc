@@ -120,6 +120,7 @@ Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& querie
     request.lang = options.use_lang ? lang : "";
     request.limit = 10;
     request.principal = options.principal;
+    request.log = false;  // evaluation traffic is not visitor traffic
     return engine.Search(request);
   };
 
