@@ -58,5 +58,10 @@ int RunSuggest(const std::vector<std::string>& args);
 int RunSynonyms(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
 int RunRelated(const std::vector<std::string>& args);
+int RunLogClick(const std::vector<std::string>& args);
+int RunLogFeedback(const std::vector<std::string>& args);
+int RunLogSupportContact(const std::vector<std::string>& args);
+int RunReport(const std::vector<std::string>& args);
+int RunAnalytics(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

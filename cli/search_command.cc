@@ -27,6 +27,8 @@ int RunSearch(const std::vector<std::string>& args) {
       ("no-typos", "match words exactly (no typo tolerance)")
       ("no-prefix", "do not complete the last word as a prefix")
       ("no-correct", "do not retry with \"did you mean\" corrections")
+      ("session", po::value(&request.session), "pseudonymous session id for analytics")
+      ("no-log", "do not record this search in the analytics log")
       ("json", "print one JSON object")
       ("query", po::value(&words)->required()->composing(), "the query: words, \"phrases\", -excluded");
   po::positional_options_description positional;
@@ -40,6 +42,7 @@ int RunSearch(const std::vector<std::string>& args) {
   request.typo_tolerance = vm->count("no-typos") == 0;
   request.prefix = vm->count("no-prefix") == 0;
   request.correct = vm->count("no-correct") == 0;
+  request.log = vm->count("no-log") == 0;
 
   auto engine = Engine::Open(db);
   if (!engine.ok()) return ReportError("search", engine.status());
@@ -71,7 +74,8 @@ int RunSearch(const std::vector<std::string>& args) {
                                 {"suggestion", or_null(response->suggestion)},
                                 {"total", response->total},
                                 {"hits", hits},
-                                {"took_ms", response->took_ms}};
+                                {"took_ms", response->took_ms},
+                                {"query_id", or_null(response->query_id)}};
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }

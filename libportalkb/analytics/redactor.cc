@@ -151,12 +151,24 @@ std::string Redactor::Redact(std::string_view input, std::size_t max_bytes) cons
                                               re2::RE2::UNANCHORED, &match, 1)) {
       const auto start = static_cast<std::size_t>(match.data() - text.data());
       const std::size_t length = match.size();
-      if (!d->valid || d->valid(std::string_view(match.data(), match.size()))) {
+      // A greedy match may run into the next word ("NL91ABNA0417164300 graag"):
+      // when it fails its check, try it cut back at each space.
+      std::string_view candidate(match.data(), match.size());
+      bool accepted = !d->valid || d->valid(candidate);
+      while (!accepted) {
+        const auto space = candidate.find_last_of(' ');
+        if (space == std::string_view::npos) break;
+        candidate = Trim(candidate.substr(0, space));
+        accepted = !candidate.empty() && d->valid(candidate);
+      }
+      std::size_t length_used = length;
+      if (accepted) {
         out.append(text, copied, start - copied);
         out += d->placeholder;
-        copied = start + length;
+        copied = start + candidate.size();
+        length_used = candidate.size();
       }
-      const std::size_t next = start + std::max<std::size_t>(length, 1);
+      const std::size_t next = start + std::max<std::size_t>(length_used, 1);
       if (next > text.size()) break;
       rest = re2::StringPiece(text.data() + next, text.size() - next);
     }
