@@ -97,6 +97,8 @@ void Analytics::LogSearch(SearchEvent e) {
 Status Analytics::LogClick(const std::string& query_id, const std::string& doc_id, int position) {
   if (query_id.empty() || doc_id.empty()) return Status::InvalidArgument("a click needs a query id and a document id");
   if (position < 1) return Status::InvalidArgument("position " + std::to_string(position) + ": positions start at 1");
+  // The search may still be queued: write it first so the click can mark it.
+  if (Status s = Flush(); !s.ok()) return s;
   return store_->InsertClick(query_id, doc_id, position, NowMs());
 }
 

@@ -41,6 +41,14 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX support_query ON support_contacts(query_id);
       CREATE INDEX feedback_query ON feedback(query_id);
     )sql",
+    // 2 -> 3: typing bursts and clicks marked on the search itself, so
+    // reports over a million searches need no window functions or joins.
+    R"sql(
+      ALTER TABLE searches ADD COLUMN superseded_ms INTEGER;
+      ALTER TABLE searches ADD COLUMN clicked INTEGER NOT NULL DEFAULT 0;
+      UPDATE searches SET clicked = 1 WHERE query_id IN (SELECT query_id FROM clicks);
+      CREATE INDEX searches_zero ON searches(results, ts);
+    )sql",
 };
 static_assert(std::size(kMigrations) == AnalyticsStore::kSchemaVersion);
 
@@ -141,8 +149,51 @@ Status AnalyticsStore::InsertSearches(const std::vector<StoredSearch>& batch) {
       return s;
     }
     sqlite3_reset(st.stmt);
+    if (Status s = MarkBurst(e); !s.ok()) {
+      Exec("ROLLBACK").ok();
+      return s;
+    }
   }
   return Exec("COMMIT");
+}
+
+Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
+  if (e.session.empty()) return Status::Ok();
+  // The session's previous search: remembered, or looked up (another
+  // process may have written it).
+  auto it = last_by_session_.find(e.session);
+  LastSearch previous;
+  if (it != last_by_session_.end()) {
+    previous = it->second;
+  } else {
+    Statement st;
+    if (sqlite3_prepare_v2(db_, "SELECT query_id, normalized, ts FROM searches WHERE session = ? AND query_id <> ? "
+                                "ORDER BY ts DESC LIMIT 1", -1, &st.stmt, nullptr) != SQLITE_OK) {
+      return Error("prepare burst lookup");
+    }
+    sqlite3_bind_text(st.stmt, 1, e.session.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st.stmt, 2, e.query_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.stmt) == SQLITE_ROW) {
+      previous.query_id = reinterpret_cast<const char*>(sqlite3_column_text(st.stmt, 0));
+      previous.normalized = reinterpret_cast<const char*>(sqlite3_column_text(st.stmt, 1));
+      previous.ts_ms = sqlite3_column_int64(st.stmt, 2);
+    }
+  }
+  // A strict prefix typed on: the earlier search is superseded after dt.
+  const long long dt = e.ts_ms - previous.ts_ms;
+  if (!previous.query_id.empty() && dt >= 0 && previous.normalized.size() < e.normalized.size() &&
+      e.normalized.compare(0, previous.normalized.size(), previous.normalized) == 0) {
+    Statement st;
+    if (sqlite3_prepare_v2(db_, "UPDATE searches SET superseded_ms = ? WHERE query_id = ?", -1, &st.stmt, nullptr) != SQLITE_OK) {
+      return Error("prepare burst mark");
+    }
+    sqlite3_bind_int64(st.stmt, 1, dt);
+    sqlite3_bind_text(st.stmt, 2, previous.query_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.stmt) != SQLITE_DONE) return Error("mark burst");
+  }
+  if (last_by_session_.size() > 100000) last_by_session_.clear();  // bounded memory; the DB lookup covers the rest
+  last_by_session_[e.session] = {e.query_id, e.normalized, e.ts_ms};
+  return Status::Ok();
 }
 
 Status AnalyticsStore::Query(const std::string& sql, const std::vector<std::string>& params,
@@ -168,8 +219,10 @@ Status AnalyticsStore::Query(const std::string& sql, const std::vector<std::stri
 }
 
 Status AnalyticsStore::InsertClick(const std::string& query_id, const std::string& doc_id, int position, long long ts_ms) {
-  return Query("INSERT INTO clicks(query_id, doc_id, position, ts) VALUES(?,?,?,?)",
-               {query_id, doc_id, std::to_string(position), std::to_string(ts_ms)}, nullptr);
+  Status s = Query("INSERT INTO clicks(query_id, doc_id, position, ts) VALUES(?,?,?,?)",
+                   {query_id, doc_id, std::to_string(position), std::to_string(ts_ms)}, nullptr);
+  if (!s.ok()) return s;
+  return Query("UPDATE searches SET clicked = 1 WHERE query_id = ?", {query_id}, nullptr);
 }
 
 Status AnalyticsStore::InsertFeedback(const std::string& query_id, const std::string& doc_id, bool helpful,

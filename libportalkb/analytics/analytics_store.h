@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ struct StoredSearch {
 class AnalyticsStore {
  public:
   // The current schema version; Open migrates older files step by step.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   static Result<std::unique_ptr<AnalyticsStore>> Open(const std::string& path);
   ~AnalyticsStore();
@@ -54,6 +55,9 @@ class AnalyticsStore {
  private:
   AnalyticsStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Exec(const char* sql);
+  // Marks the session's previous search as superseded when `e` extends it
+  // (a typing burst). Caller holds the mutex inside a transaction.
+  Status MarkBurst(const StoredSearch& e);
   Status Migrate();
   Status Error(const std::string& what) const;
 
@@ -61,6 +65,11 @@ class AnalyticsStore {
   sqlite3* db_;
   std::string path_;
   int version_ = 0;
+  struct LastSearch {
+    std::string query_id, normalized;
+    long long ts_ms = 0;
+  };
+  std::unordered_map<std::string, LastSearch> last_by_session_;
 };
 
 }  // namespace portalkb

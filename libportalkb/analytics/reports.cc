@@ -33,18 +33,15 @@ std::string IsoDate(long long ms) {
 // count once, as "factuur".
 std::string Collapsed(const ReportRequest& r, std::vector<std::string>& params, long long since, long long until) {
   params = {std::to_string(since), std::to_string(until), r.lang, r.role, std::to_string(r.burst_window_ms)};
+  // superseded_ms is set when the session's next search extended this one
+  // (see AnalyticsStore::MarkBurst); within the window it does not count.
   return R"sql(
-    WITH base AS (
-      SELECT query_id, ts, query, normalized, lang, roles, session, results, corrected,
-             LEAD(normalized) OVER w AS next_q, LEAD(ts) OVER w AS next_ts
+    WITH counted AS (
+      SELECT query_id, ts, query, normalized, lang, roles, session, results, corrected, clicked
       FROM searches
       WHERE ts >= ?1 AND ts < ?2 AND (?3 = '' OR lang = ?3)
         AND (?4 = '' OR (',' || roles || ',') LIKE ('%,' || ?4 || ',%'))
-      WINDOW w AS (PARTITION BY session ORDER BY ts)),
-    counted AS (
-      SELECT * FROM base
-      WHERE NOT (session <> '' AND next_q IS NOT NULL AND next_ts - ts <= ?5 AND next_q <> normalized
-                 AND length(next_q) > length(normalized) AND substr(next_q, 1, length(normalized)) = normalized))
+        AND (superseded_ms IS NULL OR superseded_ms > ?5))
   )sql";
 }
 
@@ -207,7 +204,6 @@ Result<Report> Summary(AnalyticsStore& store, const ReportRequest& r, Report rep
   const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) + R"sql(,
     marked AS (
       SELECT counted.*, )sql" + bucket + R"sql( AS bucket,
-             EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id) AS clicked,
              ROW_NUMBER() OVER (PARTITION BY session ORDER BY ts) AS n
       FROM counted),
     sessions AS (
@@ -237,7 +233,7 @@ Result<std::vector<Group>> QueryGroups(AnalyticsStore& store, const ReportReques
   std::vector<std::string> params;
   const std::string sql = Collapsed(r, params, since, until) +
                           "SELECT normalized, count(*), min(ts), max(ts), sum(results = 0), "
-                          "avg(EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id)), "
+                          "avg(clicked), "
                           "group_concat(DISTINCT lang) "
                           "FROM counted WHERE trim(normalized) <> '' GROUP BY normalized " + having + " ORDER BY " + order +
                           " LIMIT 2000";
@@ -275,7 +271,7 @@ constexpr double kLowCtr = 0.2;
 
 Result<Report> LowCtr(AnalyticsStore& store, const ReportRequest& r, Report report) {
   auto groups = QueryGroups(store, r, report.since_ms, report.until_ms,
-                            "HAVING sum(results > 0) >= 2 AND avg(EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id)) < 0.2",
+                            "HAVING sum(results > 0) >= 2 AND avg(clicked) < 0.2",
                             "count(*) DESC, normalized", nullptr);
   if (!groups.ok()) return groups.status();
   report.title = "Searches with results but few clicks (click-through under 20%)";
@@ -291,7 +287,7 @@ Result<Report> ContentGaps(AnalyticsStore& store, const ReportRequest& r, Report
   auto zero = ZeroResultGroups(store, r, report.since_ms, report.until_ms);
   if (!zero.ok()) return zero.status();
   auto low = QueryGroups(store, r, report.since_ms, report.until_ms,
-                         "HAVING sum(results > 0) >= 2 AND avg(EXISTS (SELECT 1 FROM clicks c WHERE c.query_id = counted.query_id)) < 0.2",
+                         "HAVING sum(results > 0) >= 2 AND avg(clicked) < 0.2",
                          "count(*) DESC", nullptr);
   if (!low.ok()) return low.status();
   struct Gap {

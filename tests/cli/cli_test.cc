@@ -186,8 +186,55 @@ TEST_F(Cli, PrincipalFlagsFiltersFacetsAndAdmin) {
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1);
 }
 
+TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
+  IndexFixture();
+  const auto first = Run({"search", "--db", dir_ / "db", "--json", "--session", "s1", "--user", "jan", "invoice"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string qid = nlohmann::json::parse(first.out).at("query_id");
+  EXPECT_EQ(qid.rfind("q-", 0), 0u);
+  ASSERT_EQ(Run({"search", "--db", dir_ / "db", "--json", "--session", "s2", "mail me at jan@example.com"}).exit_code, 0);
+  const auto unlogged = Run({"search", "--db", dir_ / "db", "--json", "--no-log", "zzzz"});
+  EXPECT_TRUE(nlohmann::json::parse(unlogged.out).at("query_id").is_null());
+
+  EXPECT_EQ(Run({"log-click", "--db", dir_ / "db", "--query-id", qid, "--doc", "inv", "--position", "1"}).exit_code, 0);
+  EXPECT_EQ(Run({"log-feedback", "--db", dir_ / "db", "--doc", "inv", "--helpful", "no", "--comment", "call 06-12345678"}).exit_code, 0);
+  EXPECT_EQ(Run({"log-support-contact", "--db", dir_ / "db", "--query-id", qid}).exit_code, 0);
+
+  const auto zero = Run({"report", "zero-results", "--db", dir_ / "db", "--format", "json"});
+  ASSERT_EQ(zero.exit_code, 0) << zero.err;
+  const auto rows = nlohmann::json::parse(zero.out).at("rows");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("query"), "mail me at [email]");
+  EXPECT_EQ(rows[0].at("count"), 1);
+  const auto feedback = Run({"report", "feedback", "--db", dir_ / "db", "--format", "csv"});
+  EXPECT_NE(feedback.out.find("call [phone]"), std::string::npos) << feedback.out;
+  EXPECT_EQ(feedback.out.find("12345678"), std::string::npos);
+  const auto html_path = dir_ / "report.html";
+  EXPECT_EQ(Run({"report", "summary", "--db", dir_ / "db", "--format", "html", "--output", html_path}).exit_code, 0);
+  std::ifstream html(html_path);
+  EXPECT_TRUE(html.good());
+
+  EXPECT_EQ(Run({"analytics", "erase-user", "--db", dir_ / "db", "--user", "jan"}).exit_code, 0);
+  EXPECT_EQ(Run({"analytics", "purge", "--db", dir_ / "db", "--older-than", "365d"}).exit_code, 0);
+
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"report", "nonsense", "--db", dir_ / "db"},
+           {"report", "summary", "--db", dir_ / "db", "--since", "last tuesday"},
+           {"report", "summary", "--db", dir_ / "db", "--format", "pdf"},
+           {"report", "summary", "--db", dir_ / "missing"},
+           {"log-feedback", "--db", dir_ / "db", "--doc", "inv", "--helpful", "maybe"},
+           {"log-click", "--db", dir_ / "db", "--query-id", qid, "--doc", "inv", "--position", "0"},
+           {"analytics", "purge", "--db", dir_ / "db"},
+           {"analytics", "shred", "--db", dir_ / "db"}}) {
+    const auto r = Run(bad);
+    EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1] << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
 TEST_F(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"index", "search", "delete", "stats", "suggest", "synonyms", "eval", "related"}) {
+  for (const char* command : {"index", "search", "delete", "stats", "suggest", "synonyms", "eval", "related", "report",
+                              "log-click", "log-feedback", "log-support-contact", "analytics"}) {
     const auto r = Run({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("usage: portalkb"), std::string::npos) << command;
