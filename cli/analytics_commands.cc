@@ -20,7 +20,7 @@ long long NowMs() {
 Result<std::unique_ptr<Analytics>> OpenLog(const std::string& db) {
   std::error_code ec;
   if (!std::filesystem::is_directory(db, ec)) return Status::NotFound("no index at '" + db + "'");
-  return Analytics::Open(Analytics::PathFor(db));
+  return Analytics::OpenForIndex(db);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "analytics/analytics_store.h"
 #include "analytics/event_writer.h"
@@ -40,6 +42,23 @@ std::string Analytics::PathFor(const std::string& index_path) {
   std::string p = index_path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   return p + ".analytics.sqlite";
+}
+
+Result<std::unique_ptr<Analytics>> Analytics::OpenForIndex(const std::string& index_path, AnalyticsOptions options) {
+  std::string base = index_path;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  const std::string patterns = base + ".redaction.txt";
+  std::ifstream in(patterns);
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    options.redaction_patterns += "\n" + text.str();
+  }
+  auto log = Open(PathFor(index_path), std::move(options));
+  if (!log.ok() && in && log.status().code() == StatusCode::kInvalidArgument) {
+    return Status::InvalidArgument(patterns + ": " + log.status().message());
+  }
+  return log;
 }
 
 std::string Analytics::NewQueryId() {

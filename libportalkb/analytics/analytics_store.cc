@@ -46,6 +46,7 @@ constexpr const char* kMigrations[] = {
     R"sql(
       ALTER TABLE searches ADD COLUMN superseded_ms INTEGER;
       ALTER TABLE searches ADD COLUMN clicked INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE searches ADD COLUMN session_seq INTEGER;
       UPDATE searches SET clicked = 1 WHERE query_id IN (SELECT query_id FROM clicks);
       CREATE INDEX searches_zero ON searches(results, ts);
     )sql",
@@ -167,7 +168,7 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
     previous = it->second;
   } else {
     Statement st;
-    if (sqlite3_prepare_v2(db_, "SELECT query_id, normalized, ts FROM searches WHERE session = ? AND query_id <> ? "
+    if (sqlite3_prepare_v2(db_, "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches WHERE session = ? AND query_id <> ? "
                                 "ORDER BY ts DESC LIMIT 1", -1, &st.stmt, nullptr) != SQLITE_OK) {
       return Error("prepare burst lookup");
     }
@@ -177,12 +178,14 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
       previous.query_id = reinterpret_cast<const char*>(sqlite3_column_text(st.stmt, 0));
       previous.normalized = reinterpret_cast<const char*>(sqlite3_column_text(st.stmt, 1));
       previous.ts_ms = sqlite3_column_int64(st.stmt, 2);
+      previous.seq = sqlite3_column_int64(st.stmt, 3);
     }
   }
   // A strict prefix typed on: the earlier search is superseded after dt.
   const long long dt = e.ts_ms - previous.ts_ms;
-  if (!previous.query_id.empty() && dt >= 0 && previous.normalized.size() < e.normalized.size() &&
-      e.normalized.compare(0, previous.normalized.size(), previous.normalized) == 0) {
+  const bool extends = !previous.query_id.empty() && dt >= 0 && previous.normalized.size() < e.normalized.size() &&
+                       e.normalized.compare(0, previous.normalized.size(), previous.normalized) == 0;
+  if (extends) {
     Statement st;
     if (sqlite3_prepare_v2(db_, "UPDATE searches SET superseded_ms = ? WHERE query_id = ?", -1, &st.stmt, nullptr) != SQLITE_OK) {
       return Error("prepare burst mark");
@@ -191,8 +194,20 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
     sqlite3_bind_text(st.stmt, 2, previous.query_id.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st.stmt) != SQLITE_DONE) return Error("mark burst");
   }
+  // The search's number within its session; a burst continuation within the
+  // default window keeps its predecessor's number.
+  const long long seq = previous.query_id.empty() ? 1 : previous.seq + (extends && dt <= kDefaultBurstWindowMs ? 0 : 1);
+  {
+    Statement st;
+    if (sqlite3_prepare_v2(db_, "UPDATE searches SET session_seq = ? WHERE query_id = ?", -1, &st.stmt, nullptr) != SQLITE_OK) {
+      return Error("prepare session sequence");
+    }
+    sqlite3_bind_int64(st.stmt, 1, seq);
+    sqlite3_bind_text(st.stmt, 2, e.query_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.stmt) != SQLITE_DONE) return Error("set session sequence");
+  }
   if (last_by_session_.size() > 100000) last_by_session_.clear();  // bounded memory; the DB lookup covers the rest
-  last_by_session_[e.session] = {e.query_id, e.normalized, e.ts_ms};
+  last_by_session_[e.session] = {e.query_id, e.normalized, e.ts_ms, seq};
   return Status::Ok();
 }
 

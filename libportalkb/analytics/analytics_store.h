@@ -68,7 +68,9 @@ class AnalyticsStore {
   struct LastSearch {
     std::string query_id, normalized;
     long long ts_ms = 0;
+    long long seq = 1;
   };
+  static constexpr long long kDefaultBurstWindowMs = 5000;
   std::unordered_map<std::string, LastSearch> last_by_session_;
 };
 

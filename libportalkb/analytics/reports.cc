@@ -37,7 +37,7 @@ std::string Collapsed(const ReportRequest& r, std::vector<std::string>& params, 
   // (see AnalyticsStore::MarkBurst); within the window it does not count.
   return R"sql(
     WITH counted AS (
-      SELECT query_id, ts, query, normalized, lang, roles, session, results, corrected, clicked
+      SELECT query_id, ts, query, normalized, lang, roles, session, results, corrected, clicked, session_seq
       FROM searches
       WHERE ts >= ?1 AND ts < ?2 AND (?3 = '' OR lang = ?3)
         AND (?4 = '' OR (',' || roles || ',') LIKE ('%,' || ?4 || ',%'))
@@ -201,19 +201,12 @@ Result<Report> Summary(AnalyticsStore& store, const ReportRequest& r, Report rep
   const std::string bucket = r.bucket == "day" ? "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')"
                                                : "strftime('%Y-W%W', ts / 1000, 'unixepoch')";
   std::vector<std::string> params;
-  const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) + R"sql(,
-    marked AS (
-      SELECT counted.*, )sql" + bucket + R"sql( AS bucket,
-             ROW_NUMBER() OVER (PARTITION BY session ORDER BY ts) AS n
-      FROM counted),
-    sessions AS (
-      SELECT session, min(bucket) AS bucket, max(clicked AND n <= 3) AS success
-      FROM marked WHERE session <> '' GROUP BY session)
-    SELECT m.bucket, count(*), sum(m.results = 0), sum(m.clicked),
-           (SELECT count(*) FROM sessions s WHERE s.bucket = m.bucket),
-           (SELECT coalesce(sum(success), 0) FROM sessions s WHERE s.bucket = m.bucket)
-    FROM marked m GROUP BY m.bucket ORDER BY m.bucket
-  )sql";
+  // A session succeeds when one of its first three searches got a click
+  // (session_seq counts searches, a typing burst as one; see MarkBurst).
+  const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) + "SELECT " + bucket +
+                          " AS b, count(*), sum(results = 0), sum(clicked), sum(session <> '' AND session_seq = 1), "
+                          "count(DISTINCT CASE WHEN session <> '' AND session_seq <= 3 AND clicked THEN session END) "
+                          "FROM counted GROUP BY b ORDER BY b";
   report.title = "Searches, zero results and clicks per " + r.bucket;
   report.columns = {"period", "searches", "zero_results", "zero_result_rate", "click_through_rate", "sessions", "search_success_rate"};
   Status s = store.Query(sql, params, [&](const Row& row) {

@@ -51,7 +51,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
       auto tokenizer = std::make_shared<Tokenizer>();
       analytics_options.normalize = [tokenizer](const std::string& text) { return NormalizeForAnalytics(*tokenizer, text); };
     }
-    auto analytics = Analytics::Open(Analytics::PathFor(path), std::move(analytics_options));
+    auto analytics = Analytics::OpenForIndex(path, std::move(analytics_options));
     if (analytics.ok()) {
       engine->analytics_ = std::move(analytics).value();
     } else {

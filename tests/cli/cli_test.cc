@@ -214,6 +214,13 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
   std::ifstream html(html_path);
   EXPECT_TRUE(html.good());
 
+  // Extra patterns beside the index apply to everything logged after.
+  dir_.Write("db.redaction.txt", "# customer numbers\nklantnummer KL-[0-9]{6}\n");
+  ASSERT_EQ(Run({"search", "--db", dir_ / "db", "--json", "status KL-123456"}).exit_code, 0);
+  const auto custom = Run({"report", "zero-results", "--db", dir_ / "db", "--format", "csv"});
+  EXPECT_NE(custom.out.find("status [klantnummer]"), std::string::npos) << custom.out;
+  EXPECT_EQ(custom.out.find("123456"), std::string::npos);
+
   EXPECT_EQ(Run({"analytics", "erase-user", "--db", dir_ / "db", "--user", "jan"}).exit_code, 0);
   EXPECT_EQ(Run({"analytics", "purge", "--db", dir_ / "db", "--older-than", "365d"}).exit_code, 0);
 

@@ -84,6 +84,10 @@ class Analytics {
   static Result<std::unique_ptr<Analytics>> Open(const std::string& path, AnalyticsOptions options = {});
   // The log that belongs to the index at `index_path`.
   static std::string PathFor(const std::string& index_path);
+  // Opens the log of the index at `index_path`. Extra redaction patterns are
+  // read from "<index_path>.redaction.txt" when that file exists (added to
+  // options.redaction_patterns); a malformed file is InvalidArgument naming it.
+  static Result<std::unique_ptr<Analytics>> OpenForIndex(const std::string& index_path, AnalyticsOptions options = {});
   ~Analytics();  // writes what is pending
 
   // Queues the event; returns at once. Redaction happens here, on the
