@@ -133,6 +133,21 @@ Status Analytics::LogSupportContact(const std::string& query_id) {
 
 Status Analytics::Flush() { return writer_->Flush(); }
 
+Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
+                                                                                   std::size_t limit, std::int64_t min_count) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  if (prefix.empty()) return out;
+  // A range on the index instead of LIKE: "prefix" <= q < "prefix\xF4\x8F\xBF\xBF".
+  Status s = store_->Query(
+      "SELECT normalized, count(*) AS n FROM searches WHERE normalized >= ?1 AND normalized < ?1 || char(1114111) "
+      "AND results > 0 AND clicked = 1 AND superseded_ms IS NULL GROUP BY normalized HAVING n >= CAST(?2 AS INTEGER) "
+      "ORDER BY n DESC, normalized LIMIT CAST(?3 AS INTEGER)",
+      {prefix, std::to_string(min_count), std::to_string(limit)},
+      [&](const AnalyticsStore::Row& row) { out.emplace_back(row[0], std::stoll(row[1])); });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<std::size_t> Analytics::Purge(long long cutoff_ms) {
   if (Status s = Flush(); !s.ok()) return s;
   return store_->DeleteOlderThan(cutoff_ms);

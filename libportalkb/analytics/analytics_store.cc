@@ -49,6 +49,7 @@ constexpr const char* kMigrations[] = {
       ALTER TABLE searches ADD COLUMN session_seq INTEGER;
       UPDATE searches SET clicked = 1 WHERE query_id IN (SELECT query_id FROM clicks);
       CREATE INDEX searches_zero ON searches(results, ts);
+      CREATE INDEX searches_normalized ON searches(normalized);
     )sql",
 };
 static_assert(std::size(kMigrations) == AnalyticsStore::kSchemaVersion);

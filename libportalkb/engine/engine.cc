@@ -1,5 +1,6 @@
 #include "portalkb/engine.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "analysis/analyzer.h"
@@ -45,6 +46,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
   if (!store.ok()) return store.status();
   auto searcher = std::make_unique<Searcher>(std::move(store).value(), options);
   std::unique_ptr<Engine> engine(new Engine(path, options, std::move(searcher)));
+  engine->tokenizer_ = std::make_unique<Tokenizer>();
   if (options.analytics) {
     AnalyticsOptions analytics_options = options.analytics_options;
     if (!analytics_options.normalize) {
@@ -88,7 +90,34 @@ Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal&
   return searcher_->Related(id, principal, limit);
 }
 
-Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) { return searcher_->Suggest(request); }
+Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) {
+  auto suggestions = searcher_->Suggest(request);
+  if (!suggestions.ok() || analytics_ == nullptr || suggestions->size() >= request.limit) return suggestions;
+  // Then frequent successful queries, each only if it finds something this
+  // principal may see: another visitor's query never hints at hidden content.
+  const std::string prefix = NormalizeForAnalytics(*tokenizer_, request.prefix) +
+                             (!request.prefix.empty() && request.prefix.back() == ' ' ? " " : "");
+  auto frequent = analytics_->FrequentQueries(prefix, 5);
+  if (!frequent.ok()) return suggestions;
+  for (const auto& [query, count] : frequent.value()) {
+    if (suggestions->size() >= request.limit) break;
+    const bool repeated = std::any_of(suggestions->begin(), suggestions->end(), [&](const Suggestion& s) {
+      return NormalizeForAnalytics(*tokenizer_, s.text) == query;
+    });
+    if (repeated) continue;
+    SearchRequest probe;
+    probe.query = query;
+    probe.lang = request.lang;
+    probe.principal = request.principal;
+    probe.limit = 1;
+    probe.correct = false;
+    probe.prefix = false;
+    probe.log = false;
+    auto found = searcher_->Search(probe);
+    if (found.ok() && found->total > 0) suggestions->push_back({query, "query", ""});
+  }
+  return suggestions;
+}
 
 Result<IndexStats> Engine::Stats() { return searcher_->Stats(); }
 

@@ -195,5 +195,40 @@ TEST_F(PlantedSecret, NeverASuggestionOrARelatedDocument) {
   EXPECT_TRUE(engine->Related("secret", insider_, 10).ok());
 }
 
+TEST_F(PlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingVisible) {
+  auto engine = std::move(Engine::Open(dir_ / "index")).value();
+  ASSERT_NE(engine->analytics(), nullptr) << engine->analytics_status().ToString();
+  // The insider searches the secret project often and clicks; others search
+  // a public topic often.
+  for (int i = 0; i < 4; ++i) {
+    for (const auto& [who, query] : std::vector<std::pair<Principal, std::string>>{{insider_, "zephyrquartz acquisition"},
+                                                                                   {outsider_, "quarterly reports"}}) {
+      SearchRequest r;
+      r.query = query;
+      r.principal = who;
+      r.session = "s" + std::to_string(i) + who.user;
+      auto response = engine->Search(r);
+      ASSERT_TRUE(response.ok());
+      ASSERT_FALSE(response->hits.empty()) << query;
+      ASSERT_TRUE(engine->analytics()->LogClick(response->query_id, response->hits[0].id, 1).ok());
+    }
+  }
+  auto suggest = [&](const Principal& p, const std::string& prefix) {
+    SuggestRequest r;
+    r.prefix = prefix;
+    r.principal = p;
+    std::vector<std::string> texts;
+    const auto suggestions = engine->Suggest(r);
+    EXPECT_TRUE(suggestions.ok());
+    if (!suggestions.ok()) return texts;
+    for (const auto& s : suggestions.value()) texts.push_back(s.kind + ":" + s.text);
+    return texts;
+  };
+  EXPECT_TRUE(suggest(outsider_, "zeph").empty());
+  EXPECT_EQ(suggest(insider_, "zeph"), (std::vector<std::string>{"query:zephyrquartz acquisition"}));
+  const auto quarterly = suggest(outsider_, "quarterly re");
+  EXPECT_NE(std::find(quarterly.begin(), quarterly.end(), "query:quarterly reports"), quarterly.end());
+}
+
 }  // namespace
 }  // namespace portalkb

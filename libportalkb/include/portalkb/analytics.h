@@ -106,6 +106,12 @@ class Analytics {
 
   Result<Report> Run(const ReportRequest& request);
 
+  // Normalised queries starting with `prefix` that found results and got a
+  // click, searched at least `min_count` times (so one person's query is
+  // never offered to others), most frequent first.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> FrequentQueries(const std::string& prefix, std::size_t limit,
+                                                                            std::int64_t min_count = 3);
+
   // A random id for a search ("q-" + 24 hex characters).
   static std::string NewQueryId();
 

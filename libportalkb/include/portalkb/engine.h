@@ -24,6 +24,7 @@ struct IndexStats {
 };
 
 class Searcher;
+class Tokenizer;
 
 // A read-only handle on an on-disk index. Each call first reopens the index,
 // so it sees everything committed before the call started.
@@ -48,8 +49,10 @@ class Engine {
   // visible to `principal` (the two are indistinguishable on purpose).
   Result<std::vector<Hit>> Related(const std::string& id, const Principal& principal, std::size_t limit = 5);
 
-  // Up to request.limit completions of what has been typed, from the titles
-  // of articles containing every typed word (the last one as a prefix).
+  // Up to request.limit completions of what has been typed: titles of
+  // articles containing every typed word (the last one as a prefix), then
+  // frequent successful queries from the analytics log that find something
+  // the principal may see.
   Result<std::vector<Suggestion>> Suggest(const SuggestRequest& request);
 
   Result<IndexStats> Stats();
@@ -71,6 +74,7 @@ class Engine {
   std::unique_ptr<Searcher> searcher_;
   std::unique_ptr<Analytics> analytics_;
   Status analytics_status_;
+  std::unique_ptr<Tokenizer> tokenizer_;
 };
 
 }  // namespace portalkb

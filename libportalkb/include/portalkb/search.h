@@ -102,8 +102,8 @@ struct SuggestRequest {
 
 struct Suggestion {
   std::string text;   // the completion to show
-  std::string kind;   // "title": an article title
-  std::string id;     // the article it comes from
+  std::string kind;   // "title": an article title; "query": a frequent successful query
+  std::string id;     // the article it comes from ("" for a query)
 };
 
 }  // namespace portalkb
