@@ -56,6 +56,7 @@ int RunDelete(const std::vector<std::string>& args);
 int RunStats(const std::vector<std::string>& args);
 int RunSuggest(const std::vector<std::string>& args);
 int RunSynonyms(const std::vector<std::string>& args);
+int RunSettings(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
 int RunRelated(const std::vector<std::string>& args);
 int RunLogClick(const std::vector<std::string>& args);

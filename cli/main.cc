@@ -20,6 +20,7 @@ constexpr Command kCommands[] = {
     {"stats", &portalkb::cli::RunStats, "show what an index holds"},
     {"suggest", &portalkb::cli::RunSuggest, "complete what has been typed (search-as-you-type)"},
     {"synonyms", &portalkb::cli::RunSynonyms, "add, remove, list, import or export synonym rules"},
+    {"settings", &portalkb::cli::RunSettings, "list, set or unset the search settings stored with an index"},
     {"related", &portalkb::cli::RunRelated, "documents like a given one, among those the principal may see"},
     {"report", &portalkb::cli::RunReport, "search analytics reports: zero-results, summary, content-gaps, ..."},
     {"log-click", &portalkb::cli::RunLogClick, "record a click on a search result"},

@@ -47,7 +47,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
   auto searcher = std::make_unique<Searcher>(std::move(store).value(), options);
   std::unique_ptr<Engine> engine(new Engine(path, options, std::move(searcher)));
   engine->tokenizer_ = std::make_unique<Tokenizer>();
-  if (options.analytics) {
+  auto settings = engine->searcher_->Settings();
+  if (!settings.ok()) return settings.status();
+  if (settings->log_searches.has_value() && !*settings->log_searches) {
+    engine->analytics_status_ = Status::InvalidArgument("search logging is switched off for this index");
+  } else if (options.analytics) {
     AnalyticsOptions analytics_options = options.analytics_options;
     if (!analytics_options.normalize) {
       auto tokenizer = std::make_shared<Tokenizer>();
@@ -67,7 +71,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
 
 Result<SearchResponse> Engine::Search(const SearchRequest& request) {
   auto response = searcher_->Search(request);
-  if (!response.ok() || !request.log || analytics_ == nullptr) return response;
+  // The index's own setting may have switched logging off since Open.
+  if (!response.ok() || !request.log || analytics_ == nullptr || !searcher_->options().analytics) return response;
   SearchEvent event;
   event.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch()).count();
@@ -120,6 +125,15 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) {
 }
 
 Result<IndexStats> Engine::Stats() { return searcher_->Stats(); }
+
+Result<IndexSettings> Engine::Settings() { return searcher_->Settings(); }
+
+EngineOptions Engine::EffectiveOptions() {
+  EngineOptions effective = options_;
+  auto settings = searcher_->Settings();
+  if (settings.ok()) settings->ApplyTo(effective);
+  return effective;
+}
 
 Result<std::vector<SynonymRule>> Engine::Synonyms() { return searcher_->Synonyms(); }
 

@@ -96,6 +96,37 @@ Status IndexWriter::ReplaceSynonyms(const std::string& lang, const std::vector<S
   return AddSynonyms(rules);
 }
 
+Result<IndexSettings> IndexWriter::Settings() {
+  auto stored = store_->GetMetadata(schema::kSettingsKey);
+  if (!stored.ok()) return stored.status();
+  return IndexSettings::Decode(stored.value());
+}
+
+Status IndexWriter::SetSetting(const std::string& name, const std::string& value) {
+  auto settings = Settings();
+  if (!settings.ok()) return settings.status();
+  if (Status s = settings->Set(name, value); !s.ok()) return s;
+  if (settings->typo_disabled_words) {
+    // Query words reach the typo expander folded; so must these.
+    std::vector<std::string> folded;
+    const Tokenizer tokenizer;
+    for (const auto& word : *settings->typo_disabled_words) {
+      for (const Token& t : tokenizer.Tokenize(word)) {
+        if (std::find(folded.begin(), folded.end(), t.folded) == folded.end()) folded.push_back(t.folded);
+      }
+    }
+    settings->typo_disabled_words = std::move(folded);
+  }
+  return store_->SetMetadata(schema::kSettingsKey, settings->Encode());
+}
+
+Status IndexWriter::UnsetSetting(const std::string& name) {
+  auto settings = Settings();
+  if (!settings.ok()) return settings.status();
+  if (Status s = settings->Unset(name); !s.ok()) return s;
+  return store_->SetMetadata(schema::kSettingsKey, settings->Encode());
+}
+
 Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
   IngestReport report;

@@ -40,7 +40,7 @@ double MillisecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Searcher::Searcher(std::unique_ptr<ReadableStore> store, const EngineOptions& options)
-    : store_(std::move(store)), options_(options) {}
+    : store_(std::move(store)), base_options_(options), options_(options) {}
 
 Searcher::~Searcher() = default;
 
@@ -58,6 +58,11 @@ void Searcher::Refresh(const Xapian::Database& db) {
   facet_index_ = FacetIndex::Load(db);
   auto slots = DecodeAttributeSlots(db.get_metadata(schema::kSlotsKey));
   slots_ = slots.ok() ? std::move(slots).value() : std::map<std::string, unsigned>{};
+  // Stored settings are validated when written; unreadable ones (a newer
+  // writer's?) leave the engine's own options in force.
+  options_ = base_options_;
+  auto settings = IndexSettings::Decode(db.get_metadata(schema::kSettingsKey));
+  if (settings.ok()) settings->ApplyTo(options_);
   revision_ = revision;
   loaded_ = true;
 }
@@ -430,6 +435,15 @@ Result<std::vector<SynonymRule>> Searcher::Synonyms() {
   if (!status.ok()) return status;
   if (!decode.ok()) return decode;
   return rules;
+}
+
+Result<IndexSettings> Searcher::Settings() {
+  Result<IndexSettings> settings = IndexSettings{};
+  Status status = store_->Read("settings", [&](const Xapian::Database& db) {
+    settings = IndexSettings::Decode(db.get_metadata(schema::kSettingsKey));
+  });
+  if (!status.ok()) return status;
+  return settings;
 }
 
 }  // namespace portalkb

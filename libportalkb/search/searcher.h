@@ -9,6 +9,7 @@
 #include "portalkb/engine.h"
 #include "portalkb/options.h"
 #include "portalkb/search.h"
+#include "portalkb/settings.h"
 #include "portalkb/synonyms.h"
 #include "facets/facet_index.h"
 #include "facets/filter.h"
@@ -30,9 +31,14 @@ class Searcher {
   Result<std::vector<Suggestion>> Suggest(const SuggestRequest& request);
   Result<IndexStats> Stats();
   Result<std::vector<SynonymRule>> Synonyms();
+  Result<IndexSettings> Settings();
+
+  // The options in force at the last call: the engine's options with the
+  // index's stored settings applied.
+  const EngineOptions& options() const { return options_; }
 
  private:
-  // Reloads the vocabulary and synonyms when the index changed.
+  // Reloads the vocabulary, synonyms and settings when the index changed.
   void Refresh(const Xapian::Database& db);
   QueryContext Context(const SearchRequest& request) const;
   long long Now() const;
@@ -54,7 +60,8 @@ class Searcher {
                       const BuiltQuery& built) const;
 
   std::unique_ptr<ReadableStore> store_;
-  EngineOptions options_;
+  const EngineOptions base_options_;  // as the engine was opened with
+  EngineOptions options_;             // base_options_ + stored settings
   Tokenizer tokenizer_;
   Xapian::rev revision_ = 0;
   bool loaded_ = false;

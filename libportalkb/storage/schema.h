@@ -45,6 +45,8 @@ inline constexpr Xapian::valueno kFirstAttributeSlot = 10;
 inline constexpr double kNoStart = -1e15;
 inline constexpr double kNoEnd = 1e15;
 inline constexpr const char* kSlotsKey = "portalkb.slots";  // JSON {"price": 10, ...}
+// IndexSettings::Encode(): "name=value" lines.
+inline constexpr const char* kSettingsKey = "portalkb.settings";
 
 // Gap between the positions of consecutive fields, so a phrase never spans
 // the end of the title and the start of the summary.

@@ -133,6 +133,33 @@ TEST_F(Cli, DeleteRemovesAndReportsMissingIds) {
   EXPECT_EQ(nlohmann::json::parse(after.out).at("total"), 0);
 }
 
+TEST_F(Cli, SettingsSetListUnsetAndBadValues) {
+  IndexFixture();
+  auto json = [&] {
+    const auto r = Run({"settings", "--db", dir_ / "db", "list", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  EXPECT_EQ(json()["settings"]["typo.enabled"], "true");
+  EXPECT_TRUE(json()["stored"].empty());
+  const auto typo = [&] { return nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--no-correct", "invoyce"}).out)["total"]; };
+  EXPECT_EQ(typo(), 1);
+  const auto set = Run({"settings", "--db", dir_ / "db", "set", "typo.enabled", "false"});
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(json()["settings"]["typo.enabled"], "false");
+  EXPECT_EQ(json()["stored"], nlohmann::json::array({"typo.enabled"}));
+  EXPECT_EQ(typo(), 0);
+  const auto bad = Run({"settings", "--db", dir_ / "db", "set", "typo.min_length_one_typo", "five"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("typo.min_length_one_typo: 'five'"), std::string::npos) << bad.err;
+  const auto unknown = Run({"settings", "--db", dir_ / "db", "unset", "typo.speed"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown setting 'typo.speed'"), std::string::npos) << unknown.err;
+  EXPECT_EQ(Run({"settings", "--db", dir_ / "db", "unset", "typo.enabled"}).exit_code, 0);
+  EXPECT_EQ(typo(), 1);
+  EXPECT_EQ(Run({"settings", "--db", dir_ / "missing"}).exit_code, 2);
+}
+
 TEST_F(Cli, UsageErrorsAreOneLineAndExitTwo) {
   IndexFixture();
   const std::vector<std::vector<std::string>> bad = {

@@ -10,6 +10,7 @@
 #include "portalkb/options.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"
+#include "portalkb/settings.h"
 #include "portalkb/status.h"
 #include "portalkb/synonyms.h"
 
@@ -56,6 +57,12 @@ class Engine {
   Result<std::vector<Suggestion>> Suggest(const SuggestRequest& request);
 
   Result<IndexStats> Stats();
+
+  // The search settings stored with the index (see settings.h).
+  Result<IndexSettings> Settings();
+  // The options this engine searches with now: those it was opened with,
+  // overridden by the index's stored settings.
+  EngineOptions EffectiveOptions();
 
   // The synonym rules stored with the index.
   Result<std::vector<SynonymRule>> Synonyms();

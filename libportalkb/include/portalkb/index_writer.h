@@ -10,6 +10,7 @@
 
 #include "portalkb/document.h"
 #include "portalkb/options.h"
+#include "portalkb/settings.h"
 #include "portalkb/status.h"
 #include "portalkb/synonyms.h"
 
@@ -67,6 +68,14 @@ class IndexWriter {
   Result<std::size_t> RemoveSynonyms(const std::vector<SynonymRule>& rules);
   // Replaces all rules of `lang` (all languages when empty) with `rules`.
   Status ReplaceSynonyms(const std::string& lang, const std::vector<SynonymRule>& rules);
+
+  // Search settings stored with the index (see settings.h); visible to
+  // readers at Commit(). SetSetting validates the value (InvalidArgument
+  // naming the setting) and stores typo.disabled_words in the analyzer's
+  // folded form, so "IBAN" and "Ärende" match as typed.
+  Result<IndexSettings> Settings();
+  Status SetSetting(const std::string& name, const std::string& value);
+  Status UnsetSetting(const std::string& name);
 
   // Loads every file under `paths` (directories recursively; .jsonl, .md,
   // .html/.htm, .pdf, .txt; sidecar metadata in "<file>.meta.yaml"), puts each

@@ -9,5 +9,6 @@
 #include "portalkb/options.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"
+#include "portalkb/settings.h"
 #include "portalkb/status.h"
 #include "portalkb/synonyms.h"

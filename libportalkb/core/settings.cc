@@ -1,0 +1,167 @@
+#include "portalkb/settings.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/text.h"
+
+namespace portalkb {
+namespace {
+
+const std::vector<std::string> kTypoFields = {"title", "summary", "body", "tags", "category"};
+
+Result<bool> ParseBool(const std::string& name, const std::string& value) {
+  if (value == "true" || value == "on" || value == "yes" || value == "1") return true;
+  if (value == "false" || value == "off" || value == "no" || value == "0") return false;
+  return Status::InvalidArgument(name + ": '" + value + "' is not true or false");
+}
+
+Result<long long> ParseWhole(const std::string& name, const std::string& value, long long min, long long max) {
+  long long n = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+  if (value.empty() || ec != std::errc() || ptr != end || n < min || n > max) {
+    return Status::InvalidArgument(name + ": '" + value + "' is not a whole number from " + std::to_string(min) +
+                                   " to " + std::to_string(max));
+  }
+  return n;
+}
+
+std::vector<std::string> ParseList(const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t comma = value.find(',', start);
+    if (comma == std::string::npos) comma = value.size();
+    const std::string item(Trim(std::string_view(value).substr(start, comma - start)));
+    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+const char* BoolText(bool b) { return b ? "true" : "false"; }
+
+}  // namespace
+
+const std::vector<std::string>& IndexSettings::Names() {
+  static const std::vector<std::string> kNames = {
+      "typo.enabled",        "typo.min_length_one_typo", "typo.min_length_two_typos", "typo.first_letter_cost",
+      "typo.disabled_words", "typo.disabled_fields",     "analytics.log_searches"};
+  return kNames;
+}
+
+Status IndexSettings::Set(const std::string& name, const std::string& value) {
+  if (name == "typo.enabled" || name == "analytics.log_searches") {
+    auto b = ParseBool(name, value);
+    if (!b.ok()) return b.status();
+    (name == "typo.enabled" ? typo_enabled : log_searches) = b.value();
+  } else if (name == "typo.min_length_one_typo" || name == "typo.min_length_two_typos") {
+    auto n = ParseWhole(name, value, 1, 64);
+    if (!n.ok()) return n.status();
+    (name == "typo.min_length_one_typo" ? typo_min_length_one_typo : typo_min_length_two_typos) =
+        static_cast<std::size_t>(n.value());
+  } else if (name == "typo.first_letter_cost") {
+    auto n = ParseWhole(name, value, 1, 2);
+    if (!n.ok()) return n.status();
+    typo_first_letter_cost = static_cast<int>(n.value());
+  } else if (name == "typo.disabled_words") {
+    auto words = ParseList(value);
+    for (const auto& w : words) {
+      if (!IsValidUtf8(w) || w.find_first_of("=\n\r") != std::string::npos) {
+        return Status::InvalidArgument(name + ": '" + w + "' is not a word");
+      }
+    }
+    typo_disabled_words = std::move(words);
+  } else if (name == "typo.disabled_fields") {
+    auto fields = ParseList(value);
+    for (const auto& f : fields) {
+      if (std::find(kTypoFields.begin(), kTypoFields.end(), f) == kTypoFields.end()) {
+        return Status::InvalidArgument(name + ": unknown field '" + f + "' (expected title, summary, body, tags or category)");
+      }
+    }
+    typo_disabled_fields = std::move(fields);
+  } else {
+    return Status::InvalidArgument("unknown setting '" + name + "'");
+  }
+  return Status::Ok();
+}
+
+Status IndexSettings::Unset(const std::string& name) {
+  if (name == "typo.enabled") typo_enabled.reset();
+  else if (name == "typo.min_length_one_typo") typo_min_length_one_typo.reset();
+  else if (name == "typo.min_length_two_typos") typo_min_length_two_typos.reset();
+  else if (name == "typo.first_letter_cost") typo_first_letter_cost.reset();
+  else if (name == "typo.disabled_words") typo_disabled_words.reset();
+  else if (name == "typo.disabled_fields") typo_disabled_fields.reset();
+  else if (name == "analytics.log_searches") log_searches.reset();
+  else return Status::InvalidArgument("unknown setting '" + name + "'");
+  return Status::Ok();
+}
+
+std::map<std::string, std::string> IndexSettings::ToMap() const {
+  std::map<std::string, std::string> out;
+  if (typo_enabled) out["typo.enabled"] = BoolText(*typo_enabled);
+  if (typo_min_length_one_typo) out["typo.min_length_one_typo"] = std::to_string(*typo_min_length_one_typo);
+  if (typo_min_length_two_typos) out["typo.min_length_two_typos"] = std::to_string(*typo_min_length_two_typos);
+  if (typo_first_letter_cost) out["typo.first_letter_cost"] = std::to_string(*typo_first_letter_cost);
+  if (typo_disabled_words) out["typo.disabled_words"] = JoinList(*typo_disabled_words);
+  if (typo_disabled_fields) out["typo.disabled_fields"] = JoinList(*typo_disabled_fields);
+  if (log_searches) out["analytics.log_searches"] = BoolText(*log_searches);
+  return out;
+}
+
+std::map<std::string, std::string> IndexSettings::Effective(const EngineOptions& options) {
+  const TypoOptions& t = options.search.typo;
+  return {{"typo.enabled", BoolText(t.enabled)},
+          {"typo.min_length_one_typo", std::to_string(t.min_length_one_typo)},
+          {"typo.min_length_two_typos", std::to_string(t.min_length_two_typos)},
+          {"typo.first_letter_cost", std::to_string(t.first_letter_cost)},
+          {"typo.disabled_words", JoinList(t.disabled_words)},
+          {"typo.disabled_fields", JoinList(t.disabled_fields)},
+          {"analytics.log_searches", BoolText(options.analytics)}};
+}
+
+void IndexSettings::ApplyTo(EngineOptions& options) const {
+  TypoOptions& t = options.search.typo;
+  if (typo_enabled) t.enabled = *typo_enabled;
+  if (typo_min_length_one_typo) t.min_length_one_typo = *typo_min_length_one_typo;
+  if (typo_min_length_two_typos) t.min_length_two_typos = *typo_min_length_two_typos;
+  if (typo_first_letter_cost) t.first_letter_cost = *typo_first_letter_cost;
+  if (typo_disabled_words) t.disabled_words = *typo_disabled_words;
+  if (typo_disabled_fields) t.disabled_fields = *typo_disabled_fields;
+  if (log_searches) options.analytics = *log_searches;
+}
+
+std::string IndexSettings::Encode() const {
+  std::string out;
+  for (const auto& [name, value] : ToMap()) out += name + "=" + value + "\n";
+  return out;
+}
+
+Result<IndexSettings> IndexSettings::Decode(std::string_view text) {
+  IndexSettings settings;
+  int line_number = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string line(text.substr(start, end - start));
+    start = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const auto eq = line.find('=');
+    Status s = eq == std::string::npos ? Status::InvalidArgument("no '='")
+                                       : settings.Set(line.substr(0, eq), line.substr(eq + 1));
+    if (!s.ok()) return Status::Corruption("stored settings, line " + std::to_string(line_number) + ": " + s.message());
+  }
+  return settings;
+}
+
+}  // namespace portalkb

@@ -1,0 +1,55 @@
+// Search settings stored with an index, so every reader of it (library, CLI,
+// server, Python) searches the same way. A change takes effect on each
+// reader's next search, without re-indexing. Every setting is optional: one
+// that is not set leaves the EngineOptions value in force.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portalkb/options.h"
+#include "portalkb/status.h"
+
+namespace portalkb {
+
+struct IndexSettings {
+  // Names as used by Set and `portalkb settings`, and what they override.
+  std::optional<bool> typo_enabled;                              // "typo.enabled": TypoOptions::enabled
+  std::optional<std::size_t> typo_min_length_one_typo;           // "typo.min_length_one_typo"
+  std::optional<std::size_t> typo_min_length_two_typos;          // "typo.min_length_two_typos"
+  std::optional<int> typo_first_letter_cost;                     // "typo.first_letter_cost"
+  std::optional<std::vector<std::string>> typo_disabled_words;   // "typo.disabled_words" (comma-separated)
+  std::optional<std::vector<std::string>> typo_disabled_fields;  // "typo.disabled_fields" (comma-separated)
+  std::optional<bool> log_searches;                              // "analytics.log_searches": EngineOptions::analytics
+
+  // Every setting name, in display order.
+  static const std::vector<std::string>& Names();
+
+  // Sets one setting from its text form: true/false, a whole number, or a
+  // comma-separated list. InvalidArgument naming the setting and what it
+  // expects; the settings are unchanged then. Words are stored as given;
+  // IndexWriter::SetSetting folds them the way the analyzer does.
+  [[nodiscard]] Status Set(const std::string& name, const std::string& value);
+  // InvalidArgument for an unknown name; unsetting an unset setting is fine.
+  [[nodiscard]] Status Unset(const std::string& name);
+
+  // The text form of each setting that is set, by name.
+  std::map<std::string, std::string> ToMap() const;
+  // The text form of every setting in effect for `options` with these
+  // settings applied, by name.
+  static std::map<std::string, std::string> Effective(const EngineOptions& options);
+
+  // Overrides `options` with every setting that is set.
+  void ApplyTo(EngineOptions& options) const;
+
+  // Stored form: one "name=value" line per setting that is set.
+  std::string Encode() const;
+  // Reverses Encode ("" gives no settings). Corruption naming the line.
+  static Result<IndexSettings> Decode(std::string_view text);
+};
+
+}  // namespace portalkb
