@@ -34,15 +34,15 @@ struct Fixture {
 Fixture& Get() {
   static Fixture* f = [] {
     auto* x = new Fixture;
-    x->log_path = TempPath("log.sqlite");
+    // The log sits where the engine looks for it, so suggestions and logged
+    // searches below run against the million searches too.
+    x->index = TempPath("index");
+    x->log_path = Analytics::PathFor(x->index);
     std::atexit([] {
       auto& g = Get();
       g.log.reset();
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(g.log_path + suffix);
       std::filesystem::remove_all(g.index);
-      for (const char* suffix : {".analytics.sqlite", ".analytics.sqlite-wal", ".analytics.sqlite-shm"}) {
-        std::filesystem::remove(g.index + suffix);
-      }
     });
     auto log = Analytics::Open(x->log_path);
     if (!log.ok()) {
@@ -51,7 +51,7 @@ Fixture& Get() {
     }
     x->log = std::move(log).value();
     GenerateLog(*x->log, kSearches, NowMs());
-    x->index = TempPath("index");
+    if (Status s = x->log->Flush(); !s.ok()) x->error = s.ToString();
     auto writer = IndexWriter::Open(x->index);
     if (!writer.ok() || !writer.value()->Ingest({std::string(PORTALKB_SOURCE_DIR) + "/corpus/articles"}).ok()) {
       x->error = "cannot index the corpus";
@@ -92,6 +92,55 @@ void BM_ReportContentGaps(benchmark::State& s) { RunReport(s, "content-gaps"); }
 void BM_ReportFeedback(benchmark::State& s) { RunReport(s, "feedback"); }
 void BM_ReportSupportContacts(benchmark::State& s) { RunReport(s, "support-contacts"); }
 BENCHMARK(BM_ReportZeroResults)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// The log's share of a suggestion (Engine::Suggest): frequent successful
+// queries starting with what was typed, from a million searches.
+void BM_FrequentQueriesForSuggest(benchmark::State& state) {
+  Fixture& f = Get();
+  if (!f.error.empty()) {
+    state.SkipWithError(f.error.c_str());
+    return;
+  }
+  static const char* kPrefixes[] = {"fa", "factuur d", "wacht", "pass", "ret", "lösen", "contract op"};
+  const char* prefix = kPrefixes[state.range(0)];
+  std::size_t found = 0;
+  for (auto _ : state) {
+    auto q = f.log->FrequentQueries(prefix, 5);
+    if (!q.ok()) {
+      state.SkipWithError(q.status().ToString().c_str());
+      return;
+    }
+    found += q->empty() ? 0 : 1;
+  }
+  if (found == 0) state.SkipWithError("no frequent queries for this prefix");
+  state.SetLabel(prefix);
+}
+BENCHMARK(BM_FrequentQueriesForSuggest)->DenseRange(0, 6)->Unit(benchmark::kMicrosecond);
+
+// A whole suggestion: titles, then frequent queries, each checked by a
+// search as the (anonymous) principal.
+void BM_SuggestWithMillionSearchLog(benchmark::State& state) {
+  Fixture& f = Get();
+  if (!f.error.empty()) {
+    state.SkipWithError(f.error.c_str());
+    return;
+  }
+  auto engine = std::move(Engine::Open(f.index)).value();
+  static const char* kPrefixes[] = {"fa", "factuur d", "wacht", "pass", "ret", "lösen", "contract op"};
+  std::size_t i = 0, from_log = 0;
+  for (auto _ : state) {
+    SuggestRequest request;
+    request.prefix = kPrefixes[i++ % 7];
+    auto s = engine->Suggest(request);
+    if (!s.ok()) {
+      state.SkipWithError(s.status().ToString().c_str());
+      return;
+    }
+    for (const auto& suggestion : s.value()) from_log += suggestion.kind == "query" ? 1 : 0;
+  }
+  if (from_log == 0) state.SkipWithError("no suggestion came from the log");
+}
+BENCHMARK(BM_SuggestWithMillionSearchLog)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ReportSummary)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_ReportTopQueries)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_ReportLowCtr)->Unit(benchmark::kMillisecond)->Iterations(1);

@@ -49,7 +49,12 @@ constexpr const char* kMigrations[] = {
       ALTER TABLE searches ADD COLUMN session_seq INTEGER;
       UPDATE searches SET clicked = 1 WHERE query_id IN (SELECT query_id FROM clicks);
       CREATE INDEX searches_zero ON searches(results, ts);
-      CREATE INDEX searches_normalized ON searches(normalized);
+    )sql",
+    // 3 -> 4: frequent successful queries by prefix, for suggestions: a
+    // partial index holding only the searches that ended in a click.
+    R"sql(
+      CREATE INDEX searches_successful ON searches(normalized)
+        WHERE clicked = 1 AND results > 0 AND superseded_ms IS NULL;
     )sql",
 };
 static_assert(std::size(kMigrations) == AnalyticsStore::kSchemaVersion);

@@ -27,7 +27,7 @@ struct StoredSearch {
 class AnalyticsStore {
  public:
   // The current schema version; Open migrates older files step by step.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   static Result<std::unique_ptr<AnalyticsStore>> Open(const std::string& path);
   ~AnalyticsStore();

@@ -327,7 +327,8 @@ Result<Report> SupportContacts(AnalyticsStore& store, const ReportRequest& r, Re
   std::vector<std::string> params;
   const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) +
                           "SELECT c.normalized, count(*), max(s.ts), sum(c.results = 0) FROM support_contacts s "
-                          "JOIN searches c ON c.query_id = s.query_id "
+                          // Contacts are few: look each one's search up, never scan the searches.
+                          "CROSS JOIN searches c ON c.query_id = s.query_id "
                           "WHERE s.ts >= ?1 AND s.ts < ?2 AND (?3 = '' OR c.lang = ?3) "
                           "AND (?4 = '' OR (',' || c.roles || ',') LIKE ('%,' || ?4 || ',%')) "
                           "GROUP BY c.normalized ORDER BY count(*) DESC, c.normalized LIMIT " + std::to_string(r.limit);

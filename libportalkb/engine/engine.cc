@@ -102,6 +102,10 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) {
   // principal may see: another visitor's query never hints at hidden content.
   const std::string prefix = NormalizeForAnalytics(*tokenizer_, request.prefix) +
                              (!request.prefix.empty() && request.prefix.back() == ' ' ? " " : "");
+  // Like prefix matching, from prefix_min_length letters: one letter would
+  // only rank the whole log.
+  const auto letters = std::count_if(prefix.begin(), prefix.end(), [](char c) { return (c & 0xC0) != 0x80; });
+  if (static_cast<std::size_t>(letters) < searcher_->options().search.prefix_min_length) return suggestions;
   auto frequent = analytics_->FrequentQueries(prefix, 5);
   if (!frequent.ok()) return suggestions;
   for (const auto& [query, count] : frequent.value()) {
