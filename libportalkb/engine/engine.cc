@@ -47,9 +47,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
   auto searcher = std::make_unique<Searcher>(std::move(store).value(), options);
   std::unique_ptr<Engine> engine(new Engine(path, options, std::move(searcher)));
   engine->tokenizer_ = std::make_unique<Tokenizer>();
+  // Unreadable settings do not stop reading (Settings() reports them); the
+  // engine's own options stay in force, as in Searcher::Refresh.
   auto settings = engine->searcher_->Settings();
-  if (!settings.ok()) return settings.status();
-  if (settings->log_searches.has_value() && !*settings->log_searches) {
+  if (settings.ok() && settings->log_searches.has_value() && !*settings->log_searches) {
     engine->analytics_status_ = Status::InvalidArgument("search logging is switched off for this index");
   } else if (options.analytics) {
     AnalyticsOptions analytics_options = options.analytics_options;
