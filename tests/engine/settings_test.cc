@@ -1,6 +1,7 @@
 // Settings stored with the index reach every reader, take effect on an
 // engine that is already open, and override the engine's own options.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include "portalkb/portalkb.h"
 #include "test_util.h"
@@ -102,6 +103,23 @@ TEST_F(StoredSettings, InvalidValueIsRejectedAndTheStoredSettingsStay) {
   EXPECT_NE(bad.message().find("typo.first_letter_cost"), std::string::npos);
   ASSERT_TRUE(writer_->Commit().ok());
   EXPECT_EQ(Engine::Open(dir_ / "index").value()->Settings()->ToMap().at("typo.first_letter_cost"), "1");
+}
+
+TEST_F(StoredSettings, UnreadableStoredSettingsAreReportedButDoNotStopSearching) {
+  writer_.reset();
+  {
+    // As a newer version might leave them: a setting this build does not know.
+    Xapian::WritableDatabase db(dir_ / "index", Xapian::DB_OPEN);
+    db.set_metadata("portalkb.settings", "typo.enabled=false\ntypo.from_the_future=1\n");
+    db.commit();
+  }
+  auto engine = Engine::Open(dir_ / "index");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto settings = engine.value()->Settings();
+  ASSERT_FALSE(settings.ok());
+  EXPECT_EQ(settings.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(settings.status().message().find("line 2"), std::string::npos) << settings.status().message();
+  EXPECT_EQ(Total(*engine.value(), "pasword"), 1u) << "the engine's own options stay in force";
 }
 
 }  // namespace
