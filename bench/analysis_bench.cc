@@ -15,11 +15,13 @@
 namespace portalkb {
 namespace {
 
-const CorpusGenerator* Generator(std::string& error) {
+// The bundled corpus as generator seeds, loaded once; nullptr (and the
+// benchmark marked failed) when it cannot be read.
+const CorpusGenerator* Generator(benchmark::State& state) {
   static auto* result = new Result<CorpusGenerator>(CorpusGenerator::FromPaths(
       {std::string(PORTALKB_SOURCE_DIR) + "/corpus/articles", std::string(PORTALKB_SOURCE_DIR) + "/corpus/documents"}));
   if (!result->ok()) {
-    error = result->status().ToString();
+    state.SkipWithError(result->status().ToString().c_str());
     return nullptr;
   }
   return &result->value();
@@ -30,12 +32,8 @@ std::size_t TextBytes(const Document& d) { return d.title.size() + d.summary.siz
 // The analyzer chain alone: segmentation, folding, stop words, stemming, for
 // every corpus document in its own language.
 void BM_AnalyzeCorpus(benchmark::State& state) {
-  std::string error;
-  const CorpusGenerator* generator = Generator(error);
-  if (generator == nullptr) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
+  const CorpusGenerator* generator = Generator(state);
+  if (generator == nullptr) return;
   Tokenizer tokenizer;
   std::map<std::string, LanguageRules> rules;
   for (const auto& d : generator->seeds()) rules.try_emplace(d.lang, d.lang);
@@ -62,12 +60,8 @@ BENCHMARK(BM_AnalyzeCorpus)->Unit(benchmark::kMillisecond);
 
 // Document -> Xapian document: analysis plus every term, value and grant term.
 void BM_BuildIndexDocuments(benchmark::State& state) {
-  std::string error;
-  const CorpusGenerator* generator = Generator(error);
-  if (generator == nullptr) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
+  const CorpusGenerator* generator = Generator(state);
+  if (generator == nullptr) return;
   DocumentIndexer indexer;
   std::size_t bytes = 0, terms = 0;
   for (auto _ : state) {
@@ -85,12 +79,8 @@ BENCHMARK(BM_BuildIndexDocuments)->Unit(benchmark::kMillisecond);
 
 // End to end into an on-disk index: N generated documents, one commit.
 void BM_IndexGeneratedDocuments(benchmark::State& state) {
-  std::string error;
-  const CorpusGenerator* generator = Generator(error);
-  if (generator == nullptr) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
+  const CorpusGenerator* generator = Generator(state);
+  if (generator == nullptr) return;
   const auto n = static_cast<std::uint64_t>(state.range(0));
   const std::string path =
       std::filesystem::temp_directory_path() / ("portalkb-analysis-bench-" + std::to_string(getpid()));

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 
 #include "analytics_log_generator.h"
 #include "portalkb/portalkb.h"
@@ -92,6 +93,15 @@ void BM_ReportContentGaps(benchmark::State& s) { RunReport(s, "content-gaps"); }
 void BM_ReportFeedback(benchmark::State& s) { RunReport(s, "feedback"); }
 void BM_ReportSupportContacts(benchmark::State& s) { RunReport(s, "support-contacts"); }
 BENCHMARK(BM_ReportZeroResults)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReportSummary)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReportTopQueries)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReportLowCtr)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReportContentGaps)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReportFeedback)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReportSupportContacts)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// What visitors type into the search box, from two letters on.
+constexpr const char* kSuggestPrefixes[] = {"fa", "factuur d", "wacht", "pass", "ret", "lösen", "contract op"};
 
 // The log's share of a suggestion (Engine::Suggest): frequent successful
 // queries starting with what was typed, from a million searches.
@@ -101,8 +111,7 @@ void BM_FrequentQueriesForSuggest(benchmark::State& state) {
     state.SkipWithError(f.error.c_str());
     return;
   }
-  static const char* kPrefixes[] = {"fa", "factuur d", "wacht", "pass", "ret", "lösen", "contract op"};
-  const char* prefix = kPrefixes[state.range(0)];
+  const char* prefix = kSuggestPrefixes[state.range(0)];
   std::size_t found = 0;
   for (auto _ : state) {
     auto q = f.log->FrequentQueries(prefix, 5);
@@ -115,7 +124,9 @@ void BM_FrequentQueriesForSuggest(benchmark::State& state) {
   if (found == 0) state.SkipWithError("no frequent queries for this prefix");
   state.SetLabel(prefix);
 }
-BENCHMARK(BM_FrequentQueriesForSuggest)->DenseRange(0, 6)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FrequentQueriesForSuggest)
+    ->DenseRange(0, static_cast<int>(std::size(kSuggestPrefixes)) - 1)
+    ->Unit(benchmark::kMicrosecond);
 
 // A whole suggestion: titles, then frequent queries, each checked by a
 // search as the (anonymous) principal.
@@ -126,11 +137,10 @@ void BM_SuggestWithMillionSearchLog(benchmark::State& state) {
     return;
   }
   auto engine = std::move(Engine::Open(f.index)).value();
-  static const char* kPrefixes[] = {"fa", "factuur d", "wacht", "pass", "ret", "lösen", "contract op"};
   std::size_t i = 0, from_log = 0;
   for (auto _ : state) {
     SuggestRequest request;
-    request.prefix = kPrefixes[i++ % 7];
+    request.prefix = kSuggestPrefixes[i++ % std::size(kSuggestPrefixes)];
     auto s = engine->Suggest(request);
     if (!s.ok()) {
       state.SkipWithError(s.status().ToString().c_str());
@@ -141,12 +151,6 @@ void BM_SuggestWithMillionSearchLog(benchmark::State& state) {
   if (from_log == 0) state.SkipWithError("no suggestion came from the log");
 }
 BENCHMARK(BM_SuggestWithMillionSearchLog)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_ReportSummary)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_ReportTopQueries)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_ReportLowCtr)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_ReportContentGaps)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_ReportFeedback)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_ReportSupportContacts)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void Search(benchmark::State& state, bool log) {
   Fixture& f = Get();

@@ -40,7 +40,8 @@ class CorpusGenerator {
   // The i-th generated document: valid, with id "gen-<i>".
   Document Make(std::uint64_t i) const {
     std::mt19937_64 rng(seed_ ^ (i * 0x9E3779B97F4A7C15ULL));
-    const Document& base = seeds_[rng() % seeds_.size()];
+    const std::size_t b = rng() % seeds_.size();
+    const Document& base = seeds_[b];
     Document d;
     d.id = "gen-" + std::to_string(i);
     d.lang = base.lang;
@@ -51,7 +52,7 @@ class CorpusGenerator {
     d.url = "https://portal.example/kb/" + d.id;
     // The base's own opening, then sentences from its language.
     const auto& pool = sentences_.at(base.lang);
-    d.body = FirstSentences(base.body, 2);
+    d.body = openings_[b];
     const int extra = 3 + static_cast<int>(rng() % 6);
     for (int k = 0; k < extra; ++k) d.body += " " + pool[rng() % pool.size()];
 
@@ -86,6 +87,8 @@ class CorpusGenerator {
     auto& pool = sentences_[doc.lang];
     auto sentences = SplitSentences(doc.body);
     if (sentences.empty()) sentences.push_back(doc.body);  // pools are never empty
+    // Every document generated from this seed opens with its first two sentences.
+    openings_.push_back(sentences[0] + (sentences.size() > 1 ? " " + sentences[1] : ""));
     for (auto& s : sentences) pool.push_back(std::move(s));
     seeds_.push_back(std::move(doc));
   }
@@ -120,17 +123,11 @@ class CorpusGenerator {
     return out;
   }
 
-  static std::string FirstSentences(const std::string& text, std::size_t n) {
-    std::string out;
-    auto sentences = SplitSentences(text);
-    for (std::size_t k = 0; k < sentences.size() && k < n; ++k) out += (k ? " " : "") + sentences[k];
-    return out;
-  }
-
   static std::string Two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
 
   std::uint64_t seed_;
   std::vector<Document> seeds_;
+  std::vector<std::string> openings_;  // per seed
   std::map<std::string, std::vector<std::string>> sentences_;
 };
 

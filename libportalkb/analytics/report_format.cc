@@ -90,14 +90,7 @@ std::string SvgBars(const Report& r, int column) {
   return svg.str();
 }
 
-std::string IsoDay(long long ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string IsoDay(long long ms) { return FormatIsoDate(ms / 1000); }
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analytics/analytics_store.h"
+#include "core/text.h"
 #include "portalkb/analytics.h"
 #include "typo/edit_distance.h"
 
@@ -18,14 +19,7 @@ long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string IsoDate(long long ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string IsoDate(long long ms) { return FormatIsoDateTime(ms / 1000); }
 
 // Searches in the period after filters, with typing bursts collapsed: a
 // search followed in the same session within the window by a longer query
@@ -115,19 +109,6 @@ std::vector<Cluster> ClusterGroups(std::vector<Group> groups) {
   return clusters;
 }
 
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const auto end = s.find(sep, start);
-    const std::string part = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!part.empty()) out.push_back(part);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string Join(const std::set<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
@@ -149,8 +130,8 @@ Result<std::vector<Group>> ZeroResultGroups(AnalyticsStore& store, const ReportR
     g.count = std::stoll(row[1]);
     g.first = std::stoll(row[2]);
     g.last = std::stoll(row[3]);
-    for (const auto& x : Split(row[4], ',')) g.roles.insert(x);
-    for (const auto& x : Split(row[5], ',')) g.langs.insert(x);
+    for (const auto& x : SplitList(row[4])) g.roles.insert(x);
+    for (const auto& x : SplitList(row[5])) g.langs.insert(x);
     groups.push_back(std::move(g));
   });
   if (!s.ok()) return s;
@@ -240,7 +221,7 @@ Result<std::vector<Group>> QueryGroups(AnalyticsStore& store, const ReportReques
     g.last = std::stoll(row[3]);
     if (zeros != nullptr) zeros->push_back(std::stoll(row[4]));
     g.ctr = std::stod(row[5].empty() ? "0" : row[5]);
-    for (const auto& x : Split(row[6], ',')) g.langs.insert(x);
+    for (const auto& x : SplitList(row[6])) g.langs.insert(x);
     groups.push_back(std::move(g));
   });
   if (!s.ok()) return s;

@@ -27,15 +27,11 @@ Result<long long> ParseWhole(const std::string& name, const std::string& value, 
   return n;
 }
 
+// A comma-separated list without repeats, in the order given.
 std::vector<std::string> ParseList(const std::string& value) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    std::size_t comma = value.find(',', start);
-    if (comma == std::string::npos) comma = value.size();
-    const std::string item(Trim(std::string_view(value).substr(start, comma - start)));
-    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
-    start = comma + 1;
+  for (auto& item : SplitList(value)) {
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(std::move(item));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace portalkb {
 
@@ -14,11 +15,16 @@ std::string_view Trim(std::string_view text);
 std::string AsciiLower(std::string_view text);
 // Escapes & < > " ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view text);
+// The parts of "a, b,,c" between separators, trimmed; empty parts dropped.
+std::vector<std::string> SplitList(std::string_view text, char separator = ',');
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 
 // Parses an ISO 8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM[:SS][Z|+hh:mm]"
 // into seconds since 1970-01-01T00:00:00Z. nullopt if malformed or out of range.
 std::optional<long long> ParseIsoDateTime(std::string_view text);
+// Seconds since the epoch as a UTC "YYYY-MM-DD" and "YYYY-MM-DDTHH:MM:SSZ".
+std::string FormatIsoDate(long long seconds);
+std::string FormatIsoDateTime(long long seconds);
 
 }  // namespace portalkb

@@ -1,4 +1,5 @@
 #include <cstdint>
+#include <ctime>
 
 #include "core/text.h"
 
@@ -164,5 +165,32 @@ std::optional<long long> ParseIsoDateTime(std::string_view text) {
   }
   return std::nullopt;
 }
+
+std::vector<std::string> SplitList(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  while (true) {
+    const auto end = text.find(separator);
+    const std::string_view item = Trim(text.substr(0, end));
+    if (!item.empty()) out.emplace_back(item);
+    if (end == std::string_view::npos) return out;
+    text.remove_prefix(end + 1);
+  }
+}
+
+namespace {
+
+std::string FormatUtc(long long seconds, const char* format) {
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatIsoDate(long long seconds) { return FormatUtc(seconds, "%Y-%m-%d"); }
+std::string FormatIsoDateTime(long long seconds) { return FormatUtc(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace portalkb

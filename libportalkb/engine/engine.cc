@@ -50,7 +50,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
   // Unreadable settings do not stop reading (Settings() reports them); the
   // engine's own options stay in force, as in Searcher::Refresh.
   auto settings = engine->searcher_->Settings();
-  if (settings.ok() && settings->log_searches.has_value() && !*settings->log_searches) {
+  if (settings.ok() && settings->log_searches == false) {
     engine->analytics_status_ = Status::InvalidArgument("search logging is switched off for this index");
   } else if (options.analytics) {
     AnalyticsOptions analytics_options = options.analytics_options;

@@ -41,18 +41,7 @@ Result<std::string> StringField(const json& object, const char* key) {
 Result<std::vector<std::string>> ListField(const json& object, const char* key) {
   const auto& v = object.at(key);
   std::vector<std::string> out;
-  if (v.is_string()) {
-    const std::string s = v.get<std::string>();
-    std::string_view rest = s;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      const std::string_view item = Trim(rest.substr(0, comma));
-      if (!item.empty()) out.emplace_back(item);
-      if (comma == std::string_view::npos) break;
-      rest = rest.substr(comma + 1);
-    }
-    return out;
-  }
+  if (v.is_string()) return SplitList(v.get<std::string>());
   if (!v.is_array()) return Status::InvalidArgument(std::string(key) + ": expected a list of strings");
   for (const auto& item : v) {
     if (!item.is_string()) return Status::InvalidArgument(std::string(key) + ": expected a list of strings");
