@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 build_dir="${PORTALKB_BUILD_DIR:-build}"
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+# ccache (when installed) makes rebuilds in several build trees cheap.
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+  set -- -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@"
+fi
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S . -B "$build_dir" "${generator[@]}" "$@" >/dev/null
 else
