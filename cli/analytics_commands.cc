@@ -19,7 +19,7 @@ long long NowMs() {
 // Opens the analytics log of the index at `db`; the index must exist.
 Result<std::unique_ptr<Analytics>> OpenLog(const std::string& db) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(db, ec)) return Status::NotFound("no index at '" + db + "'");
+  if (!std::filesystem::is_directory(db, ec)) return Status::IndexNotFound("no index at '" + db + "'");
   return Analytics::OpenForIndex(db);
 }
 

@@ -35,8 +35,11 @@ std::optional<po::variables_map> ParseOptions(const std::string& command, const 
 int ReportError(const std::string& command, const Status& status) {
   std::cerr << "portalkb " << command << ": " << status.message() << "\n";
   switch (status.code()) {
+    // The contract: 2 for usage errors (a bad option, query, filter or id)
+    // and a missing index; 1 for everything that failed while running,
+    // including a document that does not exist.
     case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
+    case StatusCode::kIndexNotFound:
       return kExitUsage;
     default:
       return kExitFailure;

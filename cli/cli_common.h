@@ -28,7 +28,8 @@ std::optional<po::variables_map> ParseOptions(const std::string& command, const 
                                               const std::string& usage, bool& help_shown);
 
 // Prints "portalkb COMMAND: message" to stderr and returns the exit code for
-// the status (usage errors and a missing index: 2; anything else: 1).
+// the status (usage errors and a missing index: 2; anything else, a missing
+// document included: 1).
 int ReportError(const std::string& command, const Status& status);
 
 bool StdoutIsTerminal();

@@ -2,28 +2,31 @@
 
 #include <algorithm>
 
-#include "core/text.h"
+#include "portalkb/document.h"
 #include "storage/schema.h"
 
 namespace portalkb {
 
-bool Principal::HasRole(const std::string& role) const {
-  return std::find(roles.begin(), roles.end(), role) != roles.end();
-}
-
 std::vector<std::string> GrantsOf(const Principal& principal) {
-  std::vector<std::string> grants{"public"};
-  auto norm = [](const std::string& s) { return AsciiLower(Trim(s)); };
-  const std::string org = norm(principal.org);
-  for (const auto& raw : principal.roles) {
-    const std::string role = norm(raw);
+  // Built from the principal's parts, which NormalizePrincipal has checked
+  // (no ':' or '/' in any id), through Grant::ToString: never by gluing
+  // caller text into a grant.
+  std::vector<std::string> grants{Grant{}.ToString()};
+  auto grant = [&](Grant::Kind kind, const std::string& org, const std::string& role, const std::string& user) {
+    Grant g;
+    g.kind = kind;
+    g.org = org;
+    g.role = role;
+    g.user = user;
+    grants.push_back(g.ToString());
+  };
+  for (const auto& role : principal.roles) {
     if (role.empty()) continue;
-    grants.push_back("role:" + role);
-    if (!org.empty()) grants.push_back("org:" + org + "/role:" + role);
+    grant(Grant::Kind::kRole, "", role, "");
+    if (!principal.org.empty()) grant(Grant::Kind::kOrgRole, principal.org, role, "");
   }
-  if (!org.empty()) grants.push_back("org:" + org);
-  const std::string user = norm(principal.user);
-  if (!user.empty()) grants.push_back("user:" + user);
+  if (!principal.org.empty()) grant(Grant::Kind::kOrg, principal.org, "", "");
+  if (!principal.user.empty()) grant(Grant::Kind::kUser, "", "", principal.user);
   return grants;
 }
 

@@ -12,7 +12,8 @@
 namespace portalkb {
 
 // The grant strings that admit `principal`: "public", "role:R", "org:O",
-// "org:O/role:R" and "user:U" for its roles, org and user.
+// "org:O/role:R" and "user:U" for its roles, org and user. `principal` must
+// be normalised (NormalizePrincipal): ids are used as they are.
 std::vector<std::string> GrantsOf(const Principal& principal);
 
 // The filter every query of `principal` runs under at time `now` (seconds

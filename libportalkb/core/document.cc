@@ -3,22 +3,18 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "portalkb/principal.h"
 
 namespace portalkb {
 namespace {
 
 constexpr std::size_t kMaxIdBytes = 200;
-constexpr std::size_t kMaxNameBytes = 64;
 constexpr int kMaxCategoryDepth = 8;
 
-bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@';
-}
-
+// Grant names follow the one rule for principal ids (NormalizePrincipalId).
 Result<std::string> ParseName(std::string_view grant, std::string_view what, std::string_view raw) {
-  std::string name = AsciiLower(Trim(raw));
-  if (name.empty() || name.size() > kMaxNameBytes ||
-      !std::all_of(name.begin(), name.end(), IsNameChar)) {
+  auto name = NormalizePrincipalId(raw, what);
+  if (!name.ok()) {
     return Status::InvalidArgument("grant '" + std::string(grant) + "': " + std::string(what) +
                                    " must be 1-64 characters of a-z 0-9 . _ - @");
   }

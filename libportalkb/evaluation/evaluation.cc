@@ -15,7 +15,7 @@ namespace {
 
 Status LoadFile(const std::string& path, std::vector<EvalQuery>& out) {
   std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read '" + path + "'");
+  if (!in) return Status::IOError("cannot read '" + path + "'");
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
@@ -96,7 +96,7 @@ Result<std::vector<EvalQuery>> LoadEvalQueries(const std::string& path) {
       if (entry.path().extension() == ".jsonl") files.push_back(entry.path().string());
     }
     std::sort(files.begin(), files.end());
-    if (files.empty()) return Status::NotFound("no .jsonl files in '" + path + "'");
+    if (files.empty()) return Status::InvalidArgument("no .jsonl files in '" + path + "'");
     for (const auto& f : files) {
       if (Status s = LoadFile(f, queries); !s.ok()) return s;
     }

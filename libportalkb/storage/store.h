@@ -23,7 +23,7 @@ std::uint64_t DirectoryBytes(const std::string& path);
 // Thread-safety: not safe for concurrent use; one per thread.
 class ReadableStore {
  public:
-  // NotFound when there is no index at `path`; Corruption when it is not a
+  // IndexNotFound when there is no index at `path`; Corruption when it is not a
   // portalkb index of a format this build reads.
   static Result<std::unique_ptr<ReadableStore>> Open(const std::string& path);
 

@@ -12,7 +12,7 @@ Status Translate(const std::string& what, const Xapian::Error& e) {
   const std::string msg = what + ": " + e.get_description();
   const std::string type = e.get_type();
   if (type == "DatabaseLockError") return Status::Busy(msg + " (another writer holds the index)");
-  if (type == "DatabaseNotFoundError" || type == "DatabaseOpeningError") return Status::NotFound(msg);
+  if (type == "DatabaseNotFoundError" || type == "DatabaseOpeningError") return Status::IndexNotFound(msg);
   if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") return Status::Corruption(msg);
   if (type == "InvalidArgumentError" || type == "QueryParserError" || type == "RangeError") {
     return Status::InvalidArgument(msg);
@@ -59,7 +59,7 @@ std::uint64_t DirectoryBytes(const std::string& path) {
 
 Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_directory(path, ec)) return Status::NotFound("no index at '" + path + "'");
+  if (!fs::is_directory(path, ec)) return Status::IndexNotFound("no index at '" + path + "'");
   Xapian::Database db;
   Status s = GuardXapian("open index '" + path + "'", [&] { db = Xapian::Database(path); });
   if (!s.ok()) return s;
@@ -94,7 +94,7 @@ Status ReadableStore::Read(const std::string& what, const std::function<void(con
 Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& path, bool create_if_missing) {
   std::error_code ec;
   const bool exists = fs::is_directory(path, ec);
-  if (!exists && !create_if_missing) return Status::NotFound("no index at '" + path + "'");
+  if (!exists && !create_if_missing) return Status::IndexNotFound("no index at '" + path + "'");
   if (!exists) {
     fs::create_directories(path, ec);
     if (ec) return Status::IOError("cannot create '" + path + "': " + ec.message());

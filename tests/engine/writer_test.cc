@@ -128,13 +128,13 @@ TEST(IndexWriter, PdfHtmlAndTextFilesAreIngestedWithSidecars) {
 TEST(Engine, MissingOrForeignIndexIsAClearError) {
   testing::TempDir dir;
   auto missing = Engine::Open(dir / "nothing-here");
-  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().code(), StatusCode::kIndexNotFound);
   dir.Write("notanindex/readme.txt", "hello");
   auto foreign = Engine::Open(dir / "notanindex");
   EXPECT_FALSE(foreign.ok());
   WriterOptions no_create;
   no_create.create_if_missing = false;
-  EXPECT_EQ(IndexWriter::Open(dir / "nothing-here", no_create).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(IndexWriter::Open(dir / "nothing-here", no_create).status().code(), StatusCode::kIndexNotFound);
 }
 
 TEST(Engine, StatsCountDocumentsByTypeAndLanguage) {

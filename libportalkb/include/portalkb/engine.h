@@ -34,7 +34,7 @@ class Tokenizer;
 // while one IndexWriter writes it.
 class Engine {
  public:
-  // Opens the index at `path`. NotFound if there is none; Corruption if it is
+  // Opens the index at `path`. IndexNotFound if there is none; Corruption if it is
   // not a portalkb index or is of an unknown format version.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path, EngineOptions options = {});
   ~Engine();

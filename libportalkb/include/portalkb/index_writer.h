@@ -45,7 +45,7 @@ class DocumentIndexer;
 // Thread-safety: not safe for concurrent use.
 class IndexWriter {
  public:
-  // Busy if another writer holds the lock; NotFound if the index is missing
+  // Busy if another writer holds the lock; IndexNotFound if the index is missing
   // and !options.create_if_missing.
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& path, WriterOptions options = {});
   ~IndexWriter();

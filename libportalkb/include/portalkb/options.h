@@ -73,7 +73,7 @@ struct EngineOptions {
 
 struct WriterOptions {
   // Create the index directory if it does not exist. Otherwise opening a
-  // missing index is NotFound.
+  // missing index is IndexNotFound.
   bool create_if_missing = true;
   // Commit after this many added/replaced/deleted documents within one
   // Ingest call, bounding memory; each commit is atomic (>= 1).

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -12,17 +13,24 @@ namespace portalkb {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // bad input from the caller: a query, an option, a document
-  kNotFound,         // an index, a file or a document that does not exist
-  kAlreadyExists,
-  kIOError,          // the file system failed
-  kCorruption,       // stored data is unreadable
-  kBusy,             // another writer holds the index lock
-  kInternal,         // a bug or an unexpected failure in a dependency
+  kInvalidArgument,    // bad input from the caller: a query, an option, a document, an id
+  kNotFound,           // a document, rule or other record that does not exist (or is not visible)
+  kAlreadyExists,      // creating something that exists already
+  kIOError,            // the file system failed, or a file could not be read
+  kCorruption,         // stored data is unreadable, or of a format this build does not read
+  kBusy,               // another writer holds the index lock
+  kInternal,           // a bug or an unexpected failure in a dependency
+  kIndexNotFound,      // no index at the given path
+  kPermissionDenied,   // the caller is known but may not do this
+  kUnauthenticated,    // the caller could not be identified (missing, expired or bad credentials)
+  kUnavailable,        // a needed service is down for now (e.g. the analytics log); retrying may help
+  kResourceExhausted,  // a limit was reached (size, count, rate); the message names the limit
 };
 
 // Returns a stable lower-case name for `code`, e.g. "invalid_argument".
 const char* StatusCodeName(StatusCode code);
+// The code named `name` (as StatusCodeName gives it), or nullopt.
+std::optional<StatusCode> StatusCodeFromName(std::string_view name);
 
 class [[nodiscard]] Status {
  public:
@@ -36,6 +44,11 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status Busy(std::string msg) { return {StatusCode::kBusy, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status IndexNotFound(std::string msg) { return {StatusCode::kIndexNotFound, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) { return {StatusCode::kPermissionDenied, std::move(msg)}; }
+  static Status Unauthenticated(std::string msg) { return {StatusCode::kUnauthenticated, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
+  static Status ResourceExhausted(std::string msg) { return {StatusCode::kResourceExhausted, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
