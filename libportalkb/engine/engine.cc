@@ -2,9 +2,20 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
+#include "access/access_filter.h"
 #include "analysis/analyzer.h"
-#include "search/searcher.h"
+#include "core/pool.h"
+#include "portalkb/document.h"
+#include "core/thread_annotations.h"
+#include "search/query_executor.h"
+#include "search/related.h"
+#include "search/search_context.h"
+#include "search/snapshot.h"
+#include "search/statistics.h"
+#include "search/title_suggester.h"
+#include "storage/schema.h"
 #include "storage/store.h"
 
 namespace portalkb {
@@ -34,49 +45,161 @@ std::string NormalizeForAnalytics(const Tokenizer& tokenizer, const std::string&
   return out;
 }
 
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
-Engine::Engine(std::string path, EngineOptions options, std::unique_ptr<Searcher> searcher)
-    : path_(std::move(path)), options_(std::move(options)), searcher_(std::move(searcher)) {}
+struct Engine::Impl {
+  Impl(std::string p, EngineOptions o)
+      : path(std::move(p)),
+        options(std::move(o)),
+        stores([this]() -> std::unique_ptr<ReadableStore> {
+          auto store = ReadableStore::Open(path);
+          return store.ok() ? std::move(store).value() : nullptr;
+        }),
+        tokenizers([] { return std::make_unique<Tokenizer>(); }) {}
+
+  long long Now() const { return options.clock ? options.clock() : static_cast<long long>(std::time(nullptr)); }
+
+  // The snapshot for `db`'s revision: the current one when it is as new as
+  // `db`, else built by this thread, unless another thread is building one
+  // already, in which case this call goes on with the current snapshot
+  // (it never waits for a build, except when there is no snapshot at all).
+  std::shared_ptr<const IndexSnapshot> SnapshotFor(const Xapian::Database& db, const Tokenizer& tokenizer)
+      EXCLUDES(snapshot_mutex, build_mutex) {
+    const Xapian::rev revision = db.get_revision();
+    std::shared_ptr<const IndexSnapshot> current = Current();
+    if (current != nullptr && current->revision() >= revision) return current;
+    if (!build_mutex.TryLock()) {
+      if (current != nullptr) return current;
+      build_mutex.Lock();
+    }
+    struct Unlock {
+      Mutex& m;
+      ~Unlock() { m.Unlock(); }
+    } unlock{build_mutex};
+    current = Current();  // another thread may have built it meanwhile
+    if (current != nullptr && current->revision() >= revision) return current;
+    std::shared_ptr<const IndexSnapshot> fresh = IndexSnapshot::Build(db, options, tokenizer);
+    MutexLock lock(snapshot_mutex);
+    snapshot = fresh;
+    return fresh;
+  }
+
+  std::shared_ptr<const IndexSnapshot> Current() EXCLUDES(snapshot_mutex) {
+    MutexLock lock(snapshot_mutex);
+    return snapshot;
+  }
+
+  // Leases a Xapian handle and a tokenizer, reopens, and runs `fn` with the
+  // matching snapshot; the whole of `fn` is retried when the index changed
+  // underneath (ReadableStore::Read).
+  template <typename Fn>
+  Status Read(const std::string& what, Fn&& fn) {
+    auto store = stores.Acquire();
+    if (!store) return Status::Unavailable(what + ": cannot open the index at '" + path + "'");
+    auto tokenizer = tokenizers.Acquire();
+    const long long now = Now();
+    return store->Read(what, [&](const Xapian::Database& db) {
+      const std::shared_ptr<const IndexSnapshot> pinned = SnapshotFor(db, *tokenizer);
+      const SearchContext context{db, *pinned, *tokenizer, now};
+      fn(context);
+    });
+  }
+
+  const std::string path;
+  const EngineOptions options;  // as the engine was opened with
+  Pool<ReadableStore> stores;
+  Pool<Tokenizer> tokenizers;
+  Mutex snapshot_mutex;
+  std::shared_ptr<const IndexSnapshot> snapshot GUARDED_BY(snapshot_mutex);
+  Mutex build_mutex;  // held by the one thread building a snapshot
+  // Set once in Open, then only used through its own thread-safe methods.
+  std::unique_ptr<Analytics> analytics;
+  Status analytics_status;
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOptions options) {
+  if (Status s = ValidateEngineOptions(options); !s.ok()) return s;
   auto store = ReadableStore::Open(path);
   if (!store.ok()) return store.status();
-  auto searcher = std::make_unique<Searcher>(std::move(store).value(), options);
-  std::unique_ptr<Engine> engine(new Engine(path, options, std::move(searcher)));
-  engine->tokenizer_ = std::make_unique<Tokenizer>();
-  // Unreadable settings do not stop reading (Settings() reports them); the
-  // engine's own options stay in force, as in Searcher::Refresh.
-  auto settings = engine->searcher_->Settings();
-  if (settings.ok() && settings->log_searches == false) {
-    engine->analytics_status_ = Status::InvalidArgument("search logging is switched off for this index");
+  auto impl = std::make_unique<Impl>(path, options);
+  std::unique_ptr<Engine> engine(new Engine(std::move(impl)));
+  Impl& self = *engine->impl_;
+  // The first snapshot, built on the handle that proved the index opens;
+  // the handle then joins the pool.
+  std::unique_ptr<ReadableStore> first = std::move(store).value();
+  bool log_searches = true;
+  {
+    Tokenizer tokenizer;
+    Status s = first->Read("open", [&](const Xapian::Database& db) {
+      const auto snapshot = self.SnapshotFor(db, tokenizer);
+      // Unreadable settings do not stop reading (Settings() reports them);
+      // the engine's own options stay in force.
+      if (snapshot->settings().ok() && snapshot->settings()->log_searches == false) log_searches = false;
+    });
+    if (!s.ok()) return s;
+  }
+  { auto lease = Pool<ReadableStore>::Lease(&self.stores, std::move(first)); }
+  if (!log_searches) {
+    self.analytics_status = Status::InvalidArgument("search logging is switched off for this index");
   } else if (options.analytics) {
     AnalyticsOptions analytics_options = options.analytics_options;
     if (!analytics_options.normalize) {
-      auto tokenizer = std::make_shared<Tokenizer>();
-      analytics_options.normalize = [tokenizer](const std::string& text) { return NormalizeForAnalytics(*tokenizer, text); };
+      // Called on the analytics writer's thread and on callers' threads: a
+      // tokenizer per call, from the engine's pool.
+      Pool<Tokenizer>* pool = &self.tokenizers;
+      analytics_options.normalize = [pool](const std::string& text) {
+        auto tokenizer = pool->Acquire();
+        return NormalizeForAnalytics(*tokenizer, text);
+      };
     }
     auto analytics = Analytics::OpenForIndex(path, std::move(analytics_options));
     if (analytics.ok()) {
-      engine->analytics_ = std::move(analytics).value();
+      self.analytics = std::move(analytics).value();
     } else {
-      engine->analytics_status_ = analytics.status();
+      self.analytics_status = analytics.status();
     }
   } else {
-    engine->analytics_status_ = Status::InvalidArgument("analytics switched off for this engine");
+    self.analytics_status = Status::InvalidArgument("analytics switched off for this engine");
   }
   return engine;
 }
 
-Result<SearchResponse> Engine::Search(const SearchRequest& request) {
-  auto response = searcher_->Search(request);
-  // The index's own setting may have switched logging off since Open.
-  if (!response.ok() || !request.log || analytics_ == nullptr || !searcher_->options().analytics) return response;
+Result<SearchResponse> Engine::Search(const SearchRequest& original) {
+  const auto started = std::chrono::steady_clock::now();
+  auto principal = NormalizePrincipal(original.principal);
+  if (!principal.ok()) return principal.status();
+  SearchRequest request = original;
+  request.principal = std::move(principal).value();
+
+  Result<SearchResponse> response = Status::Internal("search did not run");
+  bool log = false;
+  Status read = impl_->Read("search", [&](const SearchContext& context) {
+    const EngineOptions& options = context.snapshot.options();
+    if (Status s = ValidateSearchRequest(request, options.search, context.tokenizer); !s.ok()) {
+      response = s;
+      return;
+    }
+    response = ExecuteSearch(context, request);
+    // The index's own setting may have switched logging off since Open.
+    log = options.analytics;
+  });
+  if (!read.ok()) return read;
+  if (!response.ok()) return response;
+  response->as_admin = request.principal.admin;
+  response->took_ms = MillisecondsSince(started);
+  if (!request.log || !log || impl_->analytics == nullptr) return response;
   SearchEvent event;
   event.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   event.query_id = Analytics::NewQueryId();
   event.query = request.query;
   event.lang = request.lang;
@@ -88,58 +211,116 @@ Result<SearchResponse> Engine::Search(const SearchRequest& request) {
   event.corrected = response->corrected_query;
   event.latency_ms = response->took_ms;
   response->query_id = event.query_id;
-  analytics_->LogSearch(std::move(event));
+  impl_->analytics->LogSearch(std::move(event));
   return response;
 }
 
-Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal& principal, std::size_t limit) {
-  return searcher_->Related(id, principal, limit);
+Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal& original, std::size_t limit) {
+  auto principal = NormalizePrincipal(original);
+  if (!principal.ok()) return principal.status();
+  if (limit > impl_->options.search.limits.max_related_limit) {
+    return Status::InvalidArgument("limit " + std::to_string(limit) + " is over the limit max_related_limit (" +
+                                   std::to_string(impl_->options.search.limits.max_related_limit) + ")");
+  }
+  Result<std::vector<Hit>> hits = std::vector<Hit>{};
+  Status read = impl_->Read("related", [&](const SearchContext& context) {
+    hits = FindRelated(context, id, principal.value(), limit);
+  });
+  if (!read.ok()) return read;
+  return hits;
 }
 
-Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) {
-  auto suggestions = searcher_->Suggest(request);
-  if (!suggestions.ok() || analytics_ == nullptr || suggestions->size() >= request.limit) return suggestions;
-  // Then frequent successful queries, each only if it finds something this
-  // principal may see: another visitor's query never hints at hidden content.
-  const std::string prefix = NormalizeForAnalytics(*tokenizer_, request.prefix) +
-                             (!request.prefix.empty() && request.prefix.back() == ' ' ? " " : "");
-  // Like prefix matching, from prefix_min_length letters: one letter would
-  // only rank the whole log.
-  const auto letters = std::count_if(prefix.begin(), prefix.end(), [](char c) { return (c & 0xC0) != 0x80; });
-  if (static_cast<std::size_t>(letters) < searcher_->options().search.prefix_min_length) return suggestions;
-  auto frequent = analytics_->FrequentQueries(prefix, 5);
-  if (!frequent.ok()) return suggestions;
-  for (const auto& [query, count] : frequent.value()) {
-    if (suggestions->size() >= request.limit) break;
-    const bool repeated = std::any_of(suggestions->begin(), suggestions->end(), [&](const Suggestion& s) {
-      return NormalizeForAnalytics(*tokenizer_, s.text) == query;
-    });
-    if (repeated) continue;
-    SearchRequest probe;
-    probe.query = query;
-    probe.lang = request.lang;
-    probe.principal = request.principal;
-    probe.limit = 1;
-    probe.correct = false;
-    probe.prefix = false;
-    probe.log = false;
-    auto found = searcher_->Search(probe);
-    if (found.ok() && found->total > 0) suggestions->push_back({query, "query", ""});
+Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& original) {
+  auto principal = NormalizePrincipal(original.principal);
+  if (!principal.ok()) return principal.status();
+  SuggestRequest request = original;
+  request.principal = std::move(principal).value();
+  const SearchLimits& limits = impl_->options.search.limits;
+  if (request.limit > limits.max_suggest_limit) {
+    return Status::InvalidArgument("limit " + std::to_string(request.limit) + " is over the limit max_suggest_limit (" +
+                                   std::to_string(limits.max_suggest_limit) + ")");
   }
+  if (request.prefix.size() > limits.max_query_bytes) {
+    return Status::InvalidArgument("prefix of " + std::to_string(request.prefix.size()) +
+                                   " bytes is over the limit max_query_bytes (" +
+                                   std::to_string(limits.max_query_bytes) + ")");
+  }
+  if (!request.lang.empty() && !IsSupportedLanguage(request.lang)) {
+    return Status::InvalidArgument("lang '" + request.lang.substr(0, 80) + "' is not supported (nl, en, sv, de)");
+  }
+  std::vector<Suggestion> suggestions;
+  Analytics* analytics = impl_->analytics.get();
+  Status read = impl_->Read("suggest", [&](const SearchContext& context) {
+    suggestions = SuggestTitles(context, request);
+    if (analytics == nullptr || suggestions.size() >= request.limit) return;
+    // Then frequent successful queries. Another visitor's query is shown
+    // only when every word of it occurs in a document this principal may
+    // see, so no word of it hints at hidden content.
+    const std::string prefix = NormalizeForAnalytics(context.tokenizer, request.prefix) +
+                               (!request.prefix.empty() && request.prefix.back() == ' ' ? " " : "");
+    // Like prefix matching, from prefix_min_length letters: one letter would
+    // only rank the whole log.
+    const auto letters = std::count_if(prefix.begin(), prefix.end(), [](char c) { return (c & 0xC0) != 0x80; });
+    if (static_cast<std::size_t>(letters) < context.snapshot.options().search.prefix_min_length) return;
+    auto frequent = analytics->FrequentQueries(prefix, 5);
+    if (!frequent.ok()) return;
+    const Xapian::Query access = AccessFilter(request.principal, context.now);
+    auto visible = [&](const std::string& word) {
+      Xapian::Enquire enquire(context.db);
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word), access));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      return !enquire.get_mset(0, 1).empty();
+    };
+    for (const auto& [query, count] : frequent.value()) {
+      if (suggestions.size() >= request.limit) break;
+      const bool repeated = std::any_of(suggestions.begin(), suggestions.end(), [&](const Suggestion& s) {
+        return NormalizeForAnalytics(context.tokenizer, s.text) == query;
+      });
+      if (repeated) continue;
+      const auto words = context.tokenizer.Tokenize(query);
+      const bool all_visible = !words.empty() && std::all_of(words.begin(), words.end(), [&](const Token& t) {
+        return t.joined || visible(t.folded);
+      });
+      if (all_visible) suggestions.push_back({query, "query", ""});
+    }
+  });
+  if (!read.ok()) return read;
   return suggestions;
 }
 
-Result<IndexStats> Engine::Stats() { return searcher_->Stats(); }
+Result<IndexStats> Engine::Stats() {
+  IndexStats stats;
+  Status read = impl_->Read("stats", [&](const SearchContext& context) { stats = CollectStats(context.db); });
+  if (!read.ok()) return read;
+  stats.bytes = DirectoryBytes(impl_->path);
+  return stats;
+}
 
-Result<IndexSettings> Engine::Settings() { return searcher_->Settings(); }
+Result<IndexSettings> Engine::Settings() {
+  Result<IndexSettings> settings = IndexSettings{};
+  Status read = impl_->Read("settings", [&](const SearchContext& context) { settings = context.snapshot.settings(); });
+  if (!read.ok()) return read;
+  return settings;
+}
 
 EngineOptions Engine::EffectiveOptions() {
-  EngineOptions effective = options_;
-  auto settings = searcher_->Settings();
-  if (settings.ok()) settings->ApplyTo(effective);
+  EngineOptions effective = impl_->options;
+  Status read = impl_->Read("settings", [&](const SearchContext& context) { effective = context.snapshot.options(); });
+  (void)read;  // unreadable: the engine's own options
   return effective;
 }
 
-Result<std::vector<SynonymRule>> Engine::Synonyms() { return searcher_->Synonyms(); }
+Result<std::vector<SynonymRule>> Engine::Synonyms() {
+  Result<std::vector<SynonymRule>> rules = std::vector<SynonymRule>{};
+  Status read = impl_->Read("synonyms", [&](const SearchContext& context) { rules = context.snapshot.synonym_rules(); });
+  if (!read.ok()) return read;
+  return rules;
+}
+
+const std::string& Engine::path() const { return impl_->path; }
+
+Analytics* Engine::analytics() { return impl_->analytics.get(); }
+
+const Status& Engine::analytics_status() const { return impl_->analytics_status; }
 
 }  // namespace portalkb

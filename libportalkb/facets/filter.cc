@@ -1,9 +1,11 @@
 #include "facets/filter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 #include "core/text.h"
+#include "portalkb/document.h"
 #include "storage/schema.h"
 
 namespace portalkb {
@@ -12,10 +14,30 @@ namespace {
 bool IsFieldChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
 Status Bad(std::string_view text, const std::string& why) {
-  return Status::InvalidArgument("filter '" + std::string(text) + "': " + why);
+  std::string shown(text.substr(0, 80));
+  if (text.size() > 80) shown += "\xE2\x80\xA6";
+  return Status::InvalidArgument("filter '" + SanitizeUtf8(shown) + "': " + why);
 }
 
 }  // namespace
+
+bool IsAttributeFieldName(std::string_view name) {
+  return !name.empty() && name.size() <= 32 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+bool IsBuiltInFilterField(std::string_view name) {
+  return name == "type" || name == "lang" || name == "category" || name == "tags" || name == "org" ||
+         name == "updated_at";
+}
+
+bool IsReservedField(std::string_view name) {
+  for (const char* reserved : {"id", "title", "summary", "body", "url", "status", "visibility", "publish_at",
+                               "unpublish_at"}) {
+    if (name == reserved) return true;
+  }
+  return false;
+}
 
 Result<Filter> ParseFilter(std::string_view raw) {
   Filter f;
@@ -30,6 +52,13 @@ Result<Filter> ParseFilter(std::string_view raw) {
   if (i == 0) return Bad(raw, "expected FIELD=VALUE, FIELD>=VALUE or !FIELD=VALUE");
   f.field = AsciiLower(text.substr(0, i));
   if (f.field == "tag") f.field = "tags";
+  if (IsReservedField(f.field)) {
+    return Bad(raw, "'" + f.field + "' is not a filter field (filter on type, lang, category, tags, org, "
+                    "updated_at or a further field)");
+  }
+  if (!IsBuiltInFilterField(f.field) && !IsAttributeFieldName(f.field)) {
+    return Bad(raw, "'" + f.field.substr(0, 40) + "' is not a field name (1-32 characters of a-z 0-9 _)");
+  }
   std::string_view rest = text.substr(i);
   if (rest.substr(0, 2) == "!=") {
     f.negated = !f.negated;
@@ -83,7 +112,9 @@ Result<Xapian::Query> FilterQuery(const Filter& f, const std::map<std::string, u
         if (t != "article" && t != "document") return Bad(f.text, "type is article or document, not '" + v + "'");
         terms.emplace_back(Term(kType, t));
       } else if (f.field == "lang") {
-        terms.emplace_back(Term(kLang, AsciiLower(v)));
+        const std::string lang = AsciiLower(v);
+        if (!IsSupportedLanguage(lang)) return Bad(f.text, "lang '" + v.substr(0, 40) + "' is not supported (nl, en, sv, de)");
+        terms.emplace_back(Term(kLang, lang));
       } else if (f.field == "category") {
         terms.emplace_back(Term(kCategory, v));
       } else if (f.field == "tags") {
@@ -108,11 +139,17 @@ Result<Xapian::Query> FilterQuery(const Filter& f, const std::map<std::string, u
     slot = kSlotUpdatedAt;
     bound = static_cast<double>(*seconds);
   } else {
-    const auto it = slots.find(f.field);
-    if (it == slots.end()) return Bad(f.text, "'" + f.field + "' is not a numeric or date field, so it has no range");
+    if (IsBuiltInFilterField(f.field)) {
+      return Bad(f.text, "'" + f.field + "' is not a numeric or date field, so it has no range");
+    }
     char* end = nullptr;
     bound = std::strtod(v.c_str(), &end);
-    if (end != v.c_str() + v.size() || !std::isfinite(bound)) return Bad(f.text, "'" + v + "' is not a number");
+    if (end != v.c_str() + v.size() || !std::isfinite(bound)) return Bad(f.text, "'" + v.substr(0, 40) + "' is not a number");
+    // A further field no document has a number for matches nothing, whether
+    // or not documents the principal may not see have it: the answer never
+    // tells hidden field names.
+    const auto it = slots.find(f.field);
+    if (it == slots.end()) return Q(Q::MatchNothing);
     slot = it->second;
   }
   // Strict bounds: nudge past the bound itself.

@@ -24,7 +24,17 @@ struct Filter {
   std::string text;                 // as written, for messages
 };
 
-// InvalidArgument naming the offending part of `text`.
+// Names of further fields (document attributes): 1-32 characters of a-z 0-9 _.
+bool IsAttributeFieldName(std::string_view name);
+// type, lang, category, tags, org, updated_at.
+bool IsBuiltInFilterField(std::string_view name);
+// Document keys that are not filters (id, title, body, status, visibility, ...).
+bool IsReservedField(std::string_view name);
+
+// InvalidArgument naming the offending part of `text`: a reserved or
+// malformed field name, an unsupported language, a bad value. A filter on a
+// well-formed further field that no document has is accepted (it matches
+// nothing), so filters never tell which fields hidden documents have.
 Result<Filter> ParseFilter(std::string_view text);
 
 // The boolean query matching documents that pass `filter` (ignoring its

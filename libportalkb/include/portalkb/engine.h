@@ -1,4 +1,5 @@
-// The read side of an index: search and statistics.
+// The read side of an index: search, suggestions, related documents,
+// statistics, and the settings and synonyms stored with the index.
 #pragma once
 
 #include <cstdint>
@@ -16,72 +17,73 @@
 
 namespace portalkb {
 
-struct IndexStats {
-  std::uint64_t documents = 0;
-  std::map<std::string, std::uint64_t> by_type;
-  std::map<std::string, std::uint64_t> by_lang;
-  std::uint64_t terms = 0;   // distinct terms in the index
-  std::uint64_t bytes = 0;   // size of the index directory on disk
-};
-
-class Searcher;
-class Tokenizer;
-
-// A read-only handle on an on-disk index. Each call first reopens the index,
-// so it sees everything committed before the call started.
-// Thread-safety: an Engine is not safe for concurrent use; use one per thread
-// (opening is cheap). Many Engines, in many processes, may read one index
-// while one IndexWriter writes it.
+// A read-only handle on an on-disk index, meant to be opened once per index
+// per process and shared.
+//
+// Thread-safety: every method may be called from any number of threads at
+// once. What is derived from one revision of the index (typo vocabulary,
+// synonyms, settings, facet columns) is an immutable snapshot shared by all
+// threads; the first call that sees a new revision builds the next snapshot
+// while concurrent calls finish on the one they started with. Xapian handles
+// and tokenizers are per-call scratch, leased from small pools. No call waits
+// for an IndexWriter (in this process or another): each call reopens the
+// index and sees everything committed before it started.
+// Many Engines, in many processes, may read one index while one IndexWriter
+// writes it.
 class Engine {
  public:
-  // Opens the index at `path`. IndexNotFound if there is none; Corruption if it is
-  // not a portalkb index or is of an unknown format version.
+  // Opens the index at `path`. IndexNotFound if there is none; Corruption if
+  // it is not a portalkb index or is of an unknown format version;
+  // InvalidArgument naming an option outside its documented range.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path, EngineOptions options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Runs one search. InvalidArgument for an unsupported language or a limit
-  // over 1000; an empty query matches nothing (total 0).
+  // Runs one search as request.principal. InvalidArgument for a malformed
+  // principal id, filter or sort, an unsupported language, or a request over
+  // one of SearchOptions::limits (the message names the limit); an empty
+  // query matches nothing (total 0). Thread-safe.
   Result<SearchResponse> Search(const SearchRequest& request);
 
   // Articles and documents like `id` (by its most telling stems), among
   // those `principal` may see. NotFound when `id` does not exist or is not
   // visible to `principal` (the two are indistinguishable on purpose).
+  // Thread-safe.
   Result<std::vector<Hit>> Related(const std::string& id, const Principal& principal, std::size_t limit = 5);
 
   // Up to request.limit completions of what has been typed: titles of
   // articles containing every typed word (the last one as a prefix), then
-  // frequent successful queries from the analytics log that find something
-  // the principal may see.
+  // frequent successful queries from the analytics log typed by several
+  // distinct people (AnalyticsOptions::suggest_min_users), never one that
+  // held personal data, and only when every word of it occurs in a document
+  // the principal may see. Thread-safe.
   Result<std::vector<Suggestion>> Suggest(const SuggestRequest& request);
 
+  // Counts over the whole index (an administrative view). Thread-safe.
   Result<IndexStats> Stats();
 
-  // The search settings stored with the index (see settings.h).
+  // The search settings stored with the index (see settings.h). Thread-safe.
   Result<IndexSettings> Settings();
   // The options this engine searches with now: those it was opened with,
-  // overridden by the index's stored settings.
+  // overridden by the index's stored settings. Thread-safe.
   EngineOptions EffectiveOptions();
 
-  // The synonym rules stored with the index.
+  // The synonym rules stored with the index. Thread-safe.
   Result<std::vector<SynonymRule>> Synonyms();
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const;
 
-  // The analytics log, or nullptr when logging is off or could not start
-  // (analytics_status() says why). Owned by the engine.
-  Analytics* analytics() { return analytics_.get(); }
-  const Status& analytics_status() const { return analytics_status_; }
+  // The analytics log (one writer per engine, shared by all threads), or
+  // nullptr when logging is off or could not start (analytics_status() says
+  // why). Owned by the engine; Analytics is thread-safe.
+  Analytics* analytics();
+  const Status& analytics_status() const;
 
  private:
-  Engine(std::string path, EngineOptions options, std::unique_ptr<Searcher> searcher);
-  std::string path_;
-  EngineOptions options_;
-  std::unique_ptr<Searcher> searcher_;
-  std::unique_ptr<Analytics> analytics_;
-  Status analytics_status_;
-  std::unique_ptr<Tokenizer> tokenizer_;
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace portalkb

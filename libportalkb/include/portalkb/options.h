@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "portalkb/analytics.h"
+#include "portalkb/status.h"
 
 namespace portalkb {
 
@@ -28,6 +29,21 @@ struct TypoOptions {
   // Fields in which a typo match does not count: any of "title", "summary",
   // "body", "tags", "category".
   std::vector<std::string> disabled_fields;
+};
+
+// Bounds on what one request may ask for, so that no request can make the
+// engine spend unbounded time or memory. The defaults are far above what a
+// portal sends; a request over one is InvalidArgument naming the limit.
+struct SearchLimits {
+  std::size_t max_query_bytes = 2048;    // the query text
+  std::size_t max_query_words = 64;      // words of the query, as analysed
+  std::size_t max_filters = 32;          // filter expressions per request
+  std::size_t max_filter_values = 256;   // values over all filters ("a|b|c" counts 3)
+  std::size_t max_facets = 20;           // facet fields per request
+  std::size_t max_limit = 1000;          // hits per page
+  std::size_t max_offset = 100000;       // pagination depth
+  std::size_t max_suggest_limit = 100;   // suggestions per request
+  std::size_t max_related_limit = 100;   // related documents per request
 };
 
 // Affects ranking and presentation of search results.
@@ -57,6 +73,7 @@ struct SearchOptions {
   TypoOptions typo;
   // Number of words in a result snippet (8..200).
   std::size_t snippet_words = 30;
+  SearchLimits limits;
 };
 
 struct EngineOptions {
@@ -70,6 +87,11 @@ struct EngineOptions {
   // and date facets. Null: the system clock. Tests inject their own.
   std::function<long long()> clock;
 };
+
+// InvalidArgument naming the first option outside the range its comment
+// documents (e.g. "search.snippet_words 3: must be 8..200"). Engine::Open
+// checks the options it is given.
+Status ValidateEngineOptions(const EngineOptions& options);
 
 struct WriterOptions {
   // Create the index directory if it does not exist. Otherwise opening a

@@ -45,6 +45,14 @@ struct SearchRequest {
   std::string session;         // pseudonymous session id, for analytics (typing bursts, success rate)
 };
 
+struct IndexStats {
+  std::uint64_t documents = 0;
+  std::map<std::string, std::uint64_t> by_type;
+  std::map<std::string, std::uint64_t> by_lang;
+  std::uint64_t terms = 0;   // distinct terms in the index
+  std::uint64_t bytes = 0;   // size of the index directory on disk
+};
+
 struct FacetCount {
   std::string value;
   std::uint64_t count = 0;

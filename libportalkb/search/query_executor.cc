@@ -1,0 +1,291 @@
+#include "search/query_executor.h"
+
+#include <algorithm>
+
+#include "access/access_filter.h"
+#include "facets/filter.h"
+#include "search/hits.h"
+#include "search/query_builder.h"
+#include "search/query_parser.h"
+#include "storage/document_codec.h"
+#include "storage/schema.h"
+
+namespace portalkb {
+namespace {
+
+using Q = Xapian::Query;
+
+constexpr std::size_t kFacetValues = 100;
+
+// The access filter and the parsed user filters of a request.
+struct Constraints {
+  Q access;  // MatchAll for an admin
+  std::vector<std::pair<Filter, Q>> filters;
+  // access AND every filter except those on `skip_field`.
+  Q Combined(const std::string& skip_field = "") const {
+    Q combined = access;
+    for (const auto& [filter, query] : filters) {
+      if (!skip_field.empty() && filter.field == skip_field && !filter.negated) continue;
+      combined = filter.negated ? Q(Q::OP_AND_NOT, combined, query) : Q(Q::OP_FILTER, combined, query);
+    }
+    return combined;
+  }
+};
+
+Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRequest& request) {
+  Constraints c;
+  c.access = AccessFilter(request.principal, context.now);
+  for (const auto& text : request.filters) {
+    auto filter = ParseFilter(text);
+    if (!filter.ok()) return filter.status();
+    if (filter->field == "org" && !request.principal.admin) {
+      // Other customers do not exist for this principal: a filter on their
+      // name must not tell whether any document mentions them.
+      auto& values = filter->values;
+      values.erase(std::remove_if(values.begin(), values.end(),
+                                  [&](const std::string& v) { return v != request.principal.org; }),
+                   values.end());
+      if (values.empty()) {
+        if (!filter->negated) c.filters.emplace_back(std::move(filter).value(), Q::MatchNothing);
+        continue;
+      }
+    }
+    auto query = FilterQuery(filter.value(), context.snapshot.slots());
+    if (!query.ok()) return query.status();
+    c.filters.emplace_back(std::move(filter).value(), std::move(query).value());
+  }
+  return c;
+}
+
+QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest& request) {
+  const EngineOptions& options = context.snapshot.options();
+  QueryContext q;
+  q.vocabulary = context.snapshot.vocabulary();
+  q.synonyms = &context.snapshot.synonyms();
+  q.typos = request.typo_tolerance && options.search.typo.enabled;
+  q.prefix_last_word = request.prefix;
+  return q;
+}
+
+// Sets up sorting on `enquire`; InvalidArgument for a malformed sort.
+Status ApplySort(const SearchContext& context, const std::string& sort, Xapian::Enquire& enquire) {
+  if (sort.empty() || sort == "relevance") return Status::Ok();
+  std::string field = sort;
+  bool descending = true;
+  if (const auto colon = field.find(':'); colon != std::string::npos) {
+    const std::string order = field.substr(colon + 1);
+    field = field.substr(0, colon);
+    if (order != "asc" && order != "desc") {
+      return Status::InvalidArgument("sort '" + sort.substr(0, 80) + "': order is asc or desc");
+    }
+    descending = order == "desc";
+  }
+  if (field == "updated_at") {
+    enquire.set_sort_by_value_then_relevance(schema::kSlotUpdatedAt, descending);
+    return Status::Ok();
+  }
+  if (!IsAttributeFieldName(field) || IsReservedField(field) || IsBuiltInFilterField(field)) {
+    return Status::InvalidArgument("sort '" + sort.substr(0, 80) +
+                                   "': sort by relevance, updated_at or a numeric further field (a-z 0-9 _)");
+  }
+  // A field no document has a number for sorts nothing (relevance decides),
+  // whether or not documents this principal may not see have it: the answer
+  // never tells hidden field names.
+  if (const auto it = context.snapshot.slots().find(field); it != context.snapshot.slots().end()) {
+    enquire.set_sort_by_value_then_relevance(it->second, descending);
+  }
+  return Status::Ok();
+}
+
+// Runs one query text; fills hits, total, facets and the built query.
+Status Run(const SearchContext& context, const SearchRequest& request, const Constraints& constraints,
+           const std::string& query_text, SearchResponse& response, BuiltQuery& built) {
+  const EngineOptions& options = context.snapshot.options();
+  const QueryBuilder builder(options.search, context.tokenizer);
+  built = builder.Build(query_text, request.lang, MakeQueryContext(context, request));
+  response.hits.clear();
+  response.facets.clear();
+  response.total = 0;
+  if (built.matches_nothing) return Status::Ok();
+  const Xapian::Database& db = context.db;
+  // Access and user filters are constraints inside the match: a document the
+  // principal may not see is never a candidate, so it reaches no count.
+  const Q query(Q::OP_FILTER, built.query, constraints.Combined());
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  if (Status s = ApplySort(context, request.sort, enquire); !s.ok()) return s;
+  const bool facets = !request.facets.empty();
+  // Without facets the ranked pass counts exactly; with them a cheaper
+  // unweighted pass counts matches and facet values together.
+  const Xapian::doccount check =
+      facets ? static_cast<Xapian::doccount>(request.offset + request.limit) : db.get_doccount();
+  const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                             static_cast<Xapian::doccount>(request.limit), check);
+  response.total = mset.get_matches_estimated();
+
+  if (facets) {
+    const std::shared_ptr<const FacetIndex> facet_index = context.snapshot.Facets(db);
+    // Fields filtered on are counted without their own filter (disjunctive).
+    std::vector<std::string> plain;
+    std::vector<std::string> disjunctive;
+    for (const auto& field : request.facets) {
+      const bool filtered = std::any_of(constraints.filters.begin(), constraints.filters.end(),
+                                        [&](const auto& f) { return f.first.field == field && !f.first.negated; });
+      (filtered ? disjunctive : plain).push_back(field);
+    }
+    auto count = [&](const Q& q, const std::vector<std::string>& fields, bool set_total) {
+      FacetCollector collector(*facet_index, fields, context.now);
+      Xapian::Enquire counter(db);
+      counter.set_query(q);
+      counter.set_weighting_scheme(Xapian::BoolWeight());
+      counter.add_matchspy(&collector);
+      const Xapian::MSet all = counter.get_mset(0, 0, db.get_doccount());
+      if (set_total) response.total = all.get_matches_estimated();
+      for (auto& [field, counts] : collector.Counts(kFacetValues)) response.facets[field] = std::move(counts);
+    };
+    count(query, plain, /*set_total=*/true);
+    for (const auto& field : disjunctive) {
+      count(Q(Q::OP_FILTER, built.query, constraints.Combined(field)), {field}, false);
+    }
+    // Only the principal's own organisation is ever named: a public
+    // document's extra grant must not reveal another customer.
+    if (const auto org = response.facets.find("org"); org != response.facets.end() && !request.principal.admin) {
+      auto& values = org->second;
+      values.erase(std::remove_if(values.begin(), values.end(),
+                                  [&](const FacetCount& v) { return v.value != request.principal.org; }),
+                   values.end());
+    }
+  }
+
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    auto doc = DecodeDocument(it.get_document().get_data());
+    if (!doc.ok()) return doc.status();
+    Hit hit = MakeHit(doc.value(), it.get_weight(), &built, options.search, context.tokenizer);
+    // How each query word matched: its best (fewest typos) matching term.
+    std::vector<const TermOrigin*> best(built.words.size(), nullptr);
+    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+      const auto found = built.origins.find(*t);
+      if (found == built.origins.end()) continue;
+      for (const TermOrigin& origin : found->second) {
+        const TermOrigin*& b = best[origin.word];
+        if (b == nullptr || origin.typos < b->typos ||
+            (origin.typos == b->typos && std::string_view(b->kind) != "exact" &&
+             std::string_view(origin.kind) == "exact")) {
+          b = &origin;
+        }
+      }
+    }
+    for (std::size_t w = 0; w < best.size(); ++w) {
+      if (best[w] == nullptr) continue;
+      const std::string& word = built.words[w].folded.empty() ? built.words[w].text : built.words[w].folded;
+      hit.matches.push_back({word, best[w]->matched, best[w]->typos, best[w]->kind});
+    }
+    hit.weak = hit.matches.size() < built.words.size();
+    response.hits.push_back(std::move(hit));
+  }
+  return Status::Ok();
+}
+
+// The query with "did you mean" corrections built only from words of
+// documents the request's principal may see, or "" when none applies.
+std::string Correct(const SearchContext& context, const Constraints& constraints, const std::string& query_text,
+                    const BuiltQuery& built) {
+  const Vocabulary* vocabulary = context.snapshot.vocabulary();
+  if (vocabulary == nullptr) return {};
+  const TypoExpander expander(context.snapshot.options().search.typo, *vocabulary);
+  // A correction must occur in a document the principal may see: the
+  // vocabulary covers every document, so check each candidate.
+  auto visible = [&](const std::string& term) {
+    Xapian::Enquire enquire(context.db);
+    enquire.set_query(Q(Q::OP_FILTER, Q(term), constraints.access));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return !enquire.get_mset(0, 1).empty();
+  };
+  std::map<std::string, std::string> corrections;  // folded word -> correction
+  for (const QueryWord& w : built.words) {
+    if (w.phrase || w.in_vocabulary || !expander.Eligible(w.token)) continue;
+    for (const auto& candidate : expander.Corrections(w.token)) {
+      if (visible(candidate.term)) {
+        corrections[w.folded] = candidate.term;
+        break;
+      }
+    }
+  }
+  if (corrections.empty()) return {};
+  std::string corrected;
+  for (const QueryClause& clause : ParseQuery(query_text)) {
+    std::string text = clause.text;
+    if (clause.kind == QueryClause::Kind::kWord && !clause.excluded) {
+      const auto tokens = context.tokenizer.Tokenize(clause.text);
+      if (tokens.size() == 1) {
+        const auto c = corrections.find(tokens[0].folded);
+        if (c != corrections.end()) text = c->second;
+      }
+    }
+    if (clause.kind == QueryClause::Kind::kPhrase) text = "\"" + text + "\"";
+    if (clause.excluded) text = "-" + text;
+    corrected += (corrected.empty() ? "" : " ") + text;
+  }
+  return corrected;
+}
+
+}  // namespace
+
+Status ValidateSearchRequest(const SearchRequest& request, const SearchOptions& options, const Tokenizer& tokenizer) {
+  const SearchLimits& limits = options.limits;
+  auto over = [](const std::string& what, std::size_t value, const char* limit_name, std::size_t limit) {
+    return Status::InvalidArgument(what + " " + std::to_string(value) + " is over the limit " + limit_name + " (" +
+                                   std::to_string(limit) + ")");
+  };
+  if (request.limit > limits.max_limit) return over("limit", request.limit, "max_limit", limits.max_limit);
+  if (request.offset > limits.max_offset) return over("offset", request.offset, "max_offset", limits.max_offset);
+  if (request.query.size() > limits.max_query_bytes) {
+    return over("query of", request.query.size(), "max_query_bytes", limits.max_query_bytes);
+  }
+  if (!request.lang.empty() && !IsSupportedLanguage(request.lang)) {
+    return Status::InvalidArgument("lang '" + request.lang.substr(0, 80) + "' is not supported (nl, en, sv, de)");
+  }
+  std::size_t words = 0;
+  for (const Token& t : tokenizer.Tokenize(request.query)) words += t.joined ? 0 : 1;
+  if (words > limits.max_query_words) return over("query of", words, "max_query_words", limits.max_query_words);
+  if (request.filters.size() > limits.max_filters) {
+    return over("filters:", request.filters.size(), "max_filters", limits.max_filters);
+  }
+  std::size_t values = 0;
+  for (const auto& f : request.filters) values += 1 + static_cast<std::size_t>(std::count(f.begin(), f.end(), '|'));
+  if (values > limits.max_filter_values) {
+    return over("filter values:", values, "max_filter_values", limits.max_filter_values);
+  }
+  if (request.facets.size() > limits.max_facets) {
+    return over("facets:", request.facets.size(), "max_facets", limits.max_facets);
+  }
+  return Status::Ok();
+}
+
+Result<SearchResponse> ExecuteSearch(const SearchContext& context, const SearchRequest& request) {
+  auto constraints = MakeConstraints(context, request);
+  if (!constraints.ok()) return constraints.status();
+  SearchResponse response;
+  response.query = request.query;
+  BuiltQuery built;
+  if (Status s = Run(context, request, constraints.value(), request.query, response, built); !s.ok()) return s;
+  if (!request.correct) return response;
+  const std::string corrected = Correct(context, constraints.value(), request.query, built);
+  if (corrected.empty() || corrected == request.query) return response;
+  SearchResponse alternative;
+  BuiltQuery alternative_built;
+  if (Status s = Run(context, request, constraints.value(), corrected, alternative, alternative_built); !s.ok()) {
+    return s;
+  }
+  const std::size_t threshold = std::max<std::size_t>(1, context.snapshot.options().search.correction_threshold);
+  if (response.total < threshold && alternative.total > response.total) {
+    alternative.query = request.query;
+    alternative.corrected_query = corrected;
+    return alternative;
+  }
+  if (alternative.total >= 2 * response.total + threshold) response.suggestion = corrected;
+  return response;
+}
+
+}  // namespace portalkb
