@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <xapian.h>
 
 #include "test_util.h"
 
@@ -264,6 +265,48 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
     EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1] << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+TEST_F(Cli, ForeignXapianIndexIsRefusedByEveryCommandAndLeftAsItWas) {
+  // A real Xapian database with two documents that portalkb did not write.
+  {
+    Xapian::WritableDatabase db(dir_ / "foreign", Xapian::DB_CREATE);
+    for (const char* word : {"invoice", "wachtwoord"}) {
+      Xapian::Document doc;
+      doc.add_term(word);
+      doc.set_data(word);
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  const Xapian::rev revision = Xapian::Database(dir_ / "foreign").get_revision();
+  dir_.Write("in/a.jsonl",
+             R"({"id": "a", "title": "Invoice", "lang": "en", "visibility": ["public"]})"
+             "\n"
+             R"({"id": "b", "title": "Payment", "lang": "en", "visibility": ["public"]})"
+             "\n"
+             R"({"id": "c", "title": "Refund", "lang": "en", "visibility": ["public"]})"
+             "\n");
+  const std::string db = dir_ / "foreign";
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"search", "--db", db, "--json", "invoice"},
+           {"stats", "--db", db, "--json"},
+           {"settings", "--db", db, "list", "--json"},
+           {"settings", "--db", db, "set", "typo.enabled", "false"},
+           {"index", "--db", db, dir_ / "in"},
+           {"delete", "--db", db, "a"}}) {
+    const auto r = Run(args);
+    EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("portalkb " + args[0] + ": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not a portalkb index"), std::string::npos) << args[0] << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.out.empty()) << args[0] << " printed results for a foreign index: " << r.out;
+  }
+  Xapian::Database after(dir_ / "foreign");
+  EXPECT_EQ(after.get_doccount(), 2u) << "a refused run wrote documents";
+  EXPECT_EQ(after.get_revision(), revision) << "a refused run committed";
+  EXPECT_EQ(after.get_metadata("portalkb.format"), "");
+  EXPECT_EQ(after.get_metadata("portalkb.settings"), "");
 }
 
 TEST_F(Cli, EveryCommandHasHelp) {
