@@ -173,6 +173,19 @@ TEST_F(Cli, SettingsSetListUnsetAndBadValues) {
   EXPECT_EQ(Run({"settings", "--db", dir_ / "missing"}).exit_code, 2);
 }
 
+TEST_F(Cli, DisabledWordsSettingMakesAnIndexedWordMatchOnlyExactly) {
+  IndexFixture();
+  const auto total = [&](const std::string& query) {
+    return nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--no-log", query}).out)["total"];
+  };
+  EXPECT_EQ(total("wachtwoorf"), 1) << "a typo of it finds it";
+  const auto set = Run({"settings", "--db", dir_ / "db", "set", "typo.disabled_words", "Wachtwoord"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(total("wachtwoorf"), 0) << "the listed word is no typo candidate any more";
+  EXPECT_EQ(total("wachtwoord"), 1);
+  EXPECT_EQ(total("invoyce"), 1) << "other words keep their typos";
+}
+
 TEST_F(Cli, UsageErrorsAreOneLineAndExitTwo) {
   IndexFixture();
   const std::vector<std::vector<std::string>> bad = {
