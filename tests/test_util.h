@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include "portalkb/document.h"
@@ -18,7 +21,13 @@ class TempDir {
   TempDir() {
     const char* base = std::getenv("TMPDIR");
     std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/portalkb-test-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      // Never go on with the template itself: tests would share one fixed
+      // path. gtest reports the exception as this test's failure.
+      const std::string why = "mkdtemp(" + pattern + ") failed: " + std::strerror(errno);
+      ADD_FAILURE() << why;
+      throw std::runtime_error(why);
+    }
     path_ = pattern;
   }
   ~TempDir() {

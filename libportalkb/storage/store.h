@@ -30,7 +30,14 @@ class ReadableStore {
   // Runs `fn` on a freshly reopened snapshot. If the index changed underneath
   // (Xapian::DatabaseModifiedError, or a transient corruption report while a
   // writer commits), reopens and runs the whole of `fn` again, up to 10 times.
+  // A persistent failure of either kind is reported after the last attempt.
   Status Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn);
+  static constexpr int kReadAttempts = 10;
+
+  // Test seam: called with the attempt number (from 1) after each reopen and
+  // before `fn`; what it throws is handled as if `fn` had thrown it. Unset in
+  // production.
+  void SetReopenHookForTesting(std::function<void(int attempt)> hook) { reopen_hook_ = std::move(hook); }
 
   const std::string& path() const { return path_; }
 
@@ -38,12 +45,15 @@ class ReadableStore {
   ReadableStore(std::string path, Xapian::Database db) : path_(std::move(path)), db_(std::move(db)) {}
   std::string path_;
   Xapian::Database db_;
+  std::function<void(int attempt)> reopen_hook_;
 };
 
 // The single writer of an index (holds Xapian's write lock).
 class WritableStore {
  public:
-  // Busy when another writer holds the lock.
+  // Busy when another writer holds the lock; Corruption, with the index left
+  // untouched, when it is not a portalkb index of a format this build writes
+  // (only a brand-new, never committed database is stamped as one).
   static Result<std::unique_ptr<WritableStore>> Open(const std::string& path, bool create_if_missing);
   ~WritableStore();
 
@@ -60,8 +70,12 @@ class WritableStore {
 
  private:
   WritableStore(std::string path, Xapian::WritableDatabase db) : path_(std::move(path)), db_(std::move(db)) {}
+  // Internal once a commit failed: a change made outside a transaction would
+  // be committed by Xapian on its own.
+  Status RequireTransaction(const std::string& what) const;
   std::string path_;
   Xapian::WritableDatabase db_;
+  bool in_transaction_ = true;  // Open() begins one
 };
 
 }  // namespace portalkb

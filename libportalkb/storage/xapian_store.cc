@@ -63,18 +63,23 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
   Xapian::Database db;
   Status s = GuardXapian("open index '" + path + "'", [&] { db = Xapian::Database(path); });
   if (!s.ok()) return s;
-  s = GuardXapian("open index '" + path + "'", [&] { s = CheckFormat(db, path); });
+  // The check's own Status must survive the guard: assigning the guard's Ok
+  // over it once let foreign indexes through.
+  Status format;
+  s = GuardXapian("open index '" + path + "'", [&] { format = CheckFormat(db, path); });
   if (!s.ok()) return s;
+  if (!format.ok()) return format;
   return std::unique_ptr<ReadableStore>(new ReadableStore(path, std::move(db)));
 }
 
 Status ReadableStore::Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn) {
   // A writer committing many times a second can outpace a long request;
   // each attempt starts from the newest revision.
-  constexpr int kAttempts = 10;
+  constexpr int kAttempts = kReadAttempts;
   for (int attempt = 1;; ++attempt) {
     try {
       db_.reopen();
+      if (reopen_hook_) reopen_hook_(attempt);
       fn(db_);
       return Status::Ok();
     } catch (const Xapian::DatabaseModifiedError& e) {
@@ -87,6 +92,8 @@ Status ReadableStore::Read(const std::string& what, const std::function<void(con
       return Translate(what, e);
     } catch (const std::bad_alloc&) {
       return Status::Internal(what + ": out of memory");
+    } catch (const std::exception& e) {
+      return Status::Internal(what + ": " + e.what());
     }
   }
 }
@@ -103,25 +110,30 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   Status s = GuardXapian("open index '" + path + "' for writing",
                          [&] { db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN); });
   if (!s.ok()) return s;
+  Status format;
   s = GuardXapian("open index '" + path + "' for writing", [&] {
-    if (db.get_metadata(schema::kFormatKey).empty() && db.get_doccount() == 0) {
+    // Only a database that never held a change (revision 0: made just now by
+    // DB_CREATE_OR_OPEN, or as empty as that) is stamped; anything else
+    // without the stamp is someone else's and is refused untouched.
+    if (db.get_revision() == 0 && db.get_doccount() == 0 && db.get_metadata(schema::kFormatKey).empty()) {
       db.set_metadata(schema::kFormatKey, std::to_string(schema::kFormatVersion));
       db.commit();
     }
-    s = CheckFormat(db, path);
+    format = CheckFormat(db, path);
     // Changes always sit in an open transaction: Xapian would otherwise
     // commit them on its own (every 10,000 documents, and on close), and a
     // writer that is dropped or fails must leave the last Commit() intact.
-    if (s.ok()) db.begin_transaction(/*flushed=*/true);
+    if (format.ok()) db.begin_transaction(/*flushed=*/true);
   });
-  if (!s.ok()) return s;
+  if (s.ok()) s = format;
+  if (!s.ok()) return s;  // `db` goes with no change pending: the index is as it was
   return std::unique_ptr<WritableStore>(new WritableStore(path, std::move(db)));
 }
 
 WritableStore::~WritableStore() {
   // Discard what was not committed; never throw from a destructor.
   try {
-    db_.cancel_transaction();
+    if (in_transaction_) db_.cancel_transaction();
   } catch (const Xapian::Error&) {
   }
   try {
@@ -130,7 +142,13 @@ WritableStore::~WritableStore() {
   }
 }
 
+Status WritableStore::RequireTransaction(const std::string& what) const {
+  if (in_transaction_) return Status::Ok();
+  return Status::Internal(what + ": '" + path_ + "' has no open transaction after a failed commit; reopen the writer");
+}
+
 Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Document& doc) {
+  if (Status t = RequireTransaction("index document"); !t.ok()) return t;
   bool existed = false;
   Status s = GuardXapian("index document", [&] {
     existed = db_.term_exists(id_term);
@@ -141,6 +159,7 @@ Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Do
 }
 
 Result<bool> WritableStore::Delete(const std::string& id_term) {
+  if (Status t = RequireTransaction("delete document"); !t.ok()) return t;
   bool existed = false;
   Status s = GuardXapian("delete document", [&] {
     existed = db_.term_exists(id_term);
@@ -151,9 +170,15 @@ Result<bool> WritableStore::Delete(const std::string& id_term) {
 }
 
 Status WritableStore::Commit() {
+  if (Status t = RequireTransaction("commit"); !t.ok()) return t;
   return GuardXapian("commit", [&] {
+    // Outside a transaction Xapian commits changes by itself, so from here
+    // until the next one begins no change is accepted (Xapian also ends the
+    // transaction when commit_transaction fails).
+    in_transaction_ = false;
     db_.commit_transaction();  // atomic: all of it is on disk, or none
     db_.begin_transaction(/*flushed=*/true);
+    in_transaction_ = true;
   });
 }
 
@@ -165,6 +190,7 @@ Result<std::string> WritableStore::GetMetadata(const std::string& key) {
 }
 
 Status WritableStore::SetMetadata(const std::string& key, const std::string& value) {
+  if (Status t = RequireTransaction("write metadata"); !t.ok()) return t;
   return GuardXapian("write metadata", [&] { db_.set_metadata(key, value); });
 }
 

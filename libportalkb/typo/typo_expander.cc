@@ -23,19 +23,24 @@ int TypoExpander::AllowedTypos(const TypoOptions& options, std::size_t length) {
   return 0;
 }
 
-bool TypoExpander::Eligible(const Token& token) const {
-  if (!options_.enabled || token.has_digit) return false;
-  return std::find(options_.disabled_words.begin(), options_.disabled_words.end(), token.folded) ==
+bool TypoExpander::Disabled(const std::string& folded) const {
+  return std::find(options_.disabled_words.begin(), options_.disabled_words.end(), folded) !=
          options_.disabled_words.end();
+}
+
+bool TypoExpander::Eligible(const Token& token) const {
+  return options_.enabled && !token.has_digit && !Disabled(token.folded);
 }
 
 std::vector<TypoCandidate> TypoExpander::Lookup(const std::string& word, int max_typos) const {
   std::vector<TypoCandidate> out;
   if (max_typos <= 0) return out;
-  // Ask for a few more than needed: the word itself may be among them.
-  for (const auto& m : vocabulary_.words().Within(word, max_typos, options_.first_letter_cost,
-                                                  options_.max_candidates + 1)) {
-    if (m.distance == 0) continue;
+  // Ask for a few more than needed: the word itself may be among them, and
+  // so may disabled words, which only ever match exactly (so never stand in
+  // for another word). The list is the index's own settings, so this is bounded.
+  const std::size_t limit = options_.max_candidates + 1 + options_.disabled_words.size();
+  for (const auto& m : vocabulary_.words().Within(word, max_typos, options_.first_letter_cost, limit)) {
+    if (m.distance == 0 || Disabled(m.term)) continue;
     out.push_back({m.term, m.distance, m.frequency});
     if (out.size() == options_.max_candidates) break;
   }

@@ -35,7 +35,8 @@ struct TypoCandidate {
 };
 
 // Applies the TypoOptions rules: length thresholds, no fuzzy matching for
-// words with digits or on the disabled list, first-letter cost.
+// words with digits, first-letter cost, and disabled words matching only
+// exactly (never expanded themselves, never a candidate for another word).
 class TypoExpander {
  public:
   TypoExpander(const TypoOptions& options, const Vocabulary& vocabulary)
@@ -45,7 +46,7 @@ class TypoExpander {
   static int AllowedTypos(const TypoOptions& options, std::size_t length);
 
   // Vocabulary words within the allowed typos of `token`, the word itself
-  // excluded, best first (fewest typos, then most frequent), at most
+  // and disabled words excluded, best first (fewest typos, then most frequent), at most
   // options.max_candidates.
   std::vector<TypoCandidate> Candidates(const Token& token) const;
 
@@ -53,9 +54,11 @@ class TypoExpander {
   // 3 from 9) for "did you mean" corrections of words that matched nothing.
   std::vector<TypoCandidate> Corrections(const Token& token) const;
 
+  // Whether `token` may be expanded at all (typos on, no digit, not disabled).
   bool Eligible(const Token& token) const;
 
  private:
+  bool Disabled(const std::string& folded) const;
   std::vector<TypoCandidate> Lookup(const std::string& word, int max_typos) const;
   const TypoOptions& options_;
   const Vocabulary& vocabulary_;

@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <xapian.h>
 
 #include "test_util.h"
 
@@ -120,8 +123,18 @@ TEST_F(Cli, StatsJsonHasTheContractKeys) {
   EXPECT_EQ(j.at("by_type").at("article"), 2);
   EXPECT_EQ(j.at("by_lang").at("en"), 1);
   EXPECT_EQ(j.at("by_lang").at("nl"), 1);
-  EXPECT_GT(j.at("terms").get<int>(), 0);
-  EXPECT_GT(j.at("bytes").get<int>(), 0);
+  // Counted independently: every distinct term Xapian holds, and every file
+  // in the index directory.
+  Xapian::Database db(dir_ / "db");
+  std::uint64_t terms = 0;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++terms;
+  EXPECT_EQ(j.at("terms").get<std::uint64_t>(), terms);
+  EXPECT_TRUE(db.term_exists("wachtwoord") && db.term_exists("invoice") && db.term_exists("Qinv"));
+  std::uint64_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "db")) {
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  }
+  EXPECT_EQ(j.at("bytes").get<std::uint64_t>(), bytes);
 }
 
 TEST_F(Cli, DeleteRemovesAndReportsMissingIds) {
@@ -158,6 +171,19 @@ TEST_F(Cli, SettingsSetListUnsetAndBadValues) {
   EXPECT_EQ(Run({"settings", "--db", dir_ / "db", "unset", "typo.enabled"}).exit_code, 0);
   EXPECT_EQ(typo(), 1);
   EXPECT_EQ(Run({"settings", "--db", dir_ / "missing"}).exit_code, 2);
+}
+
+TEST_F(Cli, DisabledWordsSettingMakesAnIndexedWordMatchOnlyExactly) {
+  IndexFixture();
+  const auto total = [&](const std::string& query) {
+    return nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--no-log", query}).out)["total"];
+  };
+  EXPECT_EQ(total("wachtwoorf"), 1) << "a typo of it finds it";
+  const auto set = Run({"settings", "--db", dir_ / "db", "set", "typo.disabled_words", "Wachtwoord"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(total("wachtwoorf"), 0) << "the listed word is no typo candidate any more";
+  EXPECT_EQ(total("wachtwoord"), 1);
+  EXPECT_EQ(total("invoyce"), 1) << "other words keep their typos";
 }
 
 TEST_F(Cli, UsageErrorsAreOneLineAndExitTwo) {
@@ -223,9 +249,35 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
   const auto unlogged = Run({"search", "--db", dir_ / "db", "--json", "--no-log", "zzzz"});
   EXPECT_TRUE(nlohmann::json::parse(unlogged.out).at("query_id").is_null());
 
+  auto report = [&](const std::string& name) {
+    const auto r = Run({"report", name, "--db", dir_ / "db", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out).at("rows") : nlohmann::json::array();
+  };
+  auto row_for = [](const nlohmann::json& rows, const std::string& key, const std::string& value) {
+    for (const auto& row : rows) {
+      if (row.at(key) == value) return row;
+    }
+    return nlohmann::json();
+  };
+  ASSERT_EQ(row_for(report("top-queries"), "query", "invoice").at("click_through_rate"), 0.0);
+  EXPECT_TRUE(report("feedback").empty());
+  EXPECT_TRUE(report("support-contacts").empty());
+
   EXPECT_EQ(Run({"log-click", "--db", dir_ / "db", "--query-id", qid, "--doc", "inv", "--position", "1"}).exit_code, 0);
+  EXPECT_EQ(row_for(report("top-queries"), "query", "invoice").at("click_through_rate"), 1.0) << "the click counts";
   EXPECT_EQ(Run({"log-feedback", "--db", dir_ / "db", "--doc", "inv", "--helpful", "no", "--comment", "call 06-12345678"}).exit_code, 0);
+  const auto votes = report("feedback");
+  ASSERT_EQ(votes.size(), 1u) << votes.dump();
+  EXPECT_EQ(votes[0].at("doc_id"), "inv");
+  EXPECT_EQ(votes[0].at("votes"), 1);
+  EXPECT_EQ(votes[0].at("not_helpful"), 1);
+  EXPECT_EQ(votes[0].at("recent_comments"), "call [phone]");
   EXPECT_EQ(Run({"log-support-contact", "--db", dir_ / "db", "--query-id", qid}).exit_code, 0);
+  const auto contacts = report("support-contacts");
+  ASSERT_EQ(contacts.size(), 1u) << contacts.dump();
+  EXPECT_EQ(contacts[0].at("query"), "invoice") << "the contact links to the search it followed";
+  EXPECT_EQ(contacts[0].at("contacts"), 1);
 
   const auto zero = Run({"report", "zero-results", "--db", dir_ / "db", "--format", "json"});
   ASSERT_EQ(zero.exit_code, 0) << zero.err;
@@ -238,8 +290,14 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
   EXPECT_EQ(feedback.out.find("12345678"), std::string::npos);
   const auto html_path = dir_ / "report.html";
   EXPECT_EQ(Run({"report", "summary", "--db", dir_ / "db", "--format", "html", "--output", html_path}).exit_code, 0);
-  std::ifstream html(html_path);
-  EXPECT_TRUE(html.good());
+  const std::string html = Slurp(html_path);
+  const auto days = report("summary");
+  ASSERT_EQ(days.size(), 1u) << "every search so far was today";
+  EXPECT_EQ(days[0].at("searches"), 2) << "the unlogged search is not counted";
+  EXPECT_EQ(days[0].at("zero_results"), 1);
+  const std::string row = "<tr><td>" + days[0].at("period").get<std::string>() + "</td><td>2</td><td>1</td>";
+  EXPECT_NE(html.find(row), std::string::npos) << "the HTML holds the report's row " << row << ": " << html;
+  EXPECT_NE(html.find("<th>searches</th>"), std::string::npos);
 
   // Extra patterns beside the index apply to everything logged after.
   dir_.Write("db.redaction.txt", "# customer numbers\nklantnummer KL-[0-9]{6}\n");
@@ -248,8 +306,25 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
   EXPECT_NE(custom.out.find("status [klantnummer]"), std::string::npos) << custom.out;
   EXPECT_EQ(custom.out.find("123456"), std::string::npos);
 
-  EXPECT_EQ(Run({"analytics", "erase-user", "--db", dir_ / "db", "--user", "jan"}).exit_code, 0);
-  EXPECT_EQ(Run({"analytics", "purge", "--db", dir_ / "db", "--older-than", "365d"}).exit_code, 0);
+  auto queries = [&] {
+    std::set<std::string> out;
+    for (const auto& r : report("top-queries")) out.insert(r.at("query").get<std::string>());
+    return out;
+  };
+  ASSERT_EQ(queries(), (std::set<std::string>{"invoice", "mail me at [email]", "status [klantnummer]"}));
+  const auto erased = Run({"analytics", "erase-user", "--db", dir_ / "db", "--user", "jan"});
+  EXPECT_EQ(erased.exit_code, 0) << erased.err;
+  EXPECT_NE(erased.out.find("deleted 1 searches"), std::string::npos) << erased.out;
+  EXPECT_EQ(queries(), (std::set<std::string>{"mail me at [email]", "status [klantnummer]"})) << "jan's search is gone";
+  EXPECT_TRUE(report("support-contacts").empty()) << "and the contact linked to it";
+  const auto kept = Run({"analytics", "purge", "--db", dir_ / "db", "--older-than", "365d"});
+  EXPECT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_NE(kept.out.find("deleted 0 searches"), std::string::npos) << "nothing is a year old: " << kept.out;
+  EXPECT_EQ(queries().size(), 2u);
+  const auto purged = Run({"analytics", "purge", "--db", dir_ / "db", "--older-than", "0h"});
+  EXPECT_EQ(purged.exit_code, 0) << purged.err;
+  EXPECT_NE(purged.out.find("deleted 2 searches"), std::string::npos) << "everything is older than now: " << purged.out;
+  EXPECT_TRUE(queries().empty());
 
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"report", "nonsense", "--db", dir_ / "db"},
@@ -264,6 +339,48 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
     EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1] << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+TEST_F(Cli, ForeignXapianIndexIsRefusedByEveryCommandAndLeftAsItWas) {
+  // A real Xapian database with two documents that portalkb did not write.
+  {
+    Xapian::WritableDatabase db(dir_ / "foreign", Xapian::DB_CREATE);
+    for (const char* word : {"invoice", "wachtwoord"}) {
+      Xapian::Document doc;
+      doc.add_term(word);
+      doc.set_data(word);
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  const Xapian::rev revision = Xapian::Database(dir_ / "foreign").get_revision();
+  dir_.Write("in/a.jsonl",
+             R"({"id": "a", "title": "Invoice", "lang": "en", "visibility": ["public"]})"
+             "\n"
+             R"({"id": "b", "title": "Payment", "lang": "en", "visibility": ["public"]})"
+             "\n"
+             R"({"id": "c", "title": "Refund", "lang": "en", "visibility": ["public"]})"
+             "\n");
+  const std::string db = dir_ / "foreign";
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"search", "--db", db, "--json", "invoice"},
+           {"stats", "--db", db, "--json"},
+           {"settings", "--db", db, "list", "--json"},
+           {"settings", "--db", db, "set", "typo.enabled", "false"},
+           {"index", "--db", db, dir_ / "in"},
+           {"delete", "--db", db, "a"}}) {
+    const auto r = Run(args);
+    EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("portalkb " + args[0] + ": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not a portalkb index"), std::string::npos) << args[0] << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.out.empty()) << args[0] << " printed results for a foreign index: " << r.out;
+  }
+  Xapian::Database after(dir_ / "foreign");
+  EXPECT_EQ(after.get_doccount(), 2u) << "a refused run wrote documents";
+  EXPECT_EQ(after.get_revision(), revision) << "a refused run committed";
+  EXPECT_EQ(after.get_metadata("portalkb.format"), "");
+  EXPECT_EQ(after.get_metadata("portalkb.settings"), "");
 }
 
 TEST_F(Cli, EveryCommandHasHelp) {

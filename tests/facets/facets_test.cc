@@ -3,6 +3,8 @@
 #include "facets/filter.h"
 #include "search/scenario_fixture.h"
 
+#include <set>
+
 namespace portalkb {
 namespace {
 
@@ -66,6 +68,8 @@ TEST_F(Facets, CountsEveryKindExactlyOverAllMatches) {
 TEST_F(Facets, SelectedFieldKeepsItsOtherValuesWhileOtherFacetsNarrow) {
   const auto r = Run({"tags=invoice"}, {"tags", "lang"});
   EXPECT_EQ(r.total, 2u);
+  const auto ids = Ids(r);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), (std::set<std::string>{"a", "c"}));
   EXPECT_EQ(AsMap(r.facets.at("tags")),
             (std::map<std::string, std::uint64_t>{{"invoice", 2}, {"pdf", 1}, {"payment", 1}, {"password", 1}}));
   EXPECT_EQ(AsMap(r.facets.at("lang")), (std::map<std::string, std::uint64_t>{{"en", 1}, {"nl", 1}}));
@@ -74,25 +78,33 @@ TEST_F(Facets, SelectedFieldKeepsItsOtherValuesWhileOtherFacetsNarrow) {
 TEST_F(Facets, EachFilterForm) {
   struct Case {
     std::vector<std::string> filters;
-    std::uint64_t total;
+    std::set<std::string> ids;
   };
   const Case cases[] = {
-      {{"category=Billing"}, 3},
-      {{"category=Billing/Invoices"}, 2},
-      {{"tags=invoice|payment"}, 3},
-      {{"category=Billing", "lang=en"}, 2},
-      {{"!lang=sv"}, 3},
-      {{"lang!=sv"}, 3},
-      {{"updated_at>=2026-01-01"}, 3},
-      {{"updated_at<2026-11-01"}, 2},
-      {{"updated_at>2026-11-01"}, 1},
-      {{"price<=10"}, 2},
-      {{"price>10", "price<40"}, 1},
-      {{"product=APP"}, 2},
-      {{"type=document"}, 0},
+      {{"category=Billing"}, {"a", "b", "c"}},
+      {{"category=Billing/Invoices"}, {"a", "c"}},
+      {{"tags=invoice|payment"}, {"a", "b", "c"}},
+      {{"category=Billing", "lang=en"}, {"a", "b"}},
+      {{"!lang=sv"}, {"a", "b", "c"}},
+      {{"lang!=sv"}, {"a", "b", "c"}},
+      {{"updated_at>=2026-01-01"}, {"a", "b", "c"}},
+      {{"updated_at<2026-11-01"}, {"c", "d"}},
+      {{"updated_at>2026-11-01"}, {"a"}},
+      {{"price<=10"}, {"a", "c"}},
+      {{"price>10", "price<40"}, {"b"}},
+      {{"product=APP"}, {"c", "d"}},
+      {{"type=document"}, {}},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(Run(c.filters, {}).total, c.total) << c.filters.front();
+    SearchRequest r;
+    r.query = "guide";
+    r.filters = c.filters;
+    r.limit = 10;
+    const auto response = Search(r);
+    const auto ids = Ids(response);
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), c.ids) << c.filters.front();
+    EXPECT_EQ(ids.size(), c.ids.size()) << c.filters.front() << ": a document listed twice";
+    EXPECT_EQ(response.total, c.ids.size()) << c.filters.front();
   }
 }
 

@@ -1,6 +1,7 @@
 // Typo tolerance, search-as-you-type, split/join, synonyms, corrections and
 // suggestions, each on a small index built in the test.
 #include "search/scenario_fixture.h"
+#include "typo/edit_distance.h"
 
 namespace portalkb {
 namespace {
@@ -30,13 +31,33 @@ TEST_F(SearchScenario, TypoQueriesFindTheArticleAndReportTheTypos) {
 }
 
 TEST_F(SearchScenario, ExactMatchOutranksOneTypoWhichOutranksTwoTypos) {
+  // The query word has 12 letters (two typos allowed from 9); the variants
+  // change interior letters only (a first-letter edit costs 2).
+  const std::string query = "registrateur";
+  const std::string one = "registraleur";  // t -> l
+  const std::string two = "registralaur";  // t -> l, e -> a
+  ASSERT_EQ(TypoDistance(ToCodePoints(query), ToCodePoints(one)), 1);
+  ASSERT_EQ(TypoDistance(ToCodePoints(query), ToCodePoints(two)), 2);
   // Make the typo'd documents look better on every other signal.
-  Add(MakeArticle("two", "Registreren registreren", "Registreren registreren registreren.", "nl"));
-  Add(MakeArticle("one", "Registratie registratie", "Registratie registratie registratie.", "nl"));
-  Add(MakeArticle("exact", "Over ons", "Lange tekst over het registrateur register en nog veel meer woorden hier.", "nl"));
-  const auto r = Search("registrateur", "", 10);
-  ASSERT_GE(r.hits.size(), 1u);
-  EXPECT_EQ(r.hits[0].id, "exact");
+  Add(MakeArticle("two", two + " " + two, two + " " + two + " " + two + ".", "nl"));
+  Add(MakeArticle("one", one + " " + one, one + " " + one + " " + one + ".", "nl"));
+  Add(MakeArticle("exact", "Over ons", "Lange tekst over het " + query + " en nog veel meer woorden hier.", "nl"));
+  SearchRequest request;
+  request.query = query;
+  request.correct = false;
+  request.prefix = false;
+  const auto r = Search(request);
+  ASSERT_EQ(Ids(r), (std::vector<std::string>{"exact", "one", "two"}));
+  const int typos[] = {0, 1, 2};
+  const std::string matched[] = {query, one, two};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const WordMatch* m = MatchFor(r.hits[i], query);
+    ASSERT_NE(m, nullptr) << r.hits[i].id;
+    EXPECT_EQ(m->typos, typos[i]) << r.hits[i].id;
+    EXPECT_EQ(m->matched, matched[i]) << r.hits[i].id;
+  }
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+  EXPECT_GT(r.hits[1].score, r.hits[2].score);
 }
 
 TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerQueryAndPerWord) {
@@ -50,6 +71,27 @@ TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerQueryAndPerWord) {
   request.typo_tolerance = true;
   options_.search.typo.disabled_words = {"wachtwoorf"};
   EXPECT_EQ(Search(request).total, 0u);
+}
+
+TEST_F(SearchScenario, DisabledIndexedWordIsNotReachedByATypoOfIt) {
+  Add(MakeArticle("pw", "Wachtwoord vergeten", "Kies een nieuw wachtwoord.", "nl"));
+  Add(MakeArticle("fact", "Factuur downloaden", "Download uw factuur.", "nl"));
+  SearchRequest request;
+  request.correct = false;
+  request.prefix = false;
+  request.query = "wachtwoorf";
+  ASSERT_EQ(Ids(Search(request)), std::vector<std::string>{"pw"}) << "without the setting a typo reaches it";
+  options_.search.typo.disabled_words = {"wachtwoord"};
+  EXPECT_EQ(Search(request).total, 0u) << "a disabled word only matches exactly";
+  request.correct = true;
+  const auto corrected = Search(request);
+  EXPECT_EQ(corrected.total, 0u);
+  EXPECT_TRUE(corrected.corrected_query.empty()) << corrected.corrected_query;
+  EXPECT_TRUE(corrected.suggestion.empty()) << corrected.suggestion;
+  request.query = "wachtwoord";
+  EXPECT_EQ(Ids(Search(request)), std::vector<std::string>{"pw"}) << "exactly it still matches";
+  request.query = "factur";
+  EXPECT_EQ(Ids(Search(request)), std::vector<std::string>{"fact"}) << "other words keep their typos";
 }
 
 TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerField) {

@@ -119,5 +119,36 @@ TEST(TypoExpander, AppliesLengthThresholdsDigitsAndDisabledWords) {
   EXPECT_TRUE(TypoExpander(options, vocabulary).Candidates(MakeToken("factur")).empty());
 }
 
+TEST(TypoExpander, DisabledWordsAreNeverExpandedNorOfferedForOtherWords) {
+  // "wachtwoord" and "wachtwoorden" are both one typo from "wachtwoorde".
+  const Vocabulary vocabulary(TermTrie({{"wachtwoord", 9}, {"wachtwoorden", 2}, {"factuur", 5}, {"facturen", 3}}));
+  TypoOptions options;
+  auto terms = [&](const TypoExpander& expander, const std::string& word, bool corrections = false) {
+    std::vector<std::string> out;
+    const auto found = corrections ? expander.Corrections(MakeToken(word)) : expander.Candidates(MakeToken(word));
+    for (const auto& c : found) out.push_back(c.term + "/" + std::to_string(c.typos));
+    return out;
+  };
+  const TypoExpander plain(options, vocabulary);
+  ASSERT_EQ(terms(plain, "wachtwoorf"), std::vector<std::string>{"wachtwoord/1"}) << "the fixture: one typo away";
+  ASSERT_EQ(terms(plain, "wachtwoorde"), (std::vector<std::string>{"wachtwoord/1", "wachtwoorden/1"}));
+
+  options.disabled_words = {"wachtwoord"};
+  const TypoExpander expander(options, vocabulary);
+  EXPECT_EQ(terms(expander, "wachtwoorf"), std::vector<std::string>{}) << "an indexed disabled word is no candidate";
+  EXPECT_EQ(terms(expander, "wachtwoorf", true), std::vector<std::string>{"wachtwoorden/3"})
+      << "nor a correction (the wider correction budget reaches only the other word)";
+  EXPECT_EQ(terms(expander, "wachtwoorde"), std::vector<std::string>{"wachtwoorden/1"}) << "other candidates stay";
+  EXPECT_FALSE(expander.Eligible(MakeToken("wachtwoord"))) << "a disabled query word is not expanded";
+  EXPECT_EQ(terms(expander, "wachtwoord"), std::vector<std::string>{});
+  EXPECT_EQ(terms(expander, "factur"), std::vector<std::string>{"factuur/1"}) << "unlisted words keep their typos";
+
+  // Disabled words do not use up the candidate budget of the others.
+  Vocabulary crowded(TermTrie({{"abcdef", 1}, {"abcdeg", 9}, {"abcdeh", 8}, {"abcdei", 7}}));
+  options.max_candidates = 1;
+  options.disabled_words = {"abcdeg", "abcdeh"};
+  EXPECT_EQ(terms(TypoExpander(options, crowded), "abcdez"), (std::vector<std::string>{"abcdei/1"}));
+}
+
 }  // namespace
 }  // namespace portalkb

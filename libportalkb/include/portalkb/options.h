@@ -23,8 +23,12 @@ struct TypoOptions {
   int first_letter_cost = 2;
   // Vocabulary words a query word may stand for, best first (>= 1).
   std::size_t max_candidates = 6;
-  // Words never matched fuzzily (product codes, acronyms), in folded form.
-  // Words containing digits never are, whatever this says.
+  // Words that only ever match exactly (product codes, acronyms, brand
+  // names), in folded form: a query word on the list gets no typo variants or
+  // "did you mean" corrections, and an indexed word on the list is never
+  // offered as a typo variant or correction of another query word. Synonyms,
+  // stemming and prefix completion still apply. Words containing digits are
+  // never matched fuzzily, whatever this says.
   std::vector<std::string> disabled_words;
   // Fields in which a typo match does not count: any of "title", "summary",
   // "body", "tags", "category".

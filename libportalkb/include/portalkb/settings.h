@@ -22,7 +22,9 @@ struct IndexSettings {
   std::optional<std::size_t> typo_min_length_one_typo;           // "typo.min_length_one_typo"
   std::optional<std::size_t> typo_min_length_two_typos;          // "typo.min_length_two_typos"
   std::optional<int> typo_first_letter_cost;                     // "typo.first_letter_cost"
-  std::optional<std::vector<std::string>> typo_disabled_words;   // "typo.disabled_words" (comma-separated)
+  // "typo.disabled_words" (comma-separated): words matched only exactly, both
+  // as query words and as indexed words; see TypoOptions::disabled_words.
+  std::optional<std::vector<std::string>> typo_disabled_words;
   std::optional<std::vector<std::string>> typo_disabled_fields;  // "typo.disabled_fields" (comma-separated)
   std::optional<bool> log_searches;                              // "analytics.log_searches": EngineOptions::analytics
 

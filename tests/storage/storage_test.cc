@@ -1,0 +1,329 @@
+// The storage adapter on its own: the document codec, the Xapian error
+// mapping, the reader's retry on a changing index, and the format check that
+// keeps readers and the writer off indexes that are not portalkb's.
+#include <xapian.h>
+
+#include "storage/document_codec.h"
+#include "storage/schema.h"
+#include "storage/store.h"
+#include "test_util.h"
+
+namespace portalkb {
+namespace {
+
+Document FullDocument() {
+  Document doc;
+  doc.id = "doc-1";
+  doc.type = DocumentType::kDocument;
+  doc.title = "Factuur \"downloaden\"";
+  doc.summary = "Samenvatting";
+  doc.body = "Pagina een\fPagina twee";
+  doc.lang = "nl";
+  doc.tags = {"invoice", "pdf"};
+  doc.category = "Billing/Invoices";
+  doc.updated_at = "2026-11-20";
+  doc.url = "https://portal.example/doc-1";
+  doc.visibility = {*Grant::Parse("org:acme/role:finance"), *Grant::Parse("user:jan")};
+  doc.status = PublishStatus::kDraft;
+  doc.publish_at = "2026-12-01";
+  doc.unpublish_at = "2027-01-01T00:00:00Z";
+  doc.attributes = {{"price", {"12.50"}}, {"product", {"portal", "app"}}};
+  doc.source = "in.jsonl:3";
+  return doc;
+}
+
+TEST(DocumentCodec, RoundTripKeepsEveryField) {
+  const Document in = FullDocument();
+  auto out = DecodeDocument(EncodeDocument(in));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const Document& d = out.value();
+  EXPECT_EQ(d.id, in.id);
+  EXPECT_EQ(d.type, in.type);
+  EXPECT_EQ(d.title, in.title);
+  EXPECT_EQ(d.summary, in.summary);
+  EXPECT_EQ(d.body, in.body);
+  EXPECT_EQ(d.lang, in.lang);
+  EXPECT_EQ(d.tags, in.tags);
+  EXPECT_EQ(d.category, in.category);
+  EXPECT_EQ(d.updated_at, in.updated_at);
+  EXPECT_EQ(d.url, in.url);
+  EXPECT_EQ(d.visibility, in.visibility);
+  EXPECT_EQ(d.status, in.status);
+  EXPECT_EQ(d.publish_at, in.publish_at);
+  EXPECT_EQ(d.unpublish_at, in.unpublish_at);
+  EXPECT_EQ(d.attributes, in.attributes);
+  EXPECT_EQ(d.source, in.source);
+}
+
+TEST(DocumentCodec, RejectsWhatItDidNotWrite) {
+  const std::string cases[] = {
+      "",
+      "not json",
+      "[1, 2]",
+      R"({"type": "article", "title": "t", "lang": "en"})",                  // no id
+      R"({"id": "x", "type": "page", "title": "t", "lang": "en"})",          // unknown type
+      R"({"id": "x", "type": "article", "title": 7, "lang": "en"})",         // wrong JSON type
+      R"({"id": "x", "type": "article", "title": "t"})",                     // no lang
+      R"({"id": "x", "type": "article", "title": "t", "lang": "en", "visibility": ["role:"]})",  // bad grant
+      R"({"id": "x", "type": "article", "title": "t", "lang": "en", "tags": "one"})",
+  };
+  for (const auto& data : cases) {
+    auto r = DecodeDocument(data);
+    ASSERT_FALSE(r.ok()) << data;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << data;
+    EXPECT_NE(r.status().message().find("stored document"), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(DocumentCodec, AttributeSlotsRoundTripAndRejectBadData) {
+  const std::map<std::string, unsigned> slots = {{"price", 10}, {"weight", 11}};
+  auto back = DecodeAttributeSlots(EncodeAttributeSlots(slots));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value(), slots);
+  EXPECT_TRUE(DecodeAttributeSlots("").value().empty()) << "no slots recorded yet";
+  for (const char* bad : {"{", "[]", R"({"price": "ten"})", R"({"price": [10]})"}) {
+    auto r = DecodeAttributeSlots(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << bad;
+  }
+}
+
+TEST(GuardXapian, MapsEachXapianErrorToItsStatusCode) {
+  struct Case {
+    std::function<void()> fail;
+    StatusCode code;
+    const char* name;
+  };
+  const Case cases[] = {
+      {[] { throw Xapian::DatabaseLockError("locked"); }, StatusCode::kBusy, "DatabaseLockError"},
+      {[] { throw Xapian::DatabaseNotFoundError("gone"); }, StatusCode::kNotFound, "DatabaseNotFoundError"},
+      {[] { throw Xapian::DatabaseOpeningError("cannot open"); }, StatusCode::kNotFound, "DatabaseOpeningError"},
+      {[] { throw Xapian::DatabaseCorruptError("bad block"); }, StatusCode::kCorruption, "DatabaseCorruptError"},
+      {[] { throw Xapian::DatabaseVersionError("old"); }, StatusCode::kCorruption, "DatabaseVersionError"},
+      {[] { throw Xapian::InvalidArgumentError("bad arg"); }, StatusCode::kInvalidArgument, "InvalidArgumentError"},
+      {[] { throw Xapian::QueryParserError("bad query"); }, StatusCode::kInvalidArgument, "QueryParserError"},
+      {[] { throw Xapian::RangeError("out of range"); }, StatusCode::kInvalidArgument, "RangeError"},
+      {[] { throw Xapian::DatabaseError("disk"); }, StatusCode::kIOError, "DatabaseError"},
+      {[] { throw Xapian::DatabaseModifiedError("changed"); }, StatusCode::kInternal, "DatabaseModifiedError"},
+      {[] { throw Xapian::UnimplementedError("nope"); }, StatusCode::kInternal, "UnimplementedError"},
+      {[] { throw std::bad_alloc(); }, StatusCode::kInternal, "bad_alloc"},
+      {[] { throw std::runtime_error("boom"); }, StatusCode::kInternal, "runtime_error"},
+  };
+  for (const auto& c : cases) {
+    const Status s = GuardXapian("op", c.fail);
+    EXPECT_EQ(s.code(), c.code) << c.name << ": " << s.ToString();
+    EXPECT_EQ(s.message().rfind("op: ", 0), 0u) << c.name << ": the label comes first: " << s.message();
+  }
+  EXPECT_TRUE(GuardXapian("op", [] {}).ok());
+  EXPECT_NE(GuardXapian("op", [] { throw Xapian::DatabaseLockError("x"); }).message().find("another writer"),
+            std::string::npos);
+}
+
+// A portalkb index with `docs` documents, committed and closed.
+void MakeIndex(const std::string& path, int docs) {
+  auto w = WritableStore::Open(path, /*create_if_missing=*/true);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  for (int i = 0; i < docs; ++i) {
+    Xapian::Document doc;
+    doc.add_boolean_term(schema::Term(schema::kId, std::to_string(i)));
+    ASSERT_TRUE(w.value()->Replace(schema::Term(schema::kId, std::to_string(i)), doc).ok());
+  }
+  ASSERT_TRUE(w.value()->Commit().ok());
+}
+
+// A plain Xapian database with two documents, as another program would make it.
+void MakeForeignIndex(const std::string& path, const std::string& format = "") {
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+  for (const char* word : {"alpha", "beta"}) {
+    Xapian::Document doc;
+    doc.add_term(word);
+    doc.set_data(word);
+    db.add_document(doc);
+  }
+  if (!format.empty()) db.set_metadata(schema::kFormatKey, format);
+  db.commit();
+}
+
+struct Shape {
+  Xapian::doccount docs;
+  Xapian::rev revision;
+};
+Shape ShapeOf(const std::string& path) {
+  Xapian::Database db(path);
+  return {db.get_doccount(), db.get_revision()};
+}
+
+class Store : public ::testing::Test {
+ protected:
+  testing::TempDir dir_;
+};
+
+TEST_F(Store, ReaderRefusesAForeignXapianDatabase) {
+  MakeForeignIndex(dir_ / "foreign");
+  auto r = ReadableStore::Open(dir_ / "foreign");
+  ASSERT_FALSE(r.ok()) << "a database without the portalkb format stamp was opened";
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("not a portalkb index"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find(dir_ / "foreign"), std::string::npos) << r.status().message();
+}
+
+TEST_F(Store, ReaderRefusesAnotherFormatVersionAndSaysReindex) {
+  MakeForeignIndex(dir_ / "future", std::to_string(schema::kFormatVersion + 1));
+  auto r = ReadableStore::Open(dir_ / "future");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("index format " + std::to_string(schema::kFormatVersion + 1)),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("re-index"), std::string::npos) << r.status().message();
+}
+
+TEST_F(Store, WriterRefusesAForeignDatabaseAndLeavesItAsItWas) {
+  MakeForeignIndex(dir_ / "foreign");
+  MakeForeignIndex(dir_ / "future", "999");
+  for (const char* name : {"foreign", "future"}) {
+    const Shape before = ShapeOf(dir_ / name);
+    ASSERT_EQ(before.docs, 2u);
+    for (bool create : {false, true}) {
+      auto w = WritableStore::Open(dir_ / name, create);
+      ASSERT_FALSE(w.ok()) << name;
+      EXPECT_EQ(w.status().code(), StatusCode::kCorruption) << name;
+      EXPECT_TRUE(w.status().message().find("not a portalkb index") != std::string::npos ||
+                  w.status().message().find("re-index") != std::string::npos)
+          << w.status().message();
+    }
+    const Shape after = ShapeOf(dir_ / name);
+    EXPECT_EQ(after.docs, 2u) << name;
+    EXPECT_EQ(after.revision, before.revision) << name << ": a refused writer committed something";
+    EXPECT_TRUE(Xapian::Database(dir_ / name).get_metadata(schema::kFormatKey) == (std::string(name) == "future" ? "999" : ""))
+        << name << ": the stamp was changed";
+  }
+}
+
+TEST_F(Store, WriterStampsOnlyANewDatabase) {
+  MakeIndex(dir_ / "index", 2);
+  EXPECT_EQ(Xapian::Database(dir_ / "index").get_metadata(schema::kFormatKey), std::to_string(schema::kFormatVersion));
+  auto reader = ReadableStore::Open(dir_ / "index");
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  // An emptied Xapian database that someone else has used is not ours either.
+  {
+    Xapian::WritableDatabase db(dir_ / "empty", Xapian::DB_CREATE);
+    db.add_document(Xapian::Document());
+    db.commit();
+    db.delete_document(1);
+    db.commit();
+  }
+  ASSERT_EQ(ShapeOf(dir_ / "empty").docs, 0u);
+  const Shape before = ShapeOf(dir_ / "empty");
+  EXPECT_EQ(WritableStore::Open(dir_ / "empty", true).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ShapeOf(dir_ / "empty").revision, before.revision);
+}
+
+TEST_F(Store, DroppedWriterLeavesTheLastCommit) {
+  MakeIndex(dir_ / "index", 2);
+  const Shape before = ShapeOf(dir_ / "index");
+  {
+    auto w = std::move(WritableStore::Open(dir_ / "index", false)).value();
+    Xapian::Document doc;
+    ASSERT_TRUE(w->Replace(schema::Term(schema::kId, "new"), doc).ok());
+    ASSERT_TRUE(w->SetMetadata("portalkb.test", "x").ok());
+  }
+  const Shape after = ShapeOf(dir_ / "index");
+  EXPECT_EQ(after.docs, before.docs);
+  EXPECT_EQ(after.revision, before.revision);
+  EXPECT_EQ(Xapian::Database(dir_ / "index").get_metadata("portalkb.test"), "");
+}
+
+TEST_F(Store, ReadRetriesAModifiedDatabaseAndRunsTheWholeFunctionAgain) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  std::vector<int> attempts;
+  reader->SetReopenHookForTesting([&](int attempt) {
+    attempts.push_back(attempt);
+    if (attempt < 3) throw Xapian::DatabaseModifiedError("revision discarded");
+  });
+  int runs = 0;
+  Xapian::doccount seen = 0;
+  const Status s = reader->Read("count", [&](const Xapian::Database& db) {
+    ++runs;
+    seen = db.get_doccount();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(runs, 1) << "fn runs only once the reopen held";
+  EXPECT_EQ(seen, 2u);
+}
+
+TEST_F(Store, ReadRetriesAModificationThrownPartWayThroughFn) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  int runs = 0;
+  const Status s = reader->Read("scan", [&](const Xapian::Database&) {
+    if (++runs < 4) throw Xapian::DatabaseModifiedError("changed under us");
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(runs, 4);
+}
+
+TEST_F(Store, ReadTreatsOneCorruptReportAsAModification) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  std::vector<int> attempts;
+  reader->SetReopenHookForTesting([&](int attempt) {
+    attempts.push_back(attempt);
+    if (attempt == 1) throw Xapian::DatabaseCorruptError("block read while a writer committed");
+  });
+  int runs = 0;
+  EXPECT_TRUE(reader->Read("count", [&](const Xapian::Database&) { ++runs; }).ok());
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2}));
+  EXPECT_EQ(runs, 1);
+}
+
+TEST_F(Store, ReadReportsAPersistentFailureAfterTheLastAttempt) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  struct Case {
+    std::function<void()> fail;
+    StatusCode code;
+    const char* name;
+  };
+  const Case cases[] = {
+      {[] { throw Xapian::DatabaseCorruptError("bad block"); }, StatusCode::kCorruption, "corrupt"},
+      {[] { throw Xapian::DatabaseModifiedError("changed"); }, StatusCode::kInternal, "modified"},
+  };
+  for (const auto& c : cases) {
+    int calls = 0;
+    reader->SetReopenHookForTesting([&](int) {
+      ++calls;
+      c.fail();
+    });
+    int runs = 0;
+    const Status s = reader->Read("search", [&](const Xapian::Database&) { ++runs; });
+    EXPECT_EQ(s.code(), c.code) << c.name << ": " << s.ToString();
+    EXPECT_EQ(s.message().rfind("search: ", 0), 0u) << s.message();
+    EXPECT_EQ(calls, ReadableStore::kReadAttempts) << c.name;
+    EXPECT_EQ(runs, 0) << c.name;
+  }
+}
+
+TEST_F(Store, ReadDoesNotRetryOtherErrors) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  int runs = 0;
+  Status s = reader->Read("search", [&](const Xapian::Database&) {
+    ++runs;
+    throw Xapian::InvalidArgumentError("bad slot");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(runs, 1);
+  runs = 0;
+  s = reader->Read("search", [&](const Xapian::Database&) {
+    ++runs;
+    throw std::runtime_error("not Xapian");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal) << "no exception escapes Read";
+  EXPECT_EQ(runs, 1);
+}
+
+}  // namespace
+}  // namespace portalkb
