@@ -13,9 +13,10 @@ using nlohmann::json;
 
 constexpr int kNumberOutOfRange = 406;  // nlohmann out_of_range.406
 
-// Builds the value like json::parse, and on an error keeps what a person
-// needs to fix it: where (byte position), what, and for a number out of
-// range, the key it belongs to.
+// Builds the value as json::parse does (with the same DOM builder), and on an
+// error keeps what a person needs to fix it: where (byte position), what, and
+// for a number out of range, the key it belongs to. json::parse's exceptions
+// carry no position for out-of-range numbers, hence the SAX interface.
 class RecordingSax {
  public:
   explicit RecordingSax(json& result) : dom_(result, /*allow_exceptions=*/false) {}

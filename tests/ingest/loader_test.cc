@@ -287,6 +287,15 @@ TEST(JsonLinesLoader, ARecordWithoutATitleIsTitledFromItsSummaryOrBody) {
   const LoadedRecord nothing = LoadJsonLine(R"({"id": "t4"})", 4, "f");
   EXPECT_TRUE(nothing.doc.title.empty());
   EXPECT_FALSE(nothing.title_derived);
+
+  // The rest of the schema still applies to an untitled record.
+  Document doc = from_summary.doc;
+  EXPECT_EQ(ValidateDocument(doc).message(), "lang: missing");
+  doc.lang = "en";
+  doc.visibility = {Grant{}};
+  EXPECT_TRUE(ValidateDocument(doc).ok());
+  doc.id.clear();
+  EXPECT_EQ(ValidateDocument(doc).message(), "id: missing");
 }
 
 TEST(DeriveTitle, FirstSentenceOfTheFirstLineCutAtAWord) {
