@@ -266,6 +266,7 @@ void LoadFile(const std::string& path, const RecordSink& sink, const DocumentLim
         nlohmann::json fields = std::move(meta).value();
         fields.erase("body");  // the file is the body
         if (Status s = ApplyMetadata(fields, record.doc); !s.ok()) record.error = sidecar + ": " + s.message();
+        if (fields.contains("title")) record.title_derived = false;
       }
     }
   }

@@ -292,6 +292,10 @@ LoadedRecord LoadHtml(std::string_view content, const std::string& file, const D
     CollectText(body, text);
     record.doc.body = TidyLines(text);
   }
+  if (Trim(record.doc.title).empty()) {
+    record.doc.title = DeriveTitle(record.doc.body);
+    record.title_derived = !record.doc.title.empty();
+  }
   return record;
 }
 

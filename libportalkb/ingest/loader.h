@@ -65,8 +65,8 @@ LoadedRecord LoadText(std::string_view content, const std::string& file);
 LoadedRecord LoadPdf(std::string_view content, const std::string& file);
 
 // A title for a record that has none: the first sentence of the first
-// non-empty line of `text`, at most 200 bytes (cut at a word). Empty when
-// `text` has no words.
+// non-empty line (or PDF page line) of `text`, at most 200 bytes (cut at a
+// word). Empty when `text` has no words.
 std::string DeriveTitle(std::string_view text);
 
 }  // namespace portalkb

@@ -13,7 +13,7 @@ std::string DeriveTitle(std::string_view text) {
   std::string_view line;
   std::size_t begin = 0;
   while (begin < text.size()) {
-    std::size_t end = text.find('\n', begin);
+    std::size_t end = text.find_first_of("\n\f", begin);  // PDF pages end with a form feed
     if (end == std::string_view::npos) end = text.size();
     line = Trim(text.substr(begin, end - begin));
     if (!line.empty()) break;

@@ -330,6 +330,19 @@ TEST(MarkdownLoader, YamlAliasBombIsRejectedQuickly) {
   EXPECT_NE(deep.error.find("max_yaml_depth"), std::string::npos) << deep.error;
 }
 
+TEST(HtmlLoader, WithoutTitleOrH1TheFirstSentenceIsTheTitleUnlessTheSidecarHasOne) {
+  const auto record = LoadHtml("<html><body><p>Opening hours. We are open.</p></body></html>", "h.html");
+  EXPECT_EQ(record.doc.title, "Opening hours");
+  EXPECT_TRUE(record.title_derived);
+  testing::TempDir dir;
+  dir.Write("h.html", "<html><body><p>Opening hours. We are open.</p></body></html>");
+  dir.Write("h.html.meta.yaml", "title: Hours\n");
+  const auto records = LoadAll(dir / "h.html");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].doc.title, "Hours");
+  EXPECT_FALSE(records[0].title_derived);
+}
+
 TEST(MarkdownLoader, WithoutTitleOrHeadingTheFirstSentenceIsTheTitle) {
   const auto record = LoadMarkdown("---\nid: n\n---\nJust a note. More text.\n", "n.md");
   EXPECT_EQ(record.doc.title, "Just a note");
