@@ -31,7 +31,7 @@ int RunIndex(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("path", -1);
   bool help = false;
-  auto vm = ParseOptions("index", args, options, positional, "--db DIR PATH...", help);
+  auto vm = ParseOptions("index", args, options, positional, "--db DIR [--follow-symlinks] PATH...", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
 
