@@ -22,17 +22,22 @@ int RunIndex(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db;
   std::vector<std::string> paths;
+  bool follow_symlinks = false;
   options.add_options()
       ("db", po::value(&db)->required(), "index directory (created if missing)")
-      ("path", po::value(&paths)->required()->composing(), "files or directories to ingest");
+      ("path", po::value(&paths)->required()->composing(), "files or directories to ingest")
+      ("follow-symlinks", po::bool_switch(&follow_symlinks),
+       "follow symbolic links that lead outside the directories given (default: report and skip them)");
   po::positional_options_description positional;
   positional.add("path", -1);
   bool help = false;
-  auto vm = ParseOptions("index", args, options, positional, "--db DIR PATH...", help);
+  auto vm = ParseOptions("index", args, options, positional, "--db DIR [--follow-symlinks] PATH...", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
 
-  auto writer = IndexWriter::Open(db);
+  WriterOptions writer_options;
+  writer_options.follow_symlinks = follow_symlinks;
+  auto writer = IndexWriter::Open(db, writer_options);
   if (!writer.ok()) return ReportError("index", writer.status());
 
   const bool terminal = StdoutIsTerminal();
@@ -53,6 +58,10 @@ int RunIndex(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(indexed), static_cast<unsigned long long>(report->files),
               static_cast<unsigned long long>(report->added), static_cast<unsigned long long>(report->updated),
               report->rejected.size(), report->seconds, rate);
+  if (report->derived_titles > 0) {
+    std::printf("%llu documents had no title; it was taken from their summary or first sentence\n",
+                static_cast<unsigned long long>(report->derived_titles));
+  }
   return report->rejected.empty() ? kExitOk : kExitFailure;
 }
 

@@ -11,11 +11,19 @@ namespace {
 constexpr std::size_t kMaxIdBytes = 200;
 constexpr int kMaxCategoryDepth = 8;
 
+// Untrusted values are echoed cut short, so one bad record cannot flood a log.
+std::string Quoted(std::string_view value) { return "'" + Abbreviate(value) + "'"; }
+
+Status OverLimit(std::string_view field, std::size_t size, std::size_t limit, std::string_view limit_name) {
+  return Status::InvalidArgument(std::string(field) + ": " + std::to_string(size) + " bytes, over the limit of " +
+                                 std::to_string(limit) + " bytes (" + std::string(limit_name) + ")");
+}
+
 // Grant names follow the one rule for principal ids (NormalizePrincipalId).
 Result<std::string> ParseName(std::string_view grant, std::string_view what, std::string_view raw) {
   auto name = NormalizePrincipalId(raw, what);
   if (!name.ok()) {
-    return Status::InvalidArgument("grant '" + std::string(grant) + "': " + std::string(what) +
+    return Status::InvalidArgument("grant " + Quoted(grant) + ": " + std::string(what) +
                                    " must be 1-64 characters of a-z 0-9 . _ - @");
   }
   return name;
@@ -55,7 +63,7 @@ Result<Grant> Grant::Parse(std::string_view text) {
     }
     std::string_view role_part = rest.substr(slash + 1);
     if (!StartsWith(AsciiLower(role_part), "role:")) {
-      return Status::InvalidArgument("grant '" + std::string(t) + "': expected org:O/role:R");
+      return Status::InvalidArgument("grant " + Quoted(t) + ": expected org:O/role:R");
     }
     auto role = ParseName(t, "role", role_part.substr(5));
     if (!role.ok()) return role.status();
@@ -63,8 +71,8 @@ Result<Grant> Grant::Parse(std::string_view text) {
     g.role = std::move(role).value();
     return g;
   }
-  return Status::InvalidArgument("grant '" + std::string(t) +
-                                 "': expected public, role:R, org:O, org:O/role:R or user:U");
+  return Status::InvalidArgument("grant " + Quoted(t) +
+                                 ": expected public, role:R, org:O, org:O/role:R or user:U");
 }
 
 std::string Grant::ToString() const {
@@ -86,7 +94,7 @@ Result<DocumentType> ParseDocumentType(std::string_view text) {
   const std::string t = AsciiLower(Trim(text));
   if (t == "article") return DocumentType::kArticle;
   if (t == "document") return DocumentType::kDocument;
-  return Status::InvalidArgument("type '" + std::string(text) + "': expected article or document");
+  return Status::InvalidArgument("type " + Quoted(text) + ": expected article or document");
 }
 
 const std::vector<std::string>& SupportedLanguages() {
@@ -99,20 +107,32 @@ bool IsSupportedLanguage(std::string_view lang) {
   return std::find(langs.begin(), langs.end(), lang) != langs.end();
 }
 
-Status ValidateDocument(Document& doc) {
+Status ValidateDocument(Document& doc, const DocumentLimits& limits) {
   doc.id = std::string(Trim(doc.id));
   if (doc.id.empty()) return Status::InvalidArgument("id: missing");
   if (doc.id.size() > kMaxIdBytes) return Status::InvalidArgument("id: longer than 200 bytes");
   if (!IsValidUtf8(doc.id)) return Status::InvalidArgument("id: not valid UTF-8");
   for (unsigned char c : doc.id) {
     if (c < 0x20 || c == ' ' || c == 0x7F) {
-      return Status::InvalidArgument("id '" + doc.id + "': contains white space or control characters");
+      return Status::InvalidArgument("id " + Quoted(doc.id) + ": contains white space or control characters");
     }
   }
+  // Sizes are checked before the copies below, so an oversized field costs
+  // nothing more than its rejection.
   doc.title = SanitizeUtf8(Trim(doc.title));
   if (doc.title.empty()) return Status::InvalidArgument("title: missing");
+  if (doc.title.size() > limits.max_title_bytes) {
+    return OverLimit("title", doc.title.size(), limits.max_title_bytes, "max_title_bytes");
+  }
+  if (doc.summary.size() > limits.max_summary_bytes) {
+    return OverLimit("summary", doc.summary.size(), limits.max_summary_bytes, "max_summary_bytes");
+  }
   doc.summary = SanitizeUtf8(Trim(doc.summary));
+  if (doc.body.size() > limits.max_record_bytes) {
+    return OverLimit("body", doc.body.size(), limits.max_record_bytes, "max_record_bytes");
+  }
   doc.body = SanitizeUtf8(doc.body);
+  if (doc.url.size() > limits.max_url_bytes) return OverLimit("url", doc.url.size(), limits.max_url_bytes, "max_url_bytes");
   doc.url = SanitizeUtf8(Trim(doc.url));
 
   doc.lang = AsciiLower(Trim(doc.lang));
@@ -120,13 +140,13 @@ Status ValidateDocument(Document& doc) {
   if (!IsSupportedLanguage(doc.lang)) {
     std::string supported;
     for (const auto& l : SupportedLanguages()) supported += (supported.empty() ? "" : ", ") + l;
-    return Status::InvalidArgument("lang '" + doc.lang + "': not supported (supported: " + supported + ")");
+    return Status::InvalidArgument("lang " + Quoted(doc.lang) + ": not supported (supported: " + supported + ")");
   }
 
   doc.updated_at = std::string(Trim(doc.updated_at));
   if (!doc.updated_at.empty() && !ParseIsoDateTime(doc.updated_at)) {
-    return Status::InvalidArgument("updated_at '" + doc.updated_at +
-                                   "': expected an ISO date like 2026-03-14 or 2026-03-14T09:30:00Z");
+    return Status::InvalidArgument("updated_at " + Quoted(doc.updated_at) +
+                                   ": expected an ISO date like 2026-03-14 or 2026-03-14T09:30:00Z");
   }
 
   // Category: trim each level; no empty levels.
@@ -136,19 +156,34 @@ Status ValidateDocument(Document& doc) {
   while (!rest.empty()) {
     const auto slash = rest.find('/');
     const std::string_view level = Trim(rest.substr(0, slash));
-    if (level.empty()) return Status::InvalidArgument("category '" + doc.category + "': empty level");
-    if (++depth > kMaxCategoryDepth) return Status::InvalidArgument("category '" + doc.category + "': deeper than 8 levels");
+    if (level.empty()) return Status::InvalidArgument("category " + Quoted(doc.category) + ": empty level");
+    if (++depth > kMaxCategoryDepth) return Status::InvalidArgument("category " + Quoted(doc.category) + ": deeper than 8 levels");
     if (!category.empty()) category += '/';
     category += SanitizeUtf8(level);
     if (slash == std::string_view::npos) break;
     rest = rest.substr(slash + 1);
-    if (Trim(rest).empty()) return Status::InvalidArgument("category '" + doc.category + "': empty level");
+    if (Trim(rest).empty()) return Status::InvalidArgument("category " + Quoted(doc.category) + ": empty level");
+  }
+  // The whole path is one term (and so is each of its prefixes).
+  if (category.size() > limits.max_term_bytes) {
+    return Status::InvalidArgument("category " + Quoted(category) + ": " + std::to_string(category.size()) +
+                                   " bytes, over the limit of " + std::to_string(limits.max_term_bytes) +
+                                   " bytes for a category path (max_term_bytes)");
   }
   doc.category = std::move(category);
 
+  if (doc.tags.size() > limits.max_tags) {
+    return Status::InvalidArgument("tags: " + std::to_string(doc.tags.size()) + " tags, over the limit of " +
+                                   std::to_string(limits.max_tags) + " (max_tags)");
+  }
   std::vector<std::string> tags;
   for (const auto& tag : doc.tags) {
     std::string t = SanitizeUtf8(AsciiLower(Trim(tag)));
+    if (t.size() > limits.max_term_bytes) {
+      return Status::InvalidArgument("tags: " + Quoted(t) + " is " + std::to_string(t.size()) +
+                                     " bytes, over the limit of " + std::to_string(limits.max_term_bytes) +
+                                     " bytes for a tag (max_term_bytes)");
+    }
     if (!t.empty() && std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(std::move(t));
   }
   doc.tags = std::move(tags);
@@ -156,22 +191,22 @@ Status ValidateDocument(Document& doc) {
   for (std::string* field : {&doc.publish_at, &doc.unpublish_at}) {
     *field = std::string(Trim(*field));
     if (!field->empty() && !ParseIsoDateTime(*field)) {
-      return Status::InvalidArgument(std::string(field == &doc.publish_at ? "publish_at" : "unpublish_at") + " '" +
-                                     *field + "': expected an ISO date like 2026-03-14 or 2026-03-14T09:30:00Z");
+      return Status::InvalidArgument(std::string(field == &doc.publish_at ? "publish_at" : "unpublish_at") + " " +
+                                     Quoted(*field) + ": expected an ISO date like 2026-03-14 or 2026-03-14T09:30:00Z");
     }
   }
   if (!doc.publish_at.empty() && !doc.unpublish_at.empty() &&
       *ParseIsoDateTime(doc.unpublish_at) <= *ParseIsoDateTime(doc.publish_at)) {
-    return Status::InvalidArgument("unpublish_at '" + doc.unpublish_at + "' is not after publish_at '" + doc.publish_at + "'");
+    return Status::InvalidArgument("unpublish_at " + Quoted(doc.unpublish_at) + " is not after publish_at " + Quoted(doc.publish_at));
   }
   for (auto& [name, values] : doc.attributes) {
     if (name.empty() || name.size() > 32 ||
         !std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; })) {
-      return Status::InvalidArgument("field '" + name + "': names are 1-32 characters of a-z 0-9 _");
+      return Status::InvalidArgument("field " + Quoted(name) + ": names are 1-32 characters of a-z 0-9 _");
     }
     for (auto& v : values) {
       v = SanitizeUtf8(Trim(v));
-      if (v.size() > 200) return Status::InvalidArgument("field '" + name + "': a value is longer than 200 bytes");
+      if (v.size() > 200) return Status::InvalidArgument("field " + Quoted(name) + ": a value is longer than 200 bytes");
     }
   }
   if (doc.visibility.empty()) {

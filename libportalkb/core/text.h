@@ -9,6 +9,14 @@
 namespace portalkb {
 
 bool IsValidUtf8(std::string_view text);
+// Byte offset of the first invalid UTF-8 sequence, or npos when valid.
+std::size_t FirstInvalidUtf8(std::string_view text);
+// The longest prefix of at most `max_bytes` that does not split a UTF-8
+// sequence.
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes);
+// `text` cut to about `max_bytes` with "…" appended when cut: for echoing
+// untrusted values in messages.
+std::string Abbreviate(std::string_view text, std::size_t max_bytes = 80);
 // Replaces invalid UTF-8 sequences with U+FFFD so later stages never see them.
 std::string SanitizeUtf8(std::string_view text);
 std::string_view Trim(std::string_view text);

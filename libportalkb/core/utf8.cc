@@ -29,13 +29,28 @@ std::size_t ValidSequenceLength(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
+bool IsValidUtf8(std::string_view text) { return FirstInvalidUtf8(text) == std::string_view::npos; }
+
+std::size_t FirstInvalidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t n = ValidSequenceLength(text, i);
-    if (n == 0) return false;
+    if (n == 0) return i;
     i += n;
   }
-  return true;
+  return std::string_view::npos;
+}
+
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  // Back up over continuation bytes to the start of the cut sequence.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+std::string Abbreviate(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  return std::string(Utf8Prefix(text, max_bytes)) + "\xE2\x80\xA6";  // …
 }
 
 std::string SanitizeUtf8(std::string_view text) {

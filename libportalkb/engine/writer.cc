@@ -28,7 +28,7 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
 }
 
 Result<IndexWriter::PutOutcome> IndexWriter::Put(Document doc) {
-  if (Status s = ValidateDocument(doc); !s.ok()) return s;
+  if (Status s = ValidateDocument(doc, options_.limits); !s.ok()) return s;
   Xapian::Document xdoc;
   Status s = GuardXapian("analyse document '" + doc.id + "'", [&] { xdoc = indexer_->Build(doc); });
   if (!s.ok()) return s;
@@ -130,7 +130,7 @@ Status IndexWriter::UnsetSetting(const std::string& name) {
 Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
   IngestReport report;
-  FileList list = CollectFiles(paths);
+  FileList list = CollectFiles(paths, WalkOptions{options_.follow_symlinks});
   for (auto& e : list.errors) report.rejected.push_back({e.file, e.line, e.error});
 
   Status failure = Status::Ok();  // a failure of the index itself stops the ingest
@@ -140,6 +140,7 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
       report.rejected.push_back({record.file, record.line, record.error});
       return;
     }
+    const bool title_derived = record.title_derived;
     auto outcome = Put(std::move(record.doc));
     if (!outcome.ok()) {
       if (outcome.status().code() == StatusCode::kInvalidArgument) {
@@ -150,10 +151,11 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
       return;
     }
     ++(outcome.value() == PutOutcome::kAdded ? report.added : report.updated);
+    if (title_derived) ++report.derived_titles;
     if (pending_ >= options_.commit_every) failure = Commit();
   };
   for (std::size_t i = 0; i < list.files.size() && failure.ok(); ++i) {
-    LoadFile(list.files[i], sink);
+    LoadFile(list.files[i], sink, options_.limits);
     ++report.files;
     if (progress) progress(i + 1, list.files.size(), report.added + report.updated);
   }

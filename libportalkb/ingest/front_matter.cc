@@ -12,16 +12,41 @@ namespace {
 
 using nlohmann::json;
 
-json YamlToJson(const YAML::Node& node) {
+// Converts with a budget: yaml-cpp shares aliased nodes, but the JSON copy
+// expands them, so "a: &a [x, x], b: &b [*a, *a], ..." doubles per line.
+// `values` counts every node produced; recursion depth is capped too.
+struct YamlBudget {
+  std::size_t values_left;
+  std::size_t max_depth;
+  std::string error;
+};
+
+json YamlToJson(const YAML::Node& node, YamlBudget& budget, std::size_t depth) {
+  if (!budget.error.empty()) return nullptr;
+  if (budget.values_left == 0) {
+    budget.error = "more values than the limit (max_yaml_values), counting each alias use";
+    return nullptr;
+  }
+  --budget.values_left;
+  if (depth > budget.max_depth) {
+    budget.error = "nested deeper than the limit of " + std::to_string(budget.max_depth) + " (max_yaml_depth)";
+    return nullptr;
+  }
   switch (node.Type()) {
     case YAML::NodeType::Sequence: {
       json arr = json::array();
-      for (const auto& item : node) arr.push_back(YamlToJson(item));
+      for (const auto& item : node) {
+        arr.push_back(YamlToJson(item, budget, depth + 1));
+        if (!budget.error.empty()) break;
+      }
       return arr;
     }
     case YAML::NodeType::Map: {
       json obj = json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      for (const auto& kv : node) {
+        obj[kv.first.as<std::string>()] = YamlToJson(kv.second, budget, depth + 1);
+        if (!budget.error.empty()) break;
+      }
       return obj;
     }
     case YAML::NodeType::Scalar:
@@ -102,7 +127,7 @@ Status ApplyMetadata(const json& object, Document& doc) {
     } else if (v == "draft") {
       doc.status = PublishStatus::kDraft;
     } else {
-      return Status::InvalidArgument("status '" + text.value() + "': expected published or draft");
+      return Status::InvalidArgument("status '" + Abbreviate(text.value()) + "': expected published or draft");
     }
   }
   // Any other scalar or list of scalars is a further field.
@@ -126,14 +151,17 @@ Status ApplyMetadata(const json& object, Document& doc) {
   return Status::Ok();
 }
 
-Result<json> ParseYamlMapping(std::string_view yaml, int first_line) {
+Result<json> ParseYamlMapping(std::string_view yaml, int first_line, const DocumentLimits& limits) {
   try {
     const YAML::Node node = YAML::Load(std::string(yaml));
     if (node.IsNull()) return json::object();
     if (!node.IsMap()) {
       return Status::InvalidArgument("line " + std::to_string(first_line) + ": expected key: value pairs");
     }
-    return YamlToJson(node);
+    YamlBudget budget{limits.max_yaml_values, limits.max_yaml_depth, {}};
+    json converted = YamlToJson(node, budget, 0);
+    if (!budget.error.empty()) return Status::InvalidArgument("YAML: " + budget.error);
+    return converted;
   } catch (const YAML::Exception& e) {
     const int line = first_line + (e.mark.line >= 0 ? e.mark.line : 0);
     return Status::InvalidArgument("line " + std::to_string(line) + ": invalid YAML: " + e.msg);

@@ -1,6 +1,8 @@
 #include <gumbo.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "ingest/loader.h"
@@ -28,6 +30,138 @@ bool IsBlock(GumboTag tag) {
     default:
       return false;
   }
+}
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+// Elements that never hold children, or whose end tag is optional (an
+// unclosed <p> or <li> is closed by its sibling, so it does not nest).
+bool IsLeafOrSelfClosing(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+      "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+      "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"};
+  for (std::string_view n : kNames) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+bool IsRawText(std::string_view name) {
+  return name == "script" || name == "style" || name == "textarea" || name == "title" || name == "xmp" ||
+         name == "iframe" || name == "noembed" || name == "noframes" || name == "noscript" || name == "plaintext";
+}
+
+// Headings are kept at any depth: the first <h1> may be the title.
+bool IsHeading(std::string_view name) {
+  return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
+}
+
+// Gumbo's tree construction scans the stack of open elements for every start
+// tag ("has a p element in button scope"), so n nested elements cost O(n^2):
+// 100,000 nested <div>s took 31 s. This lexical pass finds elements nested
+// deeper than `max_depth` and, when `out` is given, writes the document with
+// those tags removed (block tags become <br>, so lines stay apart) and their
+// text kept. Without `out` it only answers whether any element nests that
+// deep. Linear in the input. The depth is estimated from tags alone, which
+// is exact for well-formed markup and errs towards flattening otherwise.
+bool FlattenDeepNesting(std::string_view html, std::size_t max_depth, std::string* out) {
+  struct Open {
+    std::string name;
+    bool dropped;
+  };
+  std::vector<Open> open;
+  bool deep = false;
+  std::size_t copied = 0;  // html[0, copied) is written to *out
+  auto replace = [&](std::size_t begin, std::size_t end, std::string_view with) {
+    if (out == nullptr) return;
+    out->append(html.substr(copied, begin - copied));
+    out->append(with);
+    copied = end;
+  };
+  auto lower_name = [&](std::size_t begin) {
+    std::string name;
+    for (std::size_t k = begin; k < html.size() && IsNameChar(html[k]); ++k) {
+      name += static_cast<char>(html[k] >= 'A' && html[k] <= 'Z' ? html[k] - 'A' + 'a' : html[k]);
+    }
+    return name;
+  };
+  // End of the tag starting at `begin` (one past '>'), skipping quoted values.
+  auto tag_end = [&](std::size_t begin) {
+    char quote = 0;
+    for (std::size_t k = begin; k < html.size(); ++k) {
+      if (quote != 0) {
+        if (html[k] == quote) quote = 0;
+      } else if (html[k] == '"' || html[k] == '\'') {
+        quote = html[k];
+      } else if (html[k] == '>') {
+        return k + 1;
+      }
+    }
+    return html.size();
+  };
+  auto flattened = [](const std::string& name) {
+    return IsBlock(gumbo_tag_enum(name.c_str())) ? std::string_view("<br>") : std::string_view();
+  };
+  std::size_t i = 0;
+  while (i < html.size()) {
+    const std::size_t lt = html.find('<', i);
+    if (lt == std::string_view::npos || lt + 1 >= html.size()) break;
+    const char next = html[lt + 1];
+    if (html.substr(lt, 4) == "<!--") {
+      const std::size_t close = html.find("-->", lt + 4);
+      i = close == std::string_view::npos ? html.size() : close + 3;
+    } else if (next == '!' || next == '?') {
+      i = tag_end(lt + 2);
+    } else if (next == '/' && lt + 2 < html.size() && IsNameChar(html[lt + 2])) {
+      const std::string name = lower_name(lt + 2);
+      const std::size_t end = tag_end(lt + 2);
+      // Close the matching element if it is near the top; a stray end tag is
+      // left for gumbo (looking further down would make this quadratic too).
+      for (std::size_t back = 0; back < 8 && back < open.size(); ++back) {
+        if (open[open.size() - 1 - back].name != name) continue;
+        const bool dropped = open[open.size() - 1 - back].dropped;
+        open.resize(open.size() - 1 - back);
+        if (dropped) replace(lt, end, flattened(name));
+        break;
+      }
+      i = end;
+    } else if (IsNameChar(next)) {
+      const std::string name = lower_name(lt + 1);
+      const std::size_t end = tag_end(lt + 1);
+      i = end;
+      if (IsRawText(name)) {
+        // Skip the raw text up to the end tag (matched case-insensitively).
+        std::size_t k = end;
+        while (k < html.size()) {
+          k = html.find("</", k);
+          if (k == std::string_view::npos) {
+            k = html.size();
+            break;
+          }
+          if (lower_name(k + 2) == name) break;
+          k += 2;
+        }
+        i = k;
+        continue;
+      }
+      const bool self_closing = end >= 2 && html[end - 1] == '>' && html[end - 2] == '/';
+      if (self_closing || IsLeafOrSelfClosing(name)) continue;
+      const bool drop = open.size() >= max_depth && !IsHeading(name);
+      if (drop) {
+        deep = true;
+        if (out == nullptr) return true;
+        replace(lt, end, flattened(name));
+      }
+      open.push_back({name, drop});
+    } else {
+      i = lt + 1;
+    }
+  }
+  if (out != nullptr) out->append(html.substr(copied));
+  return deep;
 }
 
 // Collects visible text. Iterative: hostile documents may nest very deeply.
@@ -119,10 +253,15 @@ std::string TidyLines(std::string_view text) {
 
 }  // namespace
 
-LoadedRecord LoadHtml(std::string_view content, const std::string& file) {
+LoadedRecord LoadHtml(std::string_view content, const std::string& file, const DocumentLimits& limits) {
   LoadedRecord record;
   record.file = file;
   record.doc.source = file;
+  std::string flat;
+  if (FlattenDeepNesting(content, limits.max_html_depth, nullptr)) {
+    FlattenDeepNesting(content, limits.max_html_depth, &flat);
+    content = flat;
+  }
   std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
       gumbo_parse_with_options(&kGumboDefaultOptions, content.data(), content.size()));
   if (!output) {
@@ -152,6 +291,10 @@ LoadedRecord LoadHtml(std::string_view content, const std::string& file) {
     std::string text;
     CollectText(body, text);
     record.doc.body = TidyLines(text);
+  }
+  if (Trim(record.doc.title).empty()) {
+    record.doc.title = DeriveTitle(record.doc.body);
+    record.title_derived = !record.doc.title.empty();
   }
   return record;
 }

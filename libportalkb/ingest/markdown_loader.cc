@@ -62,7 +62,7 @@ std::string MarkdownToText(std::string_view markdown, std::string& first_heading
 
 }  // namespace
 
-LoadedRecord LoadMarkdown(std::string_view content, const std::string& file) {
+LoadedRecord LoadMarkdown(std::string_view content, const std::string& file, const DocumentLimits& limits) {
   LoadedRecord record;
   record.file = file;
   record.doc.source = file;
@@ -70,7 +70,7 @@ LoadedRecord LoadMarkdown(std::string_view content, const std::string& file) {
   std::string_view body = content;
   int body_line = 1;
   if (SplitFrontMatter(content, yaml, body, body_line)) {
-    auto meta = ParseYamlMapping(yaml, 2);
+    auto meta = ParseYamlMapping(yaml, 2, limits);
     if (!meta.ok()) {
       record.line = 1;
       record.error = "front matter: " + meta.status().message();
@@ -89,6 +89,10 @@ LoadedRecord LoadMarkdown(std::string_view content, const std::string& file) {
   std::string heading;
   record.doc.body = MarkdownToText(body, heading);
   if (Trim(record.doc.title).empty()) record.doc.title = std::string(Trim(heading));
+  if (Trim(record.doc.title).empty()) {
+    record.doc.title = DeriveTitle(Trim(record.doc.summary).empty() ? record.doc.body : record.doc.summary);
+    record.title_derived = !record.doc.title.empty();
+  }
   return record;
 }
 

@@ -19,7 +19,11 @@ Status ApplyMetadata(const nlohmann::json& object, Document& doc);
 
 // Parses YAML text (a mapping) into JSON for ApplyMetadata. On a syntax error
 // the message gives the 1-based line within `yaml`, offset by `first_line - 1`.
-Result<nlohmann::json> ParseYamlMapping(std::string_view yaml, int first_line = 1);
+// Aliases are expanded, so the values produced (limits.max_yaml_values) and
+// the nesting (limits.max_yaml_depth) are bounded: a "billion laughs" block
+// is an error, not a hang.
+Result<nlohmann::json> ParseYamlMapping(std::string_view yaml, int first_line = 1,
+                                        const DocumentLimits& limits = {});
 
 // Splits "---\nYAML\n---\nbody" into the YAML and the body. Returns false if
 // the content does not start with a front-matter block. `body_line` is the

@@ -43,20 +43,8 @@ LoadedRecord LoadPdf(std::string_view content, const std::string& file) {
   record.doc.body = std::move(body);
   const poppler::byte_array title = pdf->get_title().to_utf8();
   record.doc.title.assign(title.begin(), title.end());
-  if (Trim(record.doc.title).empty()) {
-    const std::string_view text = record.doc.body;
-    std::size_t begin = 0;
-    while (begin < text.size()) {
-      std::size_t end = text.find_first_of("\n\f", begin);
-      if (end == std::string_view::npos) end = text.size();
-      const std::string_view line = Trim(text.substr(begin, end - begin));
-      if (!line.empty()) {
-        record.doc.title = std::string(line.substr(0, 200));
-        break;
-      }
-      begin = end + 1;
-    }
-  }
+  // Like a text file's, the first line is the title when the PDF has none.
+  if (Trim(record.doc.title).empty()) record.doc.title = DeriveTitle(record.doc.body);
   return record;
 }
 

@@ -8,6 +8,20 @@
 namespace portalkb {
 namespace {
 
+// Snippets look at the start of a text only: tokenising and stemming a
+// 50 MB body per hit took seconds. 64 KiB is some 10,000 words, far past
+// where a reader looks; a match only further on gets the lead snippet.
+constexpr std::size_t kMaxSnippetScanBytes = 64u << 10;
+
+// The first kMaxSnippetScanBytes of `text`, ended before a partial word.
+std::string_view ScanPrefix(std::string_view text) {
+  if (text.size() <= kMaxSnippetScanBytes) return text;
+  std::string_view prefix = Utf8Prefix(text, kMaxSnippetScanBytes);
+  const auto space = prefix.find_last_of(" \t\r\n\f");
+  if (space != std::string_view::npos && space > 0) prefix = prefix.substr(0, space);
+  return prefix;
+}
+
 // Escapes text for HTML and flattens line and page breaks to spaces.
 std::string EscapeFlat(std::string_view text) {
   std::string flat(text);
@@ -17,8 +31,9 @@ std::string EscapeFlat(std::string_view text) {
   return HtmlEscape(flat);
 }
 
+// `cut` says `text` is a prefix of a longer text, so its end is not the end.
 std::string Render(std::string_view text, const std::vector<Token>& words, std::size_t first, std::size_t last,
-                   const std::vector<bool>& matched) {
+                   const std::vector<bool>& matched, bool cut) {
   std::string out;
   if (first > 0) out += "\xE2\x80\xA6";  // …
   std::size_t cursor = words[first].begin;
@@ -34,7 +49,7 @@ std::string Render(std::string_view text, const std::vector<Token>& words, std::
     }
     cursor = words[i].end;
   }
-  if (last + 1 < words.size()) {
+  if (last + 1 < words.size() || cut) {
     out += "\xE2\x80\xA6";
   } else {
     // Keep closing punctuation of the text's last sentence.
@@ -46,9 +61,11 @@ std::string Render(std::string_view text, const std::vector<Token>& words, std::
 
 }  // namespace
 
-std::string MakeSnippet(std::string_view text, const HighlightTerms& terms, const Tokenizer& tokenizer,
+std::string MakeSnippet(std::string_view full_text, const HighlightTerms& terms, const Tokenizer& tokenizer,
                         const LanguageRules& rules, std::size_t words) {
-  if (terms.empty() || text.empty() || words == 0) return {};
+  if (terms.empty() || full_text.empty() || words == 0) return {};
+  const std::string_view text = ScanPrefix(full_text);
+  const bool cut = text.size() < full_text.size();
   const std::vector<Token> all = tokenizer.Tokenize(text);
   std::vector<Token> tokens;
   tokens.reserve(all.size());
@@ -80,8 +97,11 @@ std::string MakeSnippet(std::string_view text, const HighlightTerms& terms, cons
     if (!t.joined) continue;
     const int id = match_of(t);
     if (id < 0) continue;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      if (tokens[i].begin >= t.begin && tokens[i].end <= t.end) match[i] = id;
+    // Tokens are in text order: start at the compound's first part.
+    auto it = std::lower_bound(tokens.begin(), tokens.end(), t.begin,
+                               [](const Token& token, std::size_t begin) { return token.begin < begin; });
+    for (; it != tokens.end() && it->begin < t.end; ++it) {
+      if (it->end <= t.end) match[static_cast<std::size_t>(it - tokens.begin())] = id;
     }
   }
   if (std::all_of(match.begin(), match.end(), [](int m) { return m < 0; })) return {};
@@ -122,10 +142,12 @@ std::string MakeSnippet(std::string_view text, const HighlightTerms& terms, cons
 
   std::vector<bool> marked(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) marked[i] = match[i] >= 0;
-  return Render(text, tokens, first, last, marked);
+  return Render(text, tokens, first, last, marked, cut);
 }
 
-std::string LeadSnippet(std::string_view text, const Tokenizer& tokenizer, std::size_t words) {
+std::string LeadSnippet(std::string_view full_text, const Tokenizer& tokenizer, std::size_t words) {
+  const std::string_view text = ScanPrefix(full_text);
+  const bool cut = text.size() < full_text.size();
   std::vector<Token> tokens;
   for (Token& t : tokenizer.Tokenize(text)) {
     if (!t.joined) tokens.push_back(std::move(t));
@@ -134,7 +156,7 @@ std::string LeadSnippet(std::string_view text, const Tokenizer& tokenizer, std::
   if (tokens.empty()) return {};
   const std::size_t last = std::min(tokens.size(), words) - 1;
   std::vector<bool> none(tokens.size(), false);
-  return Render(text, tokens, 0, last, none);
+  return Render(text, tokens, 0, last, none, cut);
 }
 
 }  // namespace portalkb

@@ -80,6 +80,22 @@ TEST_F(Cli, IndexSummarisesAndExitsNonZeroWhenSomethingWasRejected) {
   EXPECT_NE(again.out.find("0 added, 1 updated"), std::string::npos) << again.out;
 }
 
+TEST_F(Cli, IndexSkipsSymlinksOutOfTheDirectoryUnlessFollowSymlinks) {
+  testing::TempDir outside;
+  outside.Write("passwd.txt", "root secret line\n");
+  dir_.Write("in/link.txt.meta.yaml", "lang: en\nvisibility: [public]\n");
+  dir_.Write("in/a.jsonl", R"({"id": "a", "lang": "en", "visibility": ["public"], "body": "No title here. Body."})" "\n");
+  std::filesystem::create_symlink(outside / "passwd.txt", dir_ / "in/link.txt");
+  const auto r = Run({"index", "--db", dir_ / "db", dir_ / "in"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("link.txt: rejected: symbolic link to"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("1 added, 0 updated, 1 rejected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 documents had no title"), std::string::npos) << r.out;
+  const auto followed = Run({"index", "--db", dir_ / "db", "--follow-symlinks", dir_ / "in"});
+  EXPECT_EQ(followed.exit_code, 0) << followed.err;
+  EXPECT_NE(followed.out.find("1 added, 1 updated, 0 rejected"), std::string::npos) << followed.out;
+}
+
 TEST_F(Cli, SearchJsonHasTheContractKeys) {
   IndexFixture();
   const auto r = Run({"search", "--db", dir_ / "db", "--json", "invoice"});

@@ -102,5 +102,65 @@ TEST(ValidateDocument, InvalidUtf8InTextIsReplacedNotFatal) {
   EXPECT_EQ(doc.body, "body \xEF\xBF\xBD");
 }
 
+// Red-team finding: a 300-byte tag or category was accepted but never
+// indexed (Xapian terms are at most 245 bytes).
+TEST(ValidateDocument, LimitsAreEnforcedNamingTheFieldAndTheLimit) {
+  DocumentLimits small;
+  small.max_record_bytes = 100;
+  struct Case {
+    std::string expected;
+    void (*spoil)(Document&);
+  };
+  const Case cases[] = {
+      {"tags: '" + std::string(80, 'x') + "\xE2\x80\xA6' is 300 bytes, over the limit of 240 bytes for a tag (max_term_bytes)",
+       [](Document& d) { d.tags = {"ok", std::string(300, 'X')}; }},
+      {"bytes for a category path (max_term_bytes)",
+       [](Document& d) { d.category = "Billing/" + std::string(300, 'c'); }},
+      {"tags: 101 tags, over the limit of 100 (max_tags)",
+       [](Document& d) { d.tags.assign(101, "t"); }},
+      {"title: 1025 bytes, over the limit of 1024 bytes (max_title_bytes)",
+       [](Document& d) { d.title = std::string(1025, 't'); }},
+      {"summary: 20000 bytes, over the limit of 16384 bytes (max_summary_bytes)",
+       [](Document& d) { d.summary = std::string(20000, 's'); }},
+      {"url: 5000 bytes, over the limit of 4096 bytes (max_url_bytes)",
+       [](Document& d) { d.url = std::string(5000, 'u'); }},
+      {"body: 101 bytes, over the limit of 100 bytes (max_record_bytes)",
+       [](Document& d) { d.body = std::string(101, 'b'); }},
+  };
+  for (const auto& c : cases) {
+    Document doc = testing::MakeArticle("id", "Title", "body");
+    c.spoil(doc);
+    const Status s = ValidateDocument(doc, small);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.expected;
+    EXPECT_NE(s.message().find(c.expected), std::string::npos) << s.message();
+  }
+  // At the limits themselves, all is well.
+  Document doc = testing::MakeArticle("id", std::string(1024, 't'), std::string(100, 'b'));
+  doc.tags = {std::string(240, 'x')};
+  doc.category = "A/" + std::string(238, 'c');
+  EXPECT_TRUE(ValidateDocument(doc, small).ok());
+}
+
+TEST(ValidateDocument, EchoedValuesAreCutToAboutEightyCharacters) {
+  const std::string huge(100000, 'q');
+  for (void (*spoil)(Document&) : std::initializer_list<void (*)(Document&)>{
+           [](Document& d) { d.lang = std::string(100000, 'q'); },
+           [](Document& d) { d.updated_at = std::string(100000, 'q'); },
+           [](Document& d) { d.category = std::string(100000, 'q') + "//x"; },
+           [](Document& d) { d.publish_at = std::string(100000, 'q'); },
+           [](Document& d) { d.attributes[std::string(100000, 'q') + " bad name"] = {"v"}; },
+       }) {
+    Document doc = testing::MakeArticle("id", "Title", "body");
+    spoil(doc);
+    const Status s = ValidateDocument(doc);
+    EXPECT_FALSE(s.ok());
+    EXPECT_LT(s.message().size(), 250u) << s.message().substr(0, 300);
+    EXPECT_NE(s.message().find(std::string(80, 'q') + "\xE2\x80\xA6'"), std::string::npos) << s.message().substr(0, 300);
+  }
+  const auto grant = Grant::Parse("role:" + huge);
+  ASSERT_FALSE(grant.ok());
+  EXPECT_LT(grant.status().message().size(), 250u);
+}
+
 }  // namespace
 }  // namespace portalkb

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "portalkb/portalkb.h"
 #include "test_util.h"
 
@@ -123,6 +125,33 @@ TEST(IndexWriter, PdfHtmlAndTextFilesAreIngestedWithSidecars) {
   EXPECT_EQ(report->added, 2u);
   EXPECT_EQ(Total(dir / "index", "korting"), 1u);
   EXPECT_EQ(Total(dir / "index", "exportfunctie"), 1u);
+}
+
+TEST(IndexWriter, IngestSkipsSymlinksOutOfTheDirectoryUnlessToldAndCountsDerivedTitles) {
+  testing::TempDir outside;
+  testing::TempDir dir;
+  const std::string secret = outside.Write("secret.txt", "Secret passwords here\n");
+  dir.Write("in/link.txt.meta.yaml", "lang: en\nvisibility: [public]\n");  // sidecars sit beside the path
+  dir.Write("in/faq.jsonl", R"({"id": "faq", "lang": "en", "visibility": ["public"], "summary": "Reset a password. Easy."})" "\n");
+  std::filesystem::create_symlink(secret, dir / "in/link.txt");
+  {
+    auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+    auto report = writer->Ingest({dir / "in"});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->added, 1u);
+    EXPECT_EQ(report->derived_titles, 1u);
+    ASSERT_EQ(report->rejected.size(), 1u);
+    EXPECT_EQ(report->rejected[0].file, dir / "in/link.txt");
+    EXPECT_NE(report->rejected[0].reason.find("outside"), std::string::npos);
+  }
+  EXPECT_EQ(Total(dir / "index", "secret"), 0u);
+  WriterOptions options;
+  options.follow_symlinks = true;
+  auto writer = std::move(IndexWriter::Open(dir / "index", options)).value();
+  auto report = writer->Ingest({dir / "in"});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->rejected.empty());
+  EXPECT_EQ(Total(dir / "index", "secret"), 1u);
 }
 
 TEST(Engine, MissingOrForeignIndexIsAClearError) {

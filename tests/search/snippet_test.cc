@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "search/snippet.h"
 
 namespace portalkb {
@@ -43,6 +45,44 @@ TEST(Snippet, EmptyWhenNothingMatches) {
   Tokenizer tokenizer;
   EXPECT_EQ(MakeSnippet("nothing here", Terms({"invoice"}), tokenizer, LanguageRules("en"), 30), "");
   EXPECT_EQ(LeadSnippet("one two three four", tokenizer, 2), "one two\xE2\x80\xA6");
+}
+
+// Red-team finding: MakeSnippet over a 50 MB body took seconds per hit.
+TEST(Snippet, CostDoesNotGrowWithTheBody) {
+  Tokenizer tokenizer;
+  const LanguageRules en("en");
+  std::string body = "Intro words. Download the invoice from the billing page. ";
+  body.reserve(50u << 20);
+  while (body.size() < (50u << 20)) body += "filler text about other things entirely. ";
+  const auto start = std::chrono::steady_clock::now();
+  std::string snippet;
+  for (int hit = 0; hit < 20; ++hit) snippet = MakeSnippet(body, Terms({"invoice"}), tokenizer, en, 8);
+  const std::string lead = LeadSnippet(body, tokenizer, 4);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 5.0) << "20 snippets of a 50 MB body";
+  EXPECT_EQ(snippet, "\xE2\x80\xA6words. Download the <mark>invoice</mark> from the billing page\xE2\x80\xA6");
+  EXPECT_EQ(lead, "Intro words. Download the\xE2\x80\xA6");
+}
+
+TEST(Snippet, OnlyTheStartOfALongTextIsSearchedForTheWindow) {
+  Tokenizer tokenizer;
+  const LanguageRules en("en");
+  std::string body;
+  while (body.size() < (200u << 10)) body += "filler ";
+  body += "refund at the end.";
+  EXPECT_EQ(MakeSnippet(body, Terms({"refund"}), tokenizer, en, 8), "") << "beyond the scanned part";
+  // A match in the scanned part is still found and marked, and the cut end
+  // gets an ellipsis although it is the last word looked at.
+  std::string early = "filler filler refund filler";
+  const std::string s = MakeSnippet(early + std::string(1u << 20, ' ') + "tail", Terms({"refund"}), tokenizer, en, 8);
+  EXPECT_EQ(s, "filler filler <mark>refund</mark> filler\xE2\x80\xA6");
+}
+
+TEST(Snippet, HyphenatedCompoundMarksItsParts) {
+  Tokenizer tokenizer;
+  const LanguageRules en("en");
+  const std::string s = MakeSnippet("Open the e-mail settings.", Terms({"email"}), tokenizer, en, 30);
+  EXPECT_EQ(s, "Open the <mark>e</mark>-<mark>mail</mark> settings.");
 }
 
 }  // namespace

@@ -96,8 +96,8 @@ TEST(GuardXapian, MapsEachXapianErrorToItsStatusCode) {
   };
   const Case cases[] = {
       {[] { throw Xapian::DatabaseLockError("locked"); }, StatusCode::kBusy, "DatabaseLockError"},
-      {[] { throw Xapian::DatabaseNotFoundError("gone"); }, StatusCode::kNotFound, "DatabaseNotFoundError"},
-      {[] { throw Xapian::DatabaseOpeningError("cannot open"); }, StatusCode::kNotFound, "DatabaseOpeningError"},
+      {[] { throw Xapian::DatabaseNotFoundError("gone"); }, StatusCode::kIndexNotFound, "DatabaseNotFoundError"},
+      {[] { throw Xapian::DatabaseOpeningError("cannot open"); }, StatusCode::kIndexNotFound, "DatabaseOpeningError"},
       {[] { throw Xapian::DatabaseCorruptError("bad block"); }, StatusCode::kCorruption, "DatabaseCorruptError"},
       {[] { throw Xapian::DatabaseVersionError("old"); }, StatusCode::kCorruption, "DatabaseVersionError"},
       {[] { throw Xapian::InvalidArgumentError("bad arg"); }, StatusCode::kInvalidArgument, "InvalidArgumentError"},

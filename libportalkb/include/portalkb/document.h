@@ -1,6 +1,7 @@
 // The document model: what portalkb indexes and returns.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -61,11 +62,37 @@ struct Document {
   std::string source;      // where it was loaded from ("file.jsonl:12"); informational
 };
 
+// Bounds on what one record may cost to read and index. The defaults are far
+// above anything a portal writes; they exist so a hostile or broken file is
+// rejected (naming the limit) instead of taking minutes and gigabytes.
+struct DocumentLimits {
+  // A JSON Lines line, a whole Markdown/HTML/text file or a sidecar, and the
+  // body of any document (including text extracted from a PDF). 10 MiB.
+  std::size_t max_record_bytes = 10u << 20;
+  // A PDF file (images make them large; only the text is kept). 100 MiB.
+  std::size_t max_pdf_bytes = 100u << 20;
+  std::size_t max_title_bytes = 1024;
+  std::size_t max_summary_bytes = 16u << 10;
+  std::size_t max_url_bytes = 4096;
+  std::size_t max_tags = 100;
+  // A tag or a whole category path. Both become single Xapian terms, which
+  // cannot exceed 245 bytes including their prefix.
+  std::size_t max_term_bytes = 240;
+  // HTML element nesting kept; deeper elements are flattened into their
+  // parent (their text is kept). Real pages nest a few dozen deep.
+  std::size_t max_html_depth = 256;
+  // YAML front matter and sidecars: values after alias expansion, and nesting.
+  std::size_t max_yaml_values = 10000;
+  std::size_t max_yaml_depth = 32;
+};
+
 // Checks a document against the schema: required fields, a supported
-// language, a well-formed date and category, at least one grant, and an org
-// grant on customer documents. Normalises in place (trims, lower-cases tags,
-// language and grants). The error message names the offending field.
-Status ValidateDocument(Document& doc);
+// language, a well-formed date and category, at least one grant, an org
+// grant on customer documents, and `limits`. Normalises in place (trims,
+// lower-cases tags, language and grants). The error message names the
+// offending field (and the limit it exceeds); echoed values are cut to about
+// 80 characters.
+Status ValidateDocument(Document& doc, const DocumentLimits& limits = {});
 
 // Languages with analysis support (stemmer and stop words), e.g. "nl", "en".
 const std::vector<std::string>& SupportedLanguages();

@@ -28,6 +28,7 @@ struct IngestReport {
   std::uint64_t updated = 0;
   std::vector<Rejection> rejected;
   std::uint64_t files = 0;    // files read
+  std::uint64_t derived_titles = 0;  // indexed records without a title, titled from their summary or body
   double seconds = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "portalkb/analytics.h"
+#include "portalkb/document.h"
 #include "portalkb/status.h"
 
 namespace portalkb {
@@ -104,6 +105,12 @@ struct WriterOptions {
   // Commit after this many added/replaced/deleted documents within one
   // Ingest call, bounding memory; each commit is atomic (>= 1).
   std::size_t commit_every = 5000;
+  // Ingest: follow symbolic links that lead out of a directory being indexed
+  // (otherwise each is reported as a rejection and skipped). Default false.
+  bool follow_symlinks = false;
+  // Bounds on each record read by Ingest and each document Put (see
+  // document.h for the defaults).
+  DocumentLimits limits;
 };
 
 }  // namespace portalkb
