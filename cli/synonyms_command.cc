@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -20,8 +21,9 @@ int RunSynonyms(const std::vector<std::string>& args) {
   std::vector<std::string> operands;
   options.add_options()
       ("db", po::value(&db)->required(), "index directory")
-      ("lang", po::value(&lang), "language of the rules (nl, en, sv, de); import infers it from the file name")
-      ("replace", "import: replace the language's rules instead of adding to them")
+      ("lang", po::value(&lang),
+       "language of the rules (nl, en, sv, de); import takes it from the file name, else imports for every language")
+      ("replace", "import: replace the rules of the language (of every language when none is given) instead of adding")
       ("json", "list: print JSON")
       ("action", po::value(&action)->required(), "add | remove | list | import | export")
       ("operand", po::value(&operands)->composing(), "rules (add, remove) or a file (import)");
@@ -64,23 +66,33 @@ int RunSynonyms(const std::vector<std::string>& args) {
 
   std::string text;
   std::string rules_lang = lang;
+  std::vector<std::string> langs;  // the languages of rules the text does not give one
   if (action == "import") {
     if (operands.size() != 1) return usage("import takes one FILE");
-    std::ifstream in(operands[0]);
+    std::ifstream in(operands[0], std::ios::binary);
     if (!in) return usage("cannot read '" + operands[0] + "'");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
+    // Read one byte past the limit, so ParseSynonyms reports an over-large file
+    // without it ever being read whole.
+    text.resize(kMaxSynonymTextBytes + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
     if (rules_lang.empty()) rules_lang = SynonymFileLanguage(operands[0]);
-    if (rules_lang.empty()) return usage("cannot tell the language of '" + operands[0] + "': pass --lang");
+    // A plain Solr file says no language: its rules apply to every language.
+    langs = rules_lang.empty() ? SupportedLanguages() : std::vector<std::string>{rules_lang};
   } else {
     if (rules_lang.empty()) return usage(action + " needs --lang");
     for (const auto& o : operands) text += o + "\n";
+    langs = {rules_lang};
   }
-  auto rules = ParseSynonyms(text, rules_lang);
+  auto rules = ParseSynonymsForLanguages(text, langs);
   if (!rules.ok()) {
     std::cerr << "portalkb synonyms: " << (action == "import" ? operands[0] + ": " : "") << rules.status().message() << "\n";
     return kExitUsage;
+  }
+  if (action == "import" && !rules_lang.empty()) {
+    // A language given (or in the file name) restricts the import to it, even
+    // past a "# lang: xx" line for another.
+    std::erase_if(rules.value(), [&](const SynonymRule& r) { return r.lang != rules_lang; });
   }
 
   WriterOptions writer_options;
@@ -100,8 +112,13 @@ int RunSynonyms(const std::vector<std::string>& args) {
   }
   if (s.ok()) s = writer.value()->Commit();
   if (!s.ok()) return ReportError("synonyms", s);
+  std::map<std::string, std::size_t> per_lang;
+  for (const auto& r : rules.value()) ++per_lang[r.lang];
+  std::string langs_text;
+  for (const auto& [l, n] : per_lang) langs_text += (langs_text.empty() ? "" : ", ") + l + " " + std::to_string(n);
+  if (action == "remove") langs_text = rules_lang;
   std::printf("%s %zu rules (%s)\n", action == "remove" ? "removed" : action == "add" ? "added" : "imported", changed,
-              rules_lang.c_str());
+              langs_text.empty() ? rules_lang.c_str() : langs_text.c_str());
   return action == "remove" && changed < rules->size() ? kExitFailure : kExitOk;
 }
 

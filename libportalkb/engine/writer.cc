@@ -1,5 +1,9 @@
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "index/document_indexer.h"
 #include "ingest/loader.h"
@@ -60,28 +64,82 @@ Result<std::vector<SynonymRule>> IndexWriter::Synonyms() {
   return DecodeSynonymRules(stored.value());
 }
 
+namespace {
+
+// Identifies a rule (length-prefixed parts, so no two rules share a key),
+// for finding rules in linear time.
+std::string SynonymRuleKey(const SynonymRule& rule) {
+  std::string key = rule.lang + '\n';
+  for (const auto* side : {&rule.terms, &rule.targets}) {
+    for (const auto& t : *side) key += std::to_string(t.size()) + ':' + t;
+    key += '\n';
+  }
+  return key;
+}
+
+// Appends the valid `rules` not in `current` yet, or fails (changing nothing)
+// naming the first rule or language over the limits of synonyms.h.
+Status MergeSynonyms(std::vector<SynonymRule>& current, const std::vector<SynonymRule>& rules) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (Status s = ValidateSynonymRule(rules[i]); !s.ok()) {
+      // "synonyms: rule 'a, b': ..." -> "synonyms: rule 3 'a, b': ...": which one of `rules`.
+      constexpr std::string_view kPrefix = "synonyms: rule ";
+      return Status::InvalidArgument(std::string(kPrefix) + std::to_string(i + 1) + " " +
+                                     s.message().substr(kPrefix.size()));
+    }
+  }
+  std::unordered_set<std::string> seen;
+  for (const auto& r : current) seen.insert(SynonymRuleKey(r));
+  std::vector<SynonymRule> merged = current;
+  for (const auto& r : rules) {
+    if (seen.insert(SynonymRuleKey(r)).second) merged.push_back(r);
+  }
+  std::map<std::string, std::pair<std::size_t, std::size_t>> per_lang;  // rules, terms
+  for (const auto& r : merged) {
+    auto& [count, terms] = per_lang[r.lang];
+    ++count;
+    terms += r.terms.size() + r.targets.size();
+  }
+  for (const auto& [lang, sizes] : per_lang) {
+    if (sizes.first > kMaxSynonymRulesPerLanguage) {
+      return Status::InvalidArgument("synonyms: " + std::to_string(sizes.first) + " rules for language " + lang +
+                                     ", more than the limit of " + std::to_string(kMaxSynonymRulesPerLanguage));
+    }
+    if (sizes.second > kMaxSynonymTermsPerLanguage) {
+      return Status::InvalidArgument("synonyms: " + std::to_string(sizes.second) + " terms in the rules for language " +
+                                     lang + ", more than the limit of " + std::to_string(kMaxSynonymTermsPerLanguage));
+    }
+  }
+  current = std::move(merged);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status IndexWriter::AddSynonyms(const std::vector<SynonymRule>& rules) {
   auto current = Synonyms();
   if (!current.ok()) return current.status();
-  for (const auto& rule : rules) {
-    if (!IsSupportedLanguage(rule.lang)) return Status::InvalidArgument("synonyms: language '" + rule.lang + "' is not supported");
-    if (std::find(current->begin(), current->end(), rule) == current->end()) current->push_back(rule);
-  }
+  if (Status s = MergeSynonyms(current.value(), rules); !s.ok()) return s;
   return store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(current.value()));
 }
 
 Result<std::size_t> IndexWriter::RemoveSynonyms(const std::vector<SynonymRule>& rules) {
   auto current = Synonyms();
   if (!current.ok()) return current.status();
+  std::unordered_map<std::string, std::size_t> wanted;  // rule key -> how many to remove
+  for (const auto& rule : rules) ++wanted[SynonymRuleKey(rule)];
   std::size_t removed = 0;
-  for (const auto& rule : rules) {
-    const auto it = std::find(current->begin(), current->end(), rule);
-    if (it != current->end()) {
-      current->erase(it);
+  std::vector<SynonymRule> kept;
+  for (auto& r : current.value()) {
+    const auto it = wanted.find(SynonymRuleKey(r));
+    if (it != wanted.end() && it->second > 0) {
+      --it->second;
       ++removed;
+    } else {
+      kept.push_back(std::move(r));
     }
   }
-  if (Status s = store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(current.value())); !s.ok()) return s;
+  if (Status s = store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(kept)); !s.ok()) return s;
   return removed;
 }
 
@@ -92,8 +150,9 @@ Status IndexWriter::ReplaceSynonyms(const std::string& lang, const std::vector<S
   for (auto& r : current.value()) {
     if (!lang.empty() && r.lang != lang) kept.push_back(std::move(r));
   }
-  if (Status s = store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(kept)); !s.ok()) return s;
-  return AddSynonyms(rules);
+  // Validate before storing anything: a rejected replacement leaves the rules as they were.
+  if (Status s = MergeSynonyms(kept, rules); !s.ok()) return s;
+  return store_->SetMetadata(kSynonymsMetadataKey, EncodeSynonymRules(kept));
 }
 
 Result<IndexSettings> IndexWriter::Settings() {

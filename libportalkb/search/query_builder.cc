@@ -207,9 +207,14 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     for (const auto& w : words) note(w, unit, matched, typos, kind);
     return Scaled(Q(Q::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size())), scale);
   };
+  // Capped per word and per query: the query's size must not grow with the rules.
+  std::size_t synonyms_left = kMaxSynonymAlternativesPerQuery;
   auto synonym_queries = [&](const std::vector<std::string>& words, std::size_t unit, int typos, std::vector<Q>& out) {
-    if (context.synonyms == nullptr || context.synonyms->empty()) return;
-    for (const auto& alt : context.synonyms->Alternatives(words, langs)) {
+    if (context.synonyms == nullptr || context.synonyms->empty() || synonyms_left == 0) return;
+    const auto alternatives = context.synonyms->Alternatives(
+        words, langs, std::min(kMaxSynonymAlternativesPerWord, synonyms_left));
+    synonyms_left -= alternatives.size();
+    for (const auto& alt : alternatives) {
       out.push_back(phrase_query(alt, options_.synonym_weight, unit, typos, "synonym"));
     }
   };

@@ -51,6 +51,31 @@ std::vector<std::string> SplitTerms(std::string_view text) {
   return terms;
 }
 
+// At most 80 characters of `text` (cut at a UTF-8 character boundary), for
+// error messages: never echo a whole hostile line back.
+std::string Excerpt(std::string_view text) {
+  constexpr std::size_t kMax = 80;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+// The number of terms on a line (unescaped commas and "=>" separate them),
+// before it is split.
+std::size_t CountTerms(std::string_view line) {
+  line = line.substr(0, line.find('#'));
+  std::size_t terms = 1;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == ',' || line.substr(i, 2) == "=>") {
+      ++terms;
+    }
+  }
+  return terms;
+}
+
 std::string JoinTerms(const std::vector<std::string>& terms) {
   std::string out;
   for (const auto& t : terms) {
@@ -67,12 +92,52 @@ std::string SynonymRule::ToString() const {
   return JoinTerms(terms) + " => " + JoinTerms(targets);
 }
 
+Status ValidateSynonymRule(const SynonymRule& rule) {
+  auto fail = [&](const std::string& what) {
+    return Status::InvalidArgument("synonyms: rule '" + Excerpt(rule.ToString()) + "': " + what);
+  };
+  if (!IsSupportedLanguage(rule.lang)) return fail("language '" + Excerpt(rule.lang) + "' is not supported");
+  const std::size_t terms = rule.terms.size() + rule.targets.size();
+  if (terms > kMaxSynonymTermsPerRule) {
+    return fail(std::to_string(terms) + " terms, more than the limit of " + std::to_string(kMaxSynonymTermsPerRule) +
+                " per rule");
+  }
+  if (rule.terms.empty() || (!rule.one_way() && rule.terms.size() < 2)) {
+    return fail("a synonym set needs at least two terms separated by commas");
+  }
+  for (const auto* side : {&rule.terms, &rule.targets}) {
+    for (const auto& t : *side) {
+      if (Trim(t).empty()) return fail("empty term");
+      if (t.size() > kMaxSynonymTermBytes) {
+        return fail("term of " + std::to_string(t.size()) + " bytes, more than the limit of " +
+                    std::to_string(kMaxSynonymTermBytes));
+      }
+      if (!IsValidUtf8(t)) return fail("term is not valid UTF-8");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std::string& lang) {
   if (!lang.empty() && !IsSupportedLanguage(lang)) {
-    return Status::InvalidArgument("synonyms: language '" + lang + "' is not supported");
+    return Status::InvalidArgument("synonyms: language '" + Excerpt(lang) + "' is not supported");
   }
-  std::string current_lang = lang;
+  return ParseSynonymsForLanguages(text, lang.empty() ? std::vector<std::string>{} : std::vector<std::string>{lang});
+}
+
+Result<std::vector<SynonymRule>> ParseSynonymsForLanguages(std::string_view text,
+                                                           const std::vector<std::string>& langs) {
+  for (const auto& l : langs) {
+    if (!IsSupportedLanguage(l)) return Status::InvalidArgument("synonyms: language '" + Excerpt(l) + "' is not supported");
+  }
+  if (text.size() > kMaxSynonymTextBytes) {
+    return Status::InvalidArgument("synonyms: text of " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                                   std::to_string(kMaxSynonymTextBytes));
+  }
+  // Empty until a "# lang:" line: then each rule applies to all of `langs`.
+  std::string current_lang;
   std::vector<SynonymRule> rules;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> per_lang;  // rules, terms
   int line_no = 0;
   std::size_t begin = 0;
   while (begin <= text.size()) {
@@ -81,11 +146,21 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
     std::string_view line = text.substr(begin, end - begin);
     ++line_no;
     begin = end + 1;
+    const std::string where_line = "line " + std::to_string(line_no);
+    if (line.size() > kMaxSynonymLineBytes) {
+      // Name the limit the line is really over: usually it has too many terms.
+      if (const std::size_t terms = CountTerms(line); terms > kMaxSynonymTermsPerRule) {
+        return Status::InvalidArgument(where_line + ": " + std::to_string(terms) + " terms, more than the limit of " +
+                                       std::to_string(kMaxSynonymTermsPerRule) + " per rule: '" + Excerpt(line) + "'");
+      }
+      return Status::InvalidArgument(where_line + ": " + std::to_string(line.size()) + " bytes, more than the limit of " +
+                                     std::to_string(kMaxSynonymLineBytes) + ": '" + Excerpt(line) + "'");
+    }
     // "# lang: xx" (as FormatSynonyms writes) switches the language.
     if (StartsWith(Trim(line), "# lang:")) {
       const std::string code = AsciiLower(Trim(Trim(line).substr(7)));
       if (!IsSupportedLanguage(code)) {
-        return Status::InvalidArgument("line " + std::to_string(line_no) + ": language '" + code + "' is not supported");
+        return Status::InvalidArgument(where_line + ": language '" + Excerpt(code) + "' is not supported");
       }
       current_lang = code;
       if (end == text.size()) break;
@@ -97,15 +172,14 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
       if (end == text.size()) break;
       continue;
     }
-    if (!IsValidUtf8(line)) return Status::InvalidArgument("line " + std::to_string(line_no) + ": not valid UTF-8");
+    if (!IsValidUtf8(line)) return Status::InvalidArgument(where_line + ": not valid UTF-8");
     auto where = [&](const std::string& what) {
-      return Status::InvalidArgument("line " + std::to_string(line_no) + ": " + what + ": '" + std::string(line) + "'");
+      return Status::InvalidArgument(where_line + ": " + what + ": '" + Excerpt(line) + "'");
     };
-    if (current_lang.empty()) {
-      return Status::InvalidArgument("line " + std::to_string(line_no) + ": no language given (pass one, or add a '# lang: xx' line)");
+    if (current_lang.empty() && langs.empty()) {
+      return Status::InvalidArgument(where_line + ": no language given (pass one, or add a '# lang: xx' line)");
     }
     SynonymRule rule;
-    rule.lang = current_lang;
     const auto arrow = line.find("=>");
     if (arrow != std::string_view::npos) {
       if (line.find("=>", arrow + 2) != std::string_view::npos) return where("more than one '=>'");
@@ -115,12 +189,34 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
       rule.terms = SplitTerms(line);
       if (rule.terms.size() < 2) return where("a synonym set needs at least two terms separated by commas");
     }
+    const std::size_t terms = rule.terms.size() + rule.targets.size();
+    if (terms > kMaxSynonymTermsPerRule) {
+      return where(std::to_string(terms) + " terms, more than the limit of " + std::to_string(kMaxSynonymTermsPerRule) +
+                   " per rule");
+    }
     for (const auto* side : {&rule.terms, &rule.targets}) {
       for (const auto& t : *side) {
         if (t.empty()) return where("empty term");
+        if (t.size() > kMaxSynonymTermBytes) {
+          return where("term of " + std::to_string(t.size()) + " bytes, more than the limit of " +
+                       std::to_string(kMaxSynonymTermBytes));
+        }
       }
     }
-    rules.push_back(std::move(rule));
+    const std::vector<std::string> rule_langs = current_lang.empty() ? langs : std::vector<std::string>{current_lang};
+    for (const auto& l : rule_langs) {
+      auto& [count, term_count] = per_lang[l];
+      if (++count > kMaxSynonymRulesPerLanguage) {
+        return where("more than the limit of " + std::to_string(kMaxSynonymRulesPerLanguage) + " rules for language " + l);
+      }
+      term_count += terms;
+      if (term_count > kMaxSynonymTermsPerLanguage) {
+        return where("more than the limit of " + std::to_string(kMaxSynonymTermsPerLanguage) +
+                     " terms in the rules for language " + l);
+      }
+      rule.lang = l;
+      rules.push_back(rule);
+    }
     if (end == text.size()) break;
   }
   return rules;

@@ -43,12 +43,14 @@ std::string SynonymSet::StemKey(const std::string& lang, const Phrase& words, co
   return key;
 }
 
-void SynonymSet::Add(const std::string& lang, const Phrase& from, const Phrase& to) {
-  if (from.empty() || to.empty() || from == to) return;
-  const LanguageRules rules(lang);
-  for (const std::string& key : {FoldedKey(from), StemKey(lang, from, rules)}) {
-    auto& list = by_key_[key];
-    if (std::find(list.begin(), list.end(), to) == list.end()) list.push_back(to);
+void SynonymSet::AddKeys(const std::string& lang, const Phrase& from, Entry entry, const LanguageRules& rules) {
+  if (from.empty()) return;
+  const std::string folded = FoldedKey(from);
+  const std::string stemmed = StemKey(lang, from, rules);
+  for (const std::string* key : {&folded, &stemmed}) {
+    auto& entries = by_key_[*key];
+    // A rule lists a term once per key; repeated terms are filtered on lookup.
+    if (entries.empty() || entries.back().group != entry.group) entries.push_back(entry);
   }
   max_words_ = std::max(max_words_, from.size());
 }
@@ -61,29 +63,46 @@ SynonymSet::SynonymSet(const std::vector<SynonymRule>& rules, const Tokenizer& t
     }
     return words;
   };
+  std::unordered_map<std::string, std::size_t> rules_per_lang;
   for (const auto& rule : rules) {
-    std::vector<Phrase> lhs;
-    for (const auto& t : rule.terms) lhs.push_back(analyse(t));
+    if (!ValidateSynonymRule(rule).ok()) continue;
+    if (++rules_per_lang[rule.lang] > kMaxSynonymRulesPerLanguage) continue;
+    const LanguageRules lang_rules(rule.lang);
+    const auto group = static_cast<std::uint32_t>(groups_.size());
+    const auto first = static_cast<std::uint32_t>(phrases_.size());
+    // A set's group is its terms; a one-way rule's is its targets, and its
+    // left-hand sides are stored after the group, outside it.
+    const auto& group_terms = rule.one_way() ? rule.targets : rule.terms;
+    for (const auto& t : group_terms) phrases_.push_back(analyse(t));
+    groups_.push_back({first, static_cast<std::uint32_t>(phrases_.size())});
     if (rule.one_way()) {
-      for (const auto& from : lhs) {
-        for (const auto& t : rule.targets) Add(rule.lang, from, analyse(t));
-      }
-    } else {
-      for (const auto& from : lhs) {
-        for (const auto& to : lhs) Add(rule.lang, from, to);
-      }
+      for (const auto& t : rule.terms) phrases_.push_back(analyse(t));
     }
+    const auto lhs = rule.one_way() ? groups_.back().end : first;
+    for (auto m = lhs; m < phrases_.size(); ++m) AddKeys(rule.lang, phrases_[m], {group, m}, lang_rules);
   }
 }
 
-std::vector<SynonymSet::Phrase> SynonymSet::Alternatives(const Phrase& words,
-                                                         const std::vector<LanguageRules>& langs) const {
+std::vector<SynonymSet::Phrase> SynonymSet::Alternatives(const Phrase& words, const std::vector<LanguageRules>& langs,
+                                                         std::size_t limit) const {
   std::vector<Phrase> out;
+  // Many rules may share a word and repeat each other's phrases; looking at
+  // a bounded number of candidates keeps the lookup's cost independent of
+  // them (the candidates come in rule order, so the first rules win).
+  std::size_t budget = limit * 8;
   auto collect = [&](const std::string& key) {
     const auto it = by_key_.find(key);
     if (it == by_key_.end()) return;
-    for (const auto& alt : it->second) {
-      if (alt != words && std::find(out.begin(), out.end(), alt) == out.end()) out.push_back(alt);
+    for (const Entry& entry : it->second) {
+      const Group& g = groups_[entry.group];
+      const Phrase& self = phrases_[entry.member];
+      for (std::uint32_t p = g.begin; p < g.end; ++p) {
+        if (out.size() >= limit || budget == 0) return;
+        --budget;
+        const Phrase& alt = phrases_[p];
+        if (alt.empty() || p == entry.member || alt == words || alt == self) continue;
+        if (std::find(out.begin(), out.end(), alt) == out.end()) out.push_back(alt);
+      }
     }
   };
   collect(FoldedKey(words));

@@ -399,6 +399,27 @@ TEST_F(Cli, ForeignXapianIndexIsRefusedByEveryCommandAndLeftAsItWas) {
   EXPECT_EQ(after.get_metadata("portalkb.settings"), "");
 }
 
+TEST_F(Cli, SynonymsFileWithoutALanguageIsImportedForEveryLanguage) {
+  IndexFixture();
+  const std::string file = dir_.Write("synonyms.txt", "invoice, bill\nwachtwoord, paswoord\n");
+  const auto r = Run({"synonyms", "--db", dir_ / "db", "import", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "imported 8 rules (de 2, en 2, nl 2, sv 2)\n");
+  EXPECT_EQ(nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--lang", "en", "bill"}).out)["total"], 1);
+  EXPECT_EQ(nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--lang", "nl", "paswoord"}).out)["total"], 1);
+  // --lang restricts to one language; --replace without one replaces them all.
+  dir_.Write("other.txt", "factuur, nota\n");
+  EXPECT_EQ(Run({"synonyms", "--db", dir_ / "db", "--lang", "nl", "import", dir_ / "other.txt"}).out, "imported 1 rules (nl 1)\n");
+  ASSERT_EQ(Run({"synonyms", "--db", dir_ / "db", "import", "--replace", dir_ / "other.txt"}).exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(Run({"synonyms", "--db", dir_ / "db", "list", "--json"}).out).size(), 4u);
+  // An over-large rule is a usage error naming the limit.
+  dir_.Write("huge.txt", std::string(20000, 'x') + ", y\n");
+  const auto huge = Run({"synonyms", "--db", dir_ / "db", "import", dir_ / "huge.txt"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("limit of"), std::string::npos) << huge.err;
+  EXPECT_LT(huge.err.size(), 300u) << huge.err;
+}
+
 TEST_F(Cli, EveryCommandHasHelp) {
   for (const char* command : {"index", "search", "delete", "stats", "suggest", "synonyms", "eval", "related", "report",
                               "log-click", "log-feedback", "log-support-contact", "analytics"}) {

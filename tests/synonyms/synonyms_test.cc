@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+
+#include "portalkb/document.h"
 #include "portalkb/synonyms.h"
 #include "synonyms/synonym_set.h"
 
@@ -86,6 +90,140 @@ TEST(SynonymSet, ExpandsSetsBothWaysAndOneWayRulesOneWay) {
   EXPECT_EQ(set.Alternatives({"mailadres"}, nl), (std::vector<P>{{"e", "mail", "adres"}}));
   EXPECT_EQ(set.Alternatives({"e", "mail", "adres"}, nl), (std::vector<P>{{"mailadres"}}));
   EXPECT_EQ(set.max_words(), 3u);
+}
+
+// A set of `n` distinct terms: "w0, w1, ...".
+std::string SetOf(std::size_t n, const std::string& stem = "w") {
+  std::string line;
+  for (std::size_t i = 0; i < n; ++i) line += (i == 0 ? "" : ", ") + stem + std::to_string(i);
+  return line;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(ParseSynonyms, RuleWithFiveThousandAlternativesIsRejectedNamingTheLimit) {
+  auto r = ParseSynonyms("a, b\n" + SetOf(5000) + "\n", "nl");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  const std::string& m = r.status().message();
+  EXPECT_NE(m.find("line 2"), std::string::npos) << m;
+  EXPECT_NE(m.find("5000 terms"), std::string::npos) << m;
+  EXPECT_NE(m.find("limit of " + std::to_string(kMaxSynonymTermsPerRule)), std::string::npos) << m;
+  EXPECT_LT(m.size(), 200u) << "echoes at most an excerpt of the line: " << m;
+  EXPECT_TRUE(ParseSynonyms(SetOf(kMaxSynonymTermsPerRule), "nl").ok()) << "a rule at the limit is fine";
+}
+
+TEST(ParseSynonyms, OverLargeLinesTermsRuleCountsAndTextsAreRejected) {
+  struct Case {
+    std::string text;
+    std::string what;
+  };
+  const std::string long_term(kMaxSynonymTermBytes + 1, 'x');
+  std::string many_rules;
+  for (std::size_t i = 0; i <= kMaxSynonymRulesPerLanguage; ++i) many_rules += "a" + std::to_string(i) + " => b\n";
+  const Case cases[] = {
+      {"a, " + long_term + "\n", "limit of " + std::to_string(kMaxSynonymTermBytes)},
+      {"a => b, " + long_term + "\n", "limit of " + std::to_string(kMaxSynonymTermBytes)},
+      {"a, b #" + std::string(kMaxSynonymLineBytes, 'c') + "\n", "limit of " + std::to_string(kMaxSynonymLineBytes)},
+      {"a => " + SetOf(kMaxSynonymTermsPerRule), "limit of " + std::to_string(kMaxSynonymTermsPerRule)},
+      {many_rules, "limit of " + std::to_string(kMaxSynonymRulesPerLanguage) + " rules for language nl"},
+      {std::string(kMaxSynonymTextBytes + 1, '\n'), "limit of " + std::to_string(kMaxSynonymTextBytes)},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseSynonyms(c.text, "nl");
+    ASSERT_FALSE(r.ok()) << c.what;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.what), std::string::npos) << r.status().message();
+    EXPECT_LT(r.status().message().size(), 200u) << r.status().message();
+  }
+}
+
+TEST(ParseSynonyms, ChainedOneWayRulesStayOneStep) {
+  // "a => b" and "b => c" are two rules; a query for a does not reach c.
+  Tokenizer tokenizer;
+  const SynonymSet set(ParseSynonyms("a => b\nb => c\n", "en").value(), tokenizer);
+  const std::vector<LanguageRules> en{LanguageRules("en")};
+  EXPECT_EQ(set.Alternatives({"a"}, en), (std::vector<SynonymSet::Phrase>{{"b"}}));
+}
+
+TEST(ValidateSynonymRule, ChecksLanguageShapeAndLimits) {
+  EXPECT_TRUE(ValidateSynonymRule({"nl", {"a", "b"}, {}}).ok());
+  EXPECT_TRUE(ValidateSynonymRule({"nl", {"a"}, {"b"}}).ok());
+  EXPECT_FALSE(ValidateSynonymRule({"fr", {"a", "b"}, {}}).ok());
+  EXPECT_FALSE(ValidateSynonymRule({"nl", {"a"}, {}}).ok());
+  EXPECT_FALSE(ValidateSynonymRule({"nl", {"a", " "}, {}}).ok());
+  EXPECT_FALSE(ValidateSynonymRule({"nl", {"a", std::string(kMaxSynonymTermBytes + 1, 'x')}, {}}).ok());
+  SynonymRule big{"nl", {}, {}};
+  for (std::size_t i = 0; i < 5000; ++i) big.terms.push_back("w" + std::to_string(i));
+  const Status s = ValidateSynonymRule(big);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("limit of " + std::to_string(kMaxSynonymTermsPerRule)), std::string::npos) << s.message();
+  EXPECT_LT(s.message().size(), 200u) << s.message();
+}
+
+TEST(ParseSynonymsForLanguages, TextWithoutALanguageAppliesToEveryLanguageGiven) {
+  auto rules = ParseSynonymsForLanguages("factuur, rekening\niphone => smartphone\n", SupportedLanguages());
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  ASSERT_EQ(rules->size(), 2 * SupportedLanguages().size());
+  for (const auto& lang : SupportedLanguages()) {
+    EXPECT_NE(std::find(rules->begin(), rules->end(), SynonymRule{lang, {"factuur", "rekening"}, {}}), rules->end()) << lang;
+    EXPECT_NE(std::find(rules->begin(), rules->end(), SynonymRule{lang, {"iphone"}, {"smartphone"}}), rules->end()) << lang;
+  }
+  // After a "# lang:" line, the rules are that language's only.
+  auto mixed = ParseSynonymsForLanguages("a, b\n# lang: sv\nc, d\n", {"nl", "en"});
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ(mixed.value(), (std::vector<SynonymRule>{{"nl", {"a", "b"}, {}}, {"en", {"a", "b"}, {}}, {"sv", {"c", "d"}, {}}}));
+  EXPECT_FALSE(ParseSynonymsForLanguages("a, b\n", {}).ok()) << "no language anywhere";
+  EXPECT_FALSE(ParseSynonymsForLanguages("a, b\n", {"nl", "fr"}).ok());
+  // The rule limit counts per language.
+  std::string many;
+  for (std::size_t i = 0; i < kMaxSynonymRulesPerLanguage; ++i) many += "a" + std::to_string(i) + " => b\n";
+  auto all = ParseSynonymsForLanguages(many, SupportedLanguages());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->size(), kMaxSynonymRulesPerLanguage * SupportedLanguages().size());
+}
+
+TEST(SynonymSet, ARuleAtTheLimitBuildsAndAWordExpandsToAtMostTheCap) {
+  Tokenizer tokenizer;
+  const auto rules = ParseSynonyms(SetOf(kMaxSynonymTermsPerRule) + "\nfactuur, rekening\n", "nl").value();
+  const SynonymSet set(rules, tokenizer);
+  const std::vector<LanguageRules> nl{LanguageRules("nl")};
+  const auto alternatives = set.Alternatives({"w7"}, nl);
+  EXPECT_EQ(alternatives.size(), kMaxSynonymAlternativesPerWord);
+  EXPECT_EQ(alternatives.front(), (SynonymSet::Phrase{"w0"})) << "in rule order";
+  EXPECT_EQ(std::count(alternatives.begin(), alternatives.end(), SynonymSet::Phrase{"w7"}), 0);
+  EXPECT_EQ(set.Alternatives({"w7"}, nl, 3).size(), 3u);
+  EXPECT_EQ(set.Alternatives({"rekening"}, nl), (std::vector<SynonymSet::Phrase>{{"factuur"}}));
+  EXPECT_TRUE(set.Alternatives({"onbekend"}, nl).empty());
+}
+
+TEST(SynonymSet, ManyRulesSharingAWordStillExpandToAtMostTheCap) {
+  Tokenizer tokenizer;
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "gedeeld, ander" + std::to_string(i) + "\n";
+  const SynonymSet set(ParseSynonyms(text, "nl").value(), tokenizer);
+  const std::vector<LanguageRules> nl{LanguageRules("nl")};
+  EXPECT_EQ(set.Alternatives({"gedeeld"}, nl).size(), kMaxSynonymAlternativesPerWord);
+  EXPECT_EQ(set.Alternatives({"ander999"}, nl), (std::vector<SynonymSet::Phrase>{{"gedeeld"}}));
+}
+
+TEST(SynonymSet, RegressionHugeStoredRuleNoLongerCostsQuadraticTimeAndMemory) {
+  // A rule stored before the limits existed (or handed to SynonymSet
+  // directly). It used to be expanded into n * n phrase copies, each
+  // de-duplicated by a linear scan: 1,000 terms took 2.7 s, 5,000 took 291 s
+  // and 3.5 GB at every engine load. Now it is skipped, and building stays
+  // linear in the rules' size.
+  SynonymRule huge{"nl", {}, {}};
+  for (std::size_t i = 0; i < 5000; ++i) huge.terms.push_back("w" + std::to_string(i));
+  Tokenizer tokenizer;
+  const auto start = std::chrono::steady_clock::now();
+  const SynonymSet set({huge, SynonymRule{"nl", {"factuur", "rekening"}, {}}}, tokenizer);
+  EXPECT_LT(SecondsSince(start), 2.0) << "hang guard";
+  const std::vector<LanguageRules> nl{LanguageRules("nl")};
+  EXPECT_TRUE(set.Alternatives({"w1"}, nl).empty()) << "an over-limit rule is not applied";
+  EXPECT_EQ(set.Alternatives({"factuur"}, nl), (std::vector<SynonymSet::Phrase>{{"rekening"}}));
 }
 
 }  // namespace

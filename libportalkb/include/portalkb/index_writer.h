@@ -62,7 +62,9 @@ class IndexWriter {
   Status Commit();
 
   // Synonym rules stored with the index; visible to readers at Commit(), no
-  // re-indexing needed. Adding a rule that exists already is a no-op.
+  // re-indexing needed. Adding a rule that exists already is a no-op. Add and
+  // Replace check each rule (ValidateSynonymRule) and the per-language limits
+  // of synonyms.h, and on InvalidArgument (naming the rule) store nothing.
   Result<std::vector<SynonymRule>> Synonyms();
   Status AddSynonyms(const std::vector<SynonymRule>& rules);
   // Returns how many of `rules` were present (and are now removed).
