@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "analytics/redactor.h"
 
@@ -71,6 +72,27 @@ TEST(Redactor, HostileInputIsBoundedAndSafe) {
   std::string digits(100000, '7');
   EXPECT_LE(r.Redact(digits, 100000).size(), 100000u);
   EXPECT_EQ(r.Redact("\xff\xfe broken utf8"), "\xEF\xBF\xBD\xEF\xBF\xBD broken utf8");
+}
+
+// A query of the largest size the log keeps, mixing words, ordinary numbers
+// and personal data; prints the time per call so a regression is visible.
+TEST(Redactor, TwoKilobyteQueryTakesWellUnderAMillisecond) {
+  const Redactor r;
+  std::string query;
+  while (query.size() < 2000) {
+    query += "mijn bestelling 2026-03-14 nr 48213 kost 19,95 bel 020-1234567 of mail jan@example.com ";
+    query += "rekening NL91 ABNA 0417 1643 00 kaart 4111 1111 1111 1111 bsn 111222333 ";
+  }
+  query.resize(2000);
+  const int rounds = 200;
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t sink = 0;
+  for (int i = 0; i < rounds; ++i) sink += r.Redact(query).size();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  std::printf("redact 2000 bytes: %.1f us per call\n", static_cast<double>(us) / rounds);
+  EXPECT_GT(sink, 0u);
+  // Generous (sanitizer builds, a shared machine): catches a blow-up, not noise.
+  EXPECT_LT(us / rounds, 20000);
 }
 
 }  // namespace
