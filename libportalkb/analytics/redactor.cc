@@ -102,6 +102,8 @@ Grouped GroupsOf(std::string_view m, bool (*keep)(char)) {
 // bounded by chars * (max_len - min_len + 1) checks.
 std::optional<Span> PickGroups(std::string_view m, bool (*keep)(char), std::size_t min_len, std::size_t max_len,
                                const std::function<bool(std::string_view)>& valid) {
+  // Most runs are short ("2026", "19,95"): no allocation for them.
+  if (static_cast<std::size_t>(std::count_if(m.begin(), m.end(), keep)) < min_len) return std::nullopt;
   const Grouped g = GroupsOf(m, keep);
   const std::size_t n = g.chars.size();
   for (std::size_t b = 0; b + min_len <= n; ++b) {
@@ -188,8 +190,8 @@ Redactor::Redactor() {
   // (no backreferences or lookaround), so matching stays linear in the input.
 #define PORTALKB_SEP "[ ./\\-]{0,3}"
   // Order matters: e-mail and IBAN contain digits; an international phone
-  // ("+46 8 123 456 78") can contain a checksum-valid BSN; a national phone
-  // is the weakest signal, so it goes last.
+  // ("+46 8 123 456 78", "0031 20 1234567") can contain a checksum-valid
+  // BSN; a national phone is the weakest signal, so it goes last.
   add("email",
       R"re((?:"[^"\r\n]{1,64}"|[\p{L}\p{N}\p{M}._%+\-!#$&'*/=?^`{|}~]+)@(?:[\p{L}\p{N}\p{M}\-]+(?:\.[\p{L}\p{N}\p{M}\-]+)*\.[\p{L}\p{M}]{2,}|\[[0-9a-f.:]{3,45}\]))re",
       nullptr);
@@ -200,17 +202,16 @@ Redactor::Redactor() {
         });
       },
       /*rescan_inside=*/true);
-  // International: +CC or 00CC, then digits, "(0)" or "(20)" in groups.
-  add("phone", "(?:\\+ ?|\\b00)[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
+  // International: +CC, then digits, "(0)" or "(20)" in groups.
+  add("phone", "\\+ ?[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
   // A run of digits and separators; the pick finds the number inside it.
   add("card", "[0-9](?:" PORTALKB_SEP "[0-9])*",
       [](std::string_view m) { return PickGroups(m, IsDigit, 13, 19, LuhnValid); });
+  // International with 00CC: after cards, as "00" also occurs inside them.
+  add("phone", "\\b00[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
   // '+' replaces '-' for people aged 100 or more (811218+9876).
   add("personnummer", "[0-9](?:[ ./\\-+]{0,3}[0-9])*", [](std::string_view m) {
-    auto ten = PickGroups(m, IsDigit, 10, 10, PersonnummerValid);
-    auto twelve = PickGroups(m, IsDigit, 12, 12, PersonnummerValid);
-    if (ten && twelve) return twelve->first <= ten->first ? twelve : ten;
-    return twelve ? twelve : ten;
+    return PickGroups(m, IsDigit, 10, 12, [](std::string_view d) { return d.size() != 11 && PersonnummerValid(d); });
   });
   add("bsn", "[0-9](?:" PORTALKB_SEP "[0-9])*",
       [](std::string_view m) { return PickGroups(m, IsDigit, 9, 9, BsnElevenCheckValid); });

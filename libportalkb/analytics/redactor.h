@@ -25,10 +25,11 @@ struct Redaction {
 //                   a quoted local part ("john doe"@example.com) or an
 //                   address literal (x@[192.0.2.1]);
 //   [iban]          ISO 13616, mod 97 checked, 15-34 characters;
-//   [phone]         international: +CC or 00CC, then 8-15 digits in all,
-//                   "(0)" and "(20)" allowed (+31 (0)20 123 4567,
-//                   0031 20 1234567, +46 8 123 456 78, +44 20 7946 0958);
+//   [phone]         international: +CC, then 8-15 digits in all, "(0)" and
+//                   "(20)" allowed (+31 (0)20 123 4567, +46 8 123 456 78,
+//                   +44 20 7946 0958, +1 (555) 123-4567);
 //   [card]          13-19 digits, Luhn checked;
+//   [phone]         international with 00CC (0031 20 1234567), as above;
 //   [personnummer]  YYMMDD-NNNN or YYYYMMDD-NNNN ('+' for a century, day + 60
 //                   for a samordningsnummer), date and Luhn checked;
 //   [bsn]           9 digits, 11-check;
