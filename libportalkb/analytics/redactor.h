@@ -33,9 +33,10 @@ struct Redaction {
 //   [personnummer]  YYMMDD-NNNN or YYYYMMDD-NNNN ('+' for a century, day + 60
 //                   for a samordningsnummer), date and Luhn checked;
 //   [bsn]           9 digits, 11-check;
-//   [phone]         national: 0 and 8-15 digits in all, or an area code in
-//                   parentheses ((020) 123-4567, 020-1234567, 08-123 456 78,
-//                   030 12345678), except date-shaped text (01-03-2026);
+//   [phone]         national: a leading 0 or an area code in parentheses,
+//                   8-15 digits in all ((020) 123-4567, 020-1234567,
+//                   030/12345678, 08-123 456 78, 030 12345678), except
+//                   date-shaped text (01-03-2026);
 //   [NAME]          an extra pattern NAME, after the built-in ones.
 // Numbers may be written in groups split by up to three of space . / -
 // (NL91-ABNA-0417-1643-00, 1234.56.782, 4111.1111.1111.1111); a checked
@@ -57,7 +58,8 @@ class Redactor {
 
   // Redacts the first max_bytes of `text` (cut back to a character
   // boundary; the rest is dropped, which bounds the work). An item the cut
-  // falls in is replaced whole. Invalid UTF-8 becomes U+FFFD.
+  // falls in is replaced whole (up to 128 bytes past the cut: every built-in
+  // item is shorter). Invalid UTF-8 becomes U+FFFD.
   Redaction Apply(std::string_view text, std::size_t max_bytes = 2000) const;
 
   // Apply(text, max_bytes).text.
