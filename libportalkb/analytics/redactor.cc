@@ -204,16 +204,18 @@ Redactor::Redactor() {
       /*rescan_inside=*/true);
   // International: +CC, then digits, "(0)" or "(20)" in groups.
   add("phone", "\\+ ?[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
-  // A run of digits and separators; the pick finds the number inside it.
-  add("card", "[0-9](?:" PORTALKB_SEP "[0-9])*",
+  // A run of digits and separators, at least as many digits as the number
+  // (so the many short numbers in queries cost nothing more); the pick
+  // finds the number inside it.
+  add("card", "[0-9](?:" PORTALKB_SEP "[0-9]){12,}",
       [](std::string_view m) { return PickGroups(m, IsDigit, 13, 19, LuhnValid); });
   // International with 00CC: after cards, as "00" also occurs inside them.
   add("phone", "\\b00[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
   // '+' replaces '-' for people aged 100 or more (811218+9876).
-  add("personnummer", "[0-9](?:[ ./\\-+]{0,3}[0-9])*", [](std::string_view m) {
+  add("personnummer", "[0-9](?:[ ./\\-+]{0,3}[0-9]){9,}", [](std::string_view m) {
     return PickGroups(m, IsDigit, 10, 12, [](std::string_view d) { return d.size() != 11 && PersonnummerValid(d); });
   });
-  add("bsn", "[0-9](?:" PORTALKB_SEP "[0-9])*",
+  add("bsn", "[0-9](?:" PORTALKB_SEP "[0-9]){8,}",
       [](std::string_view m) { return PickGroups(m, IsDigit, 9, 9, BsnElevenCheckValid); });
   // National: "(020) 123-4567", "020-1234567", "08-123 456 78", "030 12345678".
   add("phone", "(?:\\(0[1-9][0-9]{0,4}\\)|\\b0[1-9])(?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
