@@ -17,22 +17,28 @@ bool IsNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'
 }  // namespace
 
 bool IbanChecksumValid(std::string_view raw) {
-  std::string iban;
-  for (char c : raw) {
-    if (c == ' ') continue;
-    iban += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  }
-  if (iban.size() < 15 || iban.size() > 34) return false;
-  const std::string rearranged = iban.substr(4) + iban.substr(0, 4);
+  std::size_t n = 0;
+  for (char c : raw) n += c != ' ' ? 1 : 0;
+  if (n < 15 || n > 34) return false;
   int remainder = 0;
-  for (char c : rearranged) {
+  const auto feed = [&remainder](char c) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (c >= '0' && c <= '9') {
       remainder = (remainder * 10 + (c - '0')) % 97;
     } else if (c >= 'A' && c <= 'Z') {
-      const int v = c - 'A' + 10;
-      remainder = (remainder * 100 + v) % 97;
+      remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
     } else {
       return false;
+    }
+    return true;
+  };
+  // The first four characters (country, check digits) count last; no copy,
+  // as the redactor calls this for every candidate.
+  for (const bool head : {false, true}) {
+    std::size_t seen = 0;
+    for (char c : raw) {
+      if (c == ' ') continue;
+      if ((seen++ < 4) == head && !feed(c)) return false;
     }
   }
   return remainder == 1;
@@ -71,48 +77,44 @@ using Span = std::pair<std::size_t, std::size_t>;  // [begin, end) within a matc
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// The characters of a number written in groups ("NL91 ABNA-0417", "123.456.782"):
-// each with its byte offset, and whether a separator (or the start) precedes it.
-struct Grouped {
-  std::string chars;
-  std::vector<std::size_t> offset;
-  std::vector<bool> starts_group;
-};
-
-Grouped GroupsOf(std::string_view m, bool (*keep)(char)) {
-  Grouped g;
-  bool after_separator = true;
-  for (std::size_t i = 0; i < m.size(); ++i) {
-    if (!keep(m[i])) {
-      after_separator = true;
-      continue;
-    }
-    g.chars += m[i];
-    g.offset.push_back(i);
-    g.starts_group.push_back(after_separator);
-    after_separator = false;
-  }
-  return g;
-}
-
-// The earliest, then longest, run of whole groups in `m` with a length in
-// [min_len, max_len] that `valid` accepts. Groups, not single characters, so
-// a number inside a longer number ("order 98765432111") is not found, while
-// "12 4111 1111 1111 1111" still yields the card after "12 ". The cost is
-// bounded by chars * (max_len - min_len + 1) checks.
+// The earliest, then longest, run of whole groups in `m` (groups are kept
+// characters between separators) with a length in [min_len, max_len] that
+// `valid` accepts. Groups, not single characters, so a number inside a
+// longer number ("order 98765432111") is not found, while "12 4111 1111
+// 1111 1111" still yields the card after "12 ". Only max_len characters
+// after each group start are looked at: the cost is bounded by
+// m.size() * max_len, however long the run. first_only: only the group m
+// starts with.
+template <typename Valid>
 std::optional<Span> PickGroups(std::string_view m, bool (*keep)(char), std::size_t min_len, std::size_t max_len,
-                               const std::function<bool(std::string_view)>& valid) {
-  // Most runs are short ("2026", "19,95"): no allocation for them.
-  if (static_cast<std::size_t>(std::count_if(m.begin(), m.end(), keep)) < min_len) return std::nullopt;
-  const Grouped g = GroupsOf(m, keep);
-  const std::size_t n = g.chars.size();
-  for (std::size_t b = 0; b + min_len <= n; ++b) {
-    if (!g.starts_group[b]) continue;
-    for (std::size_t len = std::min(max_len, n - b); len >= min_len; --len) {
-      const std::size_t e = b + len;
-      if (e < n && !g.starts_group[e]) continue;
-      if (valid(std::string_view(g.chars).substr(b, len))) return Span{g.offset[b], g.offset[e - 1] + 1};
+                               bool first_only, const Valid& valid) {
+  constexpr std::size_t kMaxLen = 34;  // the longest IBAN
+  char chars[kMaxLen];
+  std::size_t offset[kMaxLen];
+  bool boundary[kMaxLen + 1];  // boundary[k]: a group ends after k characters
+  max_len = std::min(max_len, kMaxLen);
+  for (std::size_t b = 0; b < m.size(); ++b) {
+    if (!keep(m[b]) || (b > 0 && keep(m[b - 1]))) continue;
+    std::size_t n = 0;
+    bool after_separator = false;
+    std::size_t i = b;
+    for (; i < m.size(); ++i) {
+      if (!keep(m[i])) {
+        after_separator = true;
+        continue;
+      }
+      if (n > 0) boundary[n] = after_separator;
+      if (n == max_len) break;
+      chars[n] = m[i];
+      offset[n] = i;
+      ++n;
+      after_separator = false;
     }
+    if (i == m.size()) boundary[n] = true;
+    for (std::size_t len = n; len >= min_len && len > 0; --len) {
+      if (boundary[len] && valid(std::string_view(chars, len))) return Span{offset[0], offset[len - 1] + 1};
+    }
+    if (first_only) break;
   }
   return std::nullopt;
 }
@@ -197,7 +199,7 @@ Redactor::Redactor() {
       nullptr);
   add("iban", "\\b[a-z]" PORTALKB_SEP "[a-z]" PORTALKB_SEP "[0-9]" PORTALKB_SEP "[0-9](?:" PORTALKB_SEP "[a-z0-9]){11,30}",
       [](std::string_view m) {
-        return PickGroups(m, IsAlnum, 15, 34, [](std::string_view c) {
+        return PickGroups(m, IsAlnum, 15, 34, /*first_only=*/true, [](std::string_view c) {
           return IsAlnum(c[0]) && !IsDigit(c[0]) && !IsDigit(c[1]) && IsDigit(c[2]) && IsDigit(c[3]) && IbanChecksumValid(c);
         });
       },
@@ -208,15 +210,15 @@ Redactor::Redactor() {
   // (so the many short numbers in queries cost nothing more); the pick
   // finds the number inside it.
   add("card", "[0-9](?:" PORTALKB_SEP "[0-9]){12,}",
-      [](std::string_view m) { return PickGroups(m, IsDigit, 13, 19, LuhnValid); });
+      [](std::string_view m) { return PickGroups(m, IsDigit, 13, 19, false, LuhnValid); });
   // International with 00CC: after cards, as "00" also occurs inside them.
   add("phone", "\\b00[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
   // '+' replaces '-' for people aged 100 or more (811218+9876).
   add("personnummer", "[0-9](?:[ ./\\-+]{0,3}[0-9]){9,}", [](std::string_view m) {
-    return PickGroups(m, IsDigit, 10, 12, [](std::string_view d) { return d.size() != 11 && PersonnummerValid(d); });
+    return PickGroups(m, IsDigit, 10, 12, false, [](std::string_view d) { return d.size() != 11 && PersonnummerValid(d); });
   });
   add("bsn", "[0-9](?:" PORTALKB_SEP "[0-9]){8,}",
-      [](std::string_view m) { return PickGroups(m, IsDigit, 9, 9, BsnElevenCheckValid); });
+      [](std::string_view m) { return PickGroups(m, IsDigit, 9, 9, false, BsnElevenCheckValid); });
   // National: "(020) 123-4567", "020-1234567", "08-123 456 78", "030 12345678".
   add("phone", "(?:\\(0[1-9][0-9]{0,4}\\)|\\b0[1-9])(?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
 #undef PORTALKB_SEP
