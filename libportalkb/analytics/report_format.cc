@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -31,10 +32,17 @@ nlohmann::json Json(const ReportValue& v) {
   return std::get<std::vector<std::string>>(v);
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+// RFC 4180 quoting, and a cell a spreadsheet would run as a formula
+// ("=HYPERLINK(...)", "+1+2", "@SUM(...)", or one opening with a tab or
+// carriage return) gets a leading single quote (OWASP "CSV Injection").
+// Only strings reach here as text that can start so: numbers are
+// formatted by Text(), so a negative count stays a number.
+std::string CsvField(const std::string& s, bool is_text) {
+  const bool formula = is_text && !s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos;
+  const std::string cell = formula ? "'" + s : s;
+  if (!formula && cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
   std::string out = "\"";
-  for (char c : s) {
+  for (char c : cell) {
     if (c == '"') out += '"';
     out += c;
   }
@@ -45,6 +53,42 @@ std::size_t DisplayWidth(const std::string& s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
   return n;
+}
+
+// The first `n` characters of UTF-8 `s`, never half a character.
+std::string FirstChars(const std::string& s, std::size_t n) {
+  std::size_t i = 0;
+  for (std::size_t chars = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) break;
+  }
+  return s.substr(0, i);
+}
+
+// Text for a terminal: control characters (an ESC starts a terminal command;
+// a newline breaks the row) and bidirectional overrides (which reorder what
+// the reader sees) from stored queries and comments are replaced.
+std::string TerminalText(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    const auto third = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+    } else if (c < 0x20 || c == 0x7F) {
+      out += "\xEF\xBF\xBD";
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls U+0080-U+009F
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) || (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {
+      out += "\xEF\xBF\xBD";  // U+202A-U+202E, U+2066-U+2069
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 // The numeric column a chart shows: the rate over time for summaries, the
@@ -80,7 +124,7 @@ std::string SvgBars(const Report& r, int column) {
     const int y = static_cast<int>(i) * row_h + 5;
     const int w = static_cast<int>(bar_w * values[i] / max);
     std::string label = Text(r.rows[i][0]);
-    if (DisplayWidth(label) > 36) label = label.substr(0, 36) + "...";
+    if (DisplayWidth(label) > 36) label = FirstChars(label, 36) + "...";
     svg << "<text x='" << label_w - 6 << "' y='" << y + 15 << "' text-anchor='end' font-size='12'>" << HtmlEscape(label) << "</text>"
         << "<rect x='" << label_w << "' y='" << y << "' width='" << std::max(w, 1) << "' height='" << row_h - 6
         << "' fill='#3b6ea8'/><text x='" << label_w + std::max(w, 1) + 4 << "' y='" << y + 15 << "' font-size='12'>"
@@ -107,10 +151,13 @@ Result<std::string> FormatReport(const Report& r, const std::string& format) {
   }
   if (format == "csv") {
     std::string out;
-    for (std::size_t c = 0; c < r.columns.size(); ++c) out += (c ? "," : "") + CsvField(r.columns[c]);
+    for (std::size_t c = 0; c < r.columns.size(); ++c) out += (c ? "," : "") + CsvField(r.columns[c], true);
     out += "\n";
     for (const auto& row : r.rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) out += (c ? "," : "") + CsvField(Text(row[c]));
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        const bool is_text = std::holds_alternative<std::string>(row[c]) || std::holds_alternative<std::vector<std::string>>(row[c]);
+        out += (c ? "," : "") + CsvField(Text(row[c]), is_text);
+      }
       out += "\n";
     }
     return out;
@@ -118,8 +165,13 @@ Result<std::string> FormatReport(const Report& r, const std::string& format) {
   if (format == "table") {
     std::vector<std::size_t> width(r.columns.size());
     for (std::size_t c = 0; c < r.columns.size(); ++c) width[c] = DisplayWidth(r.columns[c]);
+    std::vector<std::vector<std::string>> cells;
     for (const auto& row : r.rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::min<std::size_t>(60, std::max(width[c], DisplayWidth(Text(row[c]))));
+      cells.emplace_back();
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        cells.back().push_back(TerminalText(Text(row[c])));
+        width[c] = std::min<std::size_t>(60, std::max(width[c], DisplayWidth(cells.back().back())));
+      }
     }
     auto cell = [&](const std::string& s, std::size_t w) {
       std::string t = s;
@@ -134,8 +186,8 @@ Result<std::string> FormatReport(const Report& r, const std::string& format) {
     std::string out = r.title + " (" + IsoDay(r.since_ms) + " to " + IsoDay(r.until_ms) + ")\n";
     for (std::size_t c = 0; c < r.columns.size(); ++c) out += cell(r.columns[c], width[c]);
     out += "\n";
-    for (const auto& row : r.rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) out += cell(Text(row[c]), width[c]);
+    for (const auto& row : cells) {
+      for (std::size_t c = 0; c < row.size(); ++c) out += cell(row[c], width[c]);
       out += "\n";
     }
     if (r.rows.empty()) out += "(no rows)\n";
