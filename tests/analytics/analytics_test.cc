@@ -305,7 +305,7 @@ TEST(AnalyticsMigration, AVersionOneLogIsUpgradedKeepingItsData) {
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 4) << "migrated through every step";
+  EXPECT_EQ(sqlite3_column_int(st, 0), 5) << "migrated through every step";
   sqlite3_finalize(st);
   sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'searches_successful'", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);

@@ -1,0 +1,1 @@
+// Privacy rules of the analytics log: suggestions, pseudonyms, the key file, write errors.
