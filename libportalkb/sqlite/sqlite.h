@@ -111,7 +111,6 @@ class Connection {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
   Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  friend class Statement;
   std::unique_ptr<sqlite3, Closer> db_;
   std::string path_;
 };

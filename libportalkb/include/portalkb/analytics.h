@@ -42,7 +42,8 @@ struct SearchEvent {
 struct AnalyticsOptions {
   // Turns a redacted query into its normalised form (folded words,
   // space-separated, placeholders kept) for grouping. The engine supplies
-  // its analyzer; null: lower-cased and trimmed.
+  // its analyzer; null: ASCII lower-cased. Called on the searching threads,
+  // concurrently: it must be thread-safe.
   std::function<std::string(const std::string&)> normalize;
   // Extra redaction patterns: "NAME REGEX" per line (see Redactor).
   std::string redaction_patterns;
@@ -65,11 +66,10 @@ struct ReportRequest {
   std::string kind;
   long long since_ms = 0;      // inclusive
   long long until_ms = 0;      // exclusive; 0 = now
-  // Filters, the same for every kind: since/until on the time of the event
-  // reported; lang and role on the search it belongs to (feedback and
-  // support contacts through their query_id: with a lang or role filter,
-  // events without a logged search are left out). Exact values, never
-  // patterns.
+  // Filters, the same for every kind, all on searches: feedback and support
+  // contacts are filtered through the search of their query_id (its time,
+  // language and roles); one without a logged search counts by its own time
+  // and is left out when lang or role is set. Exact values, never patterns.
   std::string lang;            // only searches in this language (requested, else detected)
   std::string role;            // only searches by principals holding this role (normalised; invalid: InvalidArgument)
   int burst_window_ms = 5000;  // a query typed on within this time in one session replaces its prefix
