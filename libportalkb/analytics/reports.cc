@@ -55,19 +55,28 @@ std::string Collapsed(const ReportRequest& r, std::vector<Value>& params, long l
 }
 
 // After Collapsed: per normalised query of the counted searches matching
-// `where`, the columns `aggregates` (over kept rows) followed by the form
-// people typed most often (after redaction; ties: the smallest), ordered by
-// `order` (columns of `g`: normalized and the aggregates' aliases).
-std::string GroupedWithDisplay(const std::string& where, const std::string& aggregates, const std::string& having,
-                               const std::string& order) {
-  return ", kept AS (SELECT * FROM counted WHERE " + where +
-         "), "
-         "forms AS (SELECT normalized, query, row_number() OVER (PARTITION BY normalized ORDER BY count(*) DESC, query) AS rk "
-         "FROM kept GROUP BY normalized, query), "
-         "g AS (SELECT normalized, " + aggregates + " FROM kept GROUP BY normalized " + having +
-         ") "
-         "SELECT g.*, f.query FROM g JOIN forms f ON f.normalized = g.normalized AND f.rk = 1 ORDER BY " + order + " LIMIT 2000";
+// `where`, in one pass (first per typed form, then per normalised query):
+//   0 normalized, 1 n (searches), 2 first ts, 3 last ts, 4 zero-result
+//   searches, 5 searches with results, 6 click-through rate, 7 roles and
+//   8 languages (comma lists, may repeat), 9 the form typed most often
+//   (after redaction; ties: the smallest).
+// `having` and `order` may use total, total_found and ctr (named apart from
+// the columns of `forms`, which SQLite would otherwise pick in HAVING).
+constexpr std::size_t kFormKeyDigits = 12;
+std::string GroupsSql(const std::string& where, const std::string& having, const std::string& order) {
+  // The most frequent form is min() of "<999999999999 - count>|<form>".
+  return ", forms AS (SELECT normalized, query, count(*) AS n, min(ts) AS first, max(ts) AS last, sum(results = 0) AS zeros, "
+         "sum(results > 0) AS found, sum(clicked) AS clicks, group_concat(DISTINCT roles) AS roles, "
+         "group_concat(DISTINCT lang) AS langs FROM counted WHERE " + where +
+         " GROUP BY normalized, query) "
+         "SELECT normalized, sum(n) AS total, min(first), max(last), sum(zeros), sum(found) AS total_found, "
+         "sum(clicks) * 1.0 / sum(n) AS ctr, group_concat(roles), group_concat(langs), "
+         "min(printf('%012d|', 999999999999 - n) || query) FROM forms GROUP BY normalized " + having + " ORDER BY " + order +
+         " LIMIT 2000";
 }
+
+// The form out of column 9 of GroupsSql.
+std::string FormOf(const std::string& key) { return key.size() > kFormKeyDigits ? key.substr(kFormKeyDigits + 1) : key; }
 
 // True when the normalised query holds nothing but redaction placeholders.
 bool OnlyPlaceholders(const std::string& q) {
@@ -154,20 +163,18 @@ std::string Join(const std::set<std::string>& items) {
 Result<std::vector<Group>> ZeroResultGroups(AnalyticsStore& store, const ReportRequest& r, long long since, long long until) {
   std::vector<Value> params;
   const std::string sql = Collapsed(r, params, since, until) +
-                          GroupedWithDisplay("results = 0 AND trim(normalized) <> ''",
-                                             "count(*) AS n, min(ts), max(ts), group_concat(DISTINCT roles), group_concat(DISTINCT lang)",
-                                             "", "g.n DESC, g.normalized");
+                          GroupsSql("results = 0 AND trim(normalized) <> ''", "", "total DESC, normalized");
   std::vector<Group> groups;
   Status s = store.Query(sql, params, [&](const Row& row) {
     if (OnlyPlaceholders(row[0])) return;
     Group g;
     g.query = row[0];
-    g.display = row[6];
+    g.display = FormOf(row[9]);
     g.count = std::stoll(row[1]);
     g.first = std::stoll(row[2]);
     g.last = std::stoll(row[3]);
-    for (const auto& x : SplitList(row[4])) g.roles.insert(x);
-    for (const auto& x : SplitList(row[5])) g.langs.insert(x);
+    for (const auto& x : SplitList(row[7])) g.roles.insert(x);
+    for (const auto& x : SplitList(row[8])) g.langs.insert(x);
     groups.push_back(std::move(g));
   });
   if (!s.ok()) return s;
@@ -225,7 +232,7 @@ Result<Report> Summary(AnalyticsStore& store, const ReportRequest& r, Report rep
   // A session succeeds when one of its first three searches got a click
   // (session_seq counts searches, a typing burst as one; see MarkBurst).
   const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) + "SELECT " + bucket +
-                          " AS b, count(*), sum(results = 0), sum(clicked), sum(session <> '' AND session_seq = 1), "
+                          " AS b, count(*), sum(results = 0), sum(clicked), coalesce(sum(session <> '' AND session_seq = 1), 0), "
                           "count(DISTINCT CASE WHEN session <> '' AND session_seq <= 3 AND clicked THEN session END) "
                           "FROM counted GROUP BY b ORDER BY b";
   report.title = "Searches, zero results and clicks per " + r.bucket;
@@ -246,21 +253,19 @@ Result<std::vector<Group>> QueryGroups(AnalyticsStore& store, const ReportReques
                                        const std::string& having, const std::string& order, std::vector<long long>* zeros) {
   std::vector<Value> params;
   const std::string sql = Collapsed(r, params, since, until) +
-                          GroupedWithDisplay("trim(normalized) <> ''",
-                                             "count(*) AS n, min(ts), max(ts), sum(results = 0), avg(clicked), group_concat(DISTINCT lang)",
-                                             having, order);
+                          GroupsSql("trim(normalized) <> ''", having, order);
   std::vector<Group> groups;
   Status s = store.Query(sql, params, [&](const Row& row) {
     if (OnlyPlaceholders(row[0])) return;
     Group g;
     g.query = row[0];
-    g.display = row[7];
+    g.display = FormOf(row[9]);
     g.count = std::stoll(row[1]);
     g.first = std::stoll(row[2]);
     g.last = std::stoll(row[3]);
     if (zeros != nullptr) zeros->push_back(std::stoll(row[4]));
-    g.ctr = std::stod(row[5].empty() ? "0" : row[5]);
-    for (const auto& x : SplitList(row[6])) g.langs.insert(x);
+    g.ctr = std::stod(row[6].empty() ? "0" : row[6]);
+    for (const auto& x : SplitList(row[8])) g.langs.insert(x);
     groups.push_back(std::move(g));
   });
   if (!s.ok()) return s;
@@ -269,7 +274,7 @@ Result<std::vector<Group>> QueryGroups(AnalyticsStore& store, const ReportReques
 
 Result<Report> TopQueries(AnalyticsStore& store, const ReportRequest& r, Report report) {
   std::vector<long long> zeros;
-  auto groups = QueryGroups(store, r, report.since_ms, report.until_ms, "", "g.n DESC, g.normalized", &zeros);
+  auto groups = QueryGroups(store, r, report.since_ms, report.until_ms, "", "total DESC, normalized", &zeros);
   if (!groups.ok()) return groups.status();
   report.title = "Most frequent searches";
   report.columns = {"query", "count", "zero_results", "click_through_rate", "languages"};
@@ -284,8 +289,8 @@ constexpr double kLowCtr = 0.2;
 
 Result<Report> LowCtr(AnalyticsStore& store, const ReportRequest& r, Report report) {
   auto groups = QueryGroups(store, r, report.since_ms, report.until_ms,
-                            "HAVING sum(results > 0) >= 2 AND avg(clicked) < 0.2",
-                            "g.n DESC, g.normalized", nullptr);
+                            "HAVING total_found >= 2 AND ctr < 0.2",
+                            "total DESC, normalized", nullptr);
   if (!groups.ok()) return groups.status();
   report.title = "Searches with results but few clicks (click-through under 20%)";
   report.columns = {"query", "count", "click_through_rate", "languages"};
@@ -300,8 +305,8 @@ Result<Report> ContentGaps(AnalyticsStore& store, const ReportRequest& r, Report
   auto zero = ZeroResultGroups(store, r, report.since_ms, report.until_ms);
   if (!zero.ok()) return zero.status();
   auto low = QueryGroups(store, r, report.since_ms, report.until_ms,
-                         "HAVING sum(results > 0) >= 2 AND avg(clicked) < 0.2",
-                         "g.n DESC", nullptr);
+                         "HAVING total_found >= 2 AND ctr < 0.2",
+                         "total DESC", nullptr);
   if (!low.ok()) return low.status();
   struct Gap {
     Cluster cluster;
