@@ -58,7 +58,8 @@ constexpr sqlite::MigrationStep kMigrations[] = {
     // query is never suggested to anyone), and the language the engine
     // detected for searches made without one. Rows from before have no flag:
     // any holding a placeholder counts as redacted; a small partial index
-    // finds a query's redacted searches. Roles are stored
+    // finds a query's redacted searches. Suggestions count distinct people,
+    // so their partial index now covers user_key and session too. Roles are stored
     // normalised so a filter can match ",role," exactly.
     {5, R"sql(
       ALTER TABLE searches ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
@@ -66,6 +67,9 @@ constexpr sqlite::MigrationStep kMigrations[] = {
       UPDATE searches SET redacted = 1 WHERE instr(query, '[') > 0;
       UPDATE searches SET roles = lower(replace(roles, ' ', '')) WHERE roles <> lower(replace(roles, ' ', ''));
       CREATE INDEX searches_redacted ON searches(normalized) WHERE redacted = 1;
+      DROP INDEX searches_successful;
+      CREATE INDEX searches_suggest ON searches(normalized, user_key, session)
+        WHERE clicked = 1 AND results > 0 AND superseded_ms IS NULL;
     )sql"},
 };
 

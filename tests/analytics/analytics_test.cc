@@ -314,9 +314,11 @@ TEST(AnalyticsMigration, AVersionOneLogIsUpgradedKeepingItsData) {
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(st, 0), 5) << "migrated through every step";
   sqlite3_finalize(st);
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'searches_successful'", -1, &st, nullptr);
+  // In creation order: version 2's index, then version 5's.
+  sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'searches_s%'", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 1) << "the index added by version 4";
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "searches_session,searches_suggest")
+      << "version 5 replaced version 4's index for suggestions";
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
