@@ -91,8 +91,8 @@ int RunReport(const std::vector<std::string>& args) {
       ("db", po::value(&db)->required(), "index directory")
       ("since", po::value(&since)->default_value("30d"), "start: an ISO date or relative (30d, 12w)")
       ("until", po::value(&until), "end (exclusive): an ISO date or relative; default now")
-      ("lang", po::value(&request.lang), "only searches in this language")
-      ("role", po::value(&request.role), "only searches by principals with this role")
+      ("lang", po::value(&request.lang), "only searches in this language (an exact tag; detected when not given)")
+      ("role", po::value(&request.role), "only searches by principals with exactly this role (no patterns)")
       ("format", po::value(&format)->default_value("table"), "table, csv, json or html")
       ("output", po::value(&output), "write to this file instead of standard output")
       ("limit", po::value(&request.limit)->default_value(50), "rows")
@@ -138,7 +138,7 @@ int RunAnalytics(const std::vector<std::string>& args) {
   options.add_options()
       ("db", po::value(&db)->required(), "index directory")
       ("older-than", po::value(&older_than), "purge: delete events older than this (365d, 12w, or a date)")
-      ("user", po::value(&user), "erase-user: the user id whose events to delete")
+      ("user", po::value(&user), "erase-user: the user id whose events to delete (any case or spacing)")
       ("action", po::value(&action)->required(), "purge or erase-user");
   po::positional_options_description positional;
   positional.add("action", 1);

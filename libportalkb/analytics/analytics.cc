@@ -1,19 +1,24 @@
 #include <sodium.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "analytics/analytics_store.h"
 #include "analytics/event_writer.h"
+#include "analytics/pseudonym_key.h"
 #include "analytics/redactor.h"
 #include "portalkb/analytics.h"
+#include "portalkb/principal.h"
 
 namespace portalkb {
 
 struct Analytics::Private {
   Redactor redactor;
-  std::string key;  // hex; keys the pseudonymous ids
+  std::string key;  // 32 raw bytes; keys the pseudonymous ids. Immutable after Open.
 };
 
 namespace {
@@ -23,20 +28,42 @@ long long NowMs() {
 }
 
 // A keyed BLAKE2b hash: the same id always maps to the same key in this log,
-// and the id cannot be recovered from it without the key.
-std::string Pseudonym(const std::string& key_hex, const std::string& id) {
+// and the id cannot be recovered from it without the key. `domain` keeps a
+// session id from ever hashing like an equal user id.
+std::string Pseudonym(const std::string& key, std::string_view domain, std::string_view id) {
   if (id.empty()) return {};
-  unsigned char key[crypto_generichash_KEYBYTES] = {};
-  std::size_t key_len = 0;
-  sodium_hex2bin(key, sizeof key, key_hex.c_str(), key_hex.size(), nullptr, &key_len, nullptr);
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size(), 16);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(domain.data()), domain.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(id.data()), id.size());
   unsigned char out[16];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(id.data()), id.size(), key, key_len);
+  crypto_generichash_final(&state, out, sizeof out);
   char hex[2 * sizeof out + 1];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
   return hex;
 }
 
+// User and org ids: "" for a valid id's pseudonym domain, so keys made
+// before sessions were hashed stay the same.
+std::string IdPseudonym(const std::string& key, std::string_view id, std::string_view what) {
+  if (id.empty()) return {};
+  auto normalized = NormalizePrincipalId(id, what);
+  // An invalid id cannot be erased by id later, so it is not kept at all.
+  return normalized.ok() ? Pseudonym(key, "", normalized.value()) : std::string();
+}
+
+// The default write-error report: one line on stderr, once per process (a
+// broken log would otherwise repeat it every flush interval).
+void WarnOnceOnStderr(const Status& status) {
+  static std::atomic<bool> warned{false};
+  if (warned.exchange(true)) return;
+  std::fprintf(stderr, "portalkb: analytics: writing the search log failed, searches are not being logged: %s\n",
+               status.ToString().c_str());
+}
+
 }  // namespace
+
+std::string Analytics::KeyPathFor(const std::string& log_path) { return log_path + ".key"; }
 
 std::string Analytics::PathFor(const std::string& index_path) {
   std::string p = index_path;
@@ -79,13 +106,30 @@ Result<std::unique_ptr<Analytics>> Analytics::Open(const std::string& path, Anal
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   auto store = AnalyticsStore::Open(path);
   if (!store.ok()) return store.status();
-  auto key = store.value()->PseudonymKey();
+  // Logs before schema version 5 kept the key inside: move it out.
+  auto legacy = store.value()->LegacyPseudonymKey();
+  if (!legacy.ok()) return legacy.status();
+  std::string legacy_key;
+  if (legacy->has_value()) {
+    legacy_key.resize(kPseudonymKeyBytes);
+    std::size_t length = 0;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(legacy_key.data()), legacy_key.size(), (*legacy)->c_str(),
+                       (*legacy)->size(), nullptr, &length, nullptr) != 0 ||
+        length != kPseudonymKeyBytes) {
+      return Status::Corruption("analytics log '" + path + "': the stored pseudonym key is not 32 bytes of hex");
+    }
+  }
+  auto key = LoadOrCreatePseudonymKey(KeyPathFor(path), legacy_key);
   if (!key.ok()) return key.status();
+  if (legacy->has_value()) {
+    if (Status s = store.value()->DeleteLegacyPseudonymKey(); !s.ok()) return s;
+  }
   Redactor redactor;
   if (Status s = redactor.AddPatterns(options.redaction_patterns); !s.ok()) {
     return Status::InvalidArgument("redaction patterns: " + s.message());
   }
-  auto writer = std::make_unique<EventWriter>(*store.value(), options.flush_interval_ms);
+  auto on_error = options.on_write_error ? options.on_write_error : WarnOnceOnStderr;
+  auto writer = std::make_unique<EventWriter>(*store.value(), options.flush_interval_ms, std::move(on_error));
   std::unique_ptr<Analytics> analytics(new Analytics(std::move(store).value(), std::move(writer), std::move(options)));
   analytics->private_->redactor = std::move(redactor);
   analytics->private_->key = std::move(key).value();
@@ -97,16 +141,26 @@ void Analytics::LogSearch(SearchEvent e) {
   s.ts_ms = e.ts_ms > 0 ? e.ts_ms : NowMs();
   s.query_id = e.query_id.empty() ? NewQueryId() : e.query_id;
   s.query = private_->redactor.Redact(e.query);
+  // Anything replaced (or the query cut) makes it unfit to suggest to others.
+  s.redacted = s.query != e.query;
   if (options_.normalize) {
     s.normalized = options_.normalize(s.query);
   } else {
     for (char c : s.query) s.normalized += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
-  s.lang = e.lang;
-  for (const auto& r : e.roles) s.roles += (s.roles.empty() ? "" : ",") + r;
-  s.org_key = Pseudonym(private_->key, e.org);
-  s.user_key = Pseudonym(private_->key, e.user);
-  s.session = e.session.substr(0, 128);
+  s.lang = e.lang.substr(0, 32);
+  s.detected_lang = e.detected_lang.substr(0, 32);
+  // Normalised roles never contain a comma, so ",role," matches exactly.
+  std::vector<std::string> roles;
+  for (const auto& r : e.roles) {
+    if (auto role = NormalizePrincipalId(r, "role"); role.ok()) roles.push_back(std::move(role).value());
+  }
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  for (const auto& r : roles) s.roles += (s.roles.empty() ? "" : ",") + r;
+  s.org_key = IdPseudonym(private_->key, e.org, "org");
+  s.user_key = IdPseudonym(private_->key, e.user, "user");
+  s.session = Pseudonym(private_->key, "session:", std::string_view(e.session).substr(0, 256));
   s.results = static_cast<long long>(e.results);
   s.corrected = private_->redactor.Redact(e.corrected);
   s.latency_ms = e.latency_ms;
@@ -133,16 +187,24 @@ Status Analytics::LogSupportContact(const std::string& query_id) {
 
 Status Analytics::Flush() { return writer_->Flush(); }
 
+Status Analytics::Health() const { return writer_->LastError(); }
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
-                                                                                   std::size_t limit, std::int64_t min_count) {
+                                                                                   std::size_t limit) {
   std::vector<std::pair<std::string, std::int64_t>> out;
-  if (prefix.empty()) return out;
+  if (prefix.empty() || limit == 0) return out;
+  const std::int64_t min_users = std::max(1, options_.suggest_min_users);
   // A range on the index instead of LIKE: "prefix" <= q < "prefix\xF4\x8F\xBF\xBF".
+  // Distinct people: the user's pseudonym, else the (hashed) session; a
+  // search with neither counts as nobody. Any redacted search of the query
+  // keeps it out for good.
   Status s = store_->Query(
       "SELECT normalized, count(*) AS n FROM searches WHERE normalized >= ?1 AND normalized < ?1 || char(1114111) "
-      "AND results > 0 AND clicked = 1 AND superseded_ms IS NULL GROUP BY normalized HAVING n >= CAST(?2 AS INTEGER) "
-      "ORDER BY n DESC, normalized LIMIT CAST(?3 AS INTEGER)",
-      {prefix, std::to_string(min_count), std::to_string(limit)},
+      "AND results > 0 AND clicked = 1 AND superseded_ms IS NULL GROUP BY normalized "
+      "HAVING count(DISTINCT CASE WHEN user_key <> '' THEN 'u' || user_key WHEN session <> '' THEN 's' || session END) >= ?2 "
+      "AND NOT EXISTS (SELECT 1 FROM searches r WHERE r.normalized = searches.normalized AND r.redacted = 1) "
+      "ORDER BY n DESC, normalized LIMIT ?3",
+      {prefix, min_users, static_cast<std::int64_t>(std::min<std::size_t>(limit, 1000))},
       [&](const AnalyticsStore::Row& row) { out.emplace_back(row[0], std::stoll(row[1])); });
   if (!s.ok()) return s;
   return out;
@@ -155,8 +217,10 @@ Result<std::size_t> Analytics::Purge(long long cutoff_ms) {
 
 Result<std::size_t> Analytics::EraseUser(const std::string& user_id) {
   if (user_id.empty()) return Status::InvalidArgument("erase needs a user id");
+  auto normalized = NormalizePrincipalId(user_id, "user");
+  if (!normalized.ok()) return normalized.status();
   if (Status s = Flush(); !s.ok()) return s;
-  return store_->DeleteUser(Pseudonym(private_->key, user_id));
+  return store_->DeleteUser(Pseudonym(private_->key, "", normalized.value()));
 }
 
 }  // namespace portalkb

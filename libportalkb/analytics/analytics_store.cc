@@ -1,16 +1,14 @@
 #include "analytics/analytics_store.h"
 
-#include <sodium.h>
-
-#include <functional>
+#include <algorithm>
 
 namespace portalkb {
 namespace {
 
 // Each step moves the schema one version up; never edit a released step.
-constexpr const char* kMigrations[] = {
+constexpr sqlite::MigrationStep kMigrations[] = {
     // 0 -> 1: the first schema.
-    R"sql(
+    {1, R"sql(
       CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
       CREATE TABLE searches(
         id INTEGER PRIMARY KEY,
@@ -31,272 +29,257 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX clicks_query ON clicks(query_id);
       CREATE TABLE feedback(id INTEGER PRIMARY KEY, query_id TEXT NOT NULL DEFAULT '', doc_id TEXT NOT NULL,
                             helpful INTEGER NOT NULL, comment TEXT NOT NULL DEFAULT '', ts INTEGER NOT NULL);
-    )sql",
+    )sql"},
     // 1 -> 2: corrections and latency per search; support contacts; session index.
-    R"sql(
+    {2, R"sql(
       ALTER TABLE searches ADD COLUMN corrected TEXT NOT NULL DEFAULT '';
       ALTER TABLE searches ADD COLUMN latency_ms REAL NOT NULL DEFAULT 0;
       CREATE INDEX searches_session ON searches(session, ts);
       CREATE TABLE support_contacts(id INTEGER PRIMARY KEY, query_id TEXT NOT NULL, ts INTEGER NOT NULL);
       CREATE INDEX support_query ON support_contacts(query_id);
       CREATE INDEX feedback_query ON feedback(query_id);
-    )sql",
+    )sql"},
     // 2 -> 3: typing bursts and clicks marked on the search itself, so
     // reports over a million searches need no window functions or joins.
-    R"sql(
+    {3, R"sql(
       ALTER TABLE searches ADD COLUMN superseded_ms INTEGER;
       ALTER TABLE searches ADD COLUMN clicked INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE searches ADD COLUMN session_seq INTEGER;
       UPDATE searches SET clicked = 1 WHERE query_id IN (SELECT query_id FROM clicks);
       CREATE INDEX searches_zero ON searches(results, ts);
-    )sql",
+    )sql"},
     // 3 -> 4: frequent successful queries by prefix, for suggestions: a
     // partial index holding only the searches that ended in a click.
-    R"sql(
+    {4, R"sql(
       CREATE INDEX searches_successful ON searches(normalized)
         WHERE clicked = 1 AND results > 0 AND superseded_ms IS NULL;
-    )sql",
-};
-static_assert(std::size(kMigrations) == AnalyticsStore::kSchemaVersion);
-
-struct Statement {
-  sqlite3_stmt* stmt = nullptr;
-  ~Statement() { sqlite3_finalize(stmt); }
+    )sql"},
+    // 4 -> 5: whether the redactor replaced anything in the query (such a
+    // query is never suggested to anyone), and the language the engine
+    // detected for searches made without one. Rows from before have no flag:
+    // any holding a placeholder counts as redacted; a small partial index
+    // finds a query's redacted searches. Suggestions count distinct people,
+    // so their partial index now covers user_key and session too. Roles are stored
+    // normalised so a filter can match ",role," exactly.
+    {5, R"sql(
+      ALTER TABLE searches ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE searches ADD COLUMN detected_lang TEXT NOT NULL DEFAULT '';
+      UPDATE searches SET redacted = 1 WHERE instr(query, '[') > 0;
+      UPDATE searches SET roles = lower(replace(roles, ' ', '')) WHERE roles <> lower(replace(roles, ' ', ''));
+      CREATE INDEX searches_redacted ON searches(normalized) WHERE redacted = 1;
+      DROP INDEX searches_successful;
+      CREATE INDEX searches_suggest ON searches(normalized, user_key, session)
+        WHERE clicked = 1 AND results > 0 AND superseded_ms IS NULL;
+    )sql"},
 };
 
 }  // namespace
 
-Status AnalyticsStore::Error(const std::string& what) const {
-  return Status::IOError("analytics log '" + path_ + "': " + what + ": " + sqlite3_errmsg(db_));
-}
-
-Status AnalyticsStore::Exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string m = message != nullptr ? message : "unknown error";
-    sqlite3_free(message);
-    return Status::IOError("analytics log '" + path_ + "': " + m);
-  }
-  return Status::Ok();
-}
+std::span<const sqlite::MigrationStep> AnalyticsStore::Migrations() { return kMigrations; }
 
 Result<std::unique_ptr<AnalyticsStore>> AnalyticsStore::Open(const std::string& path) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    const std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Status::IOError("cannot open analytics log '" + path + "': " + message);
-  }
-  std::unique_ptr<AnalyticsStore> store(new AnalyticsStore(db, path));
-  sqlite3_busy_timeout(db, 5000);
-  // WAL: readers never block the writer; NORMAL sync: a process crash loses
-  // nothing committed, and the file is never left corrupt.
-  if (Status s = store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
-  if (Status s = store->Migrate(); !s.ok()) return s;
-  return store;
+  sqlite::ConnectionOptions options;
+  // Erasure and retention must not leave personal data in free pages.
+  options.secure_delete = true;
+  auto db = sqlite::Connection::Open(path, options);
+  if (!db.ok()) return Status::IOError("analytics log: " + db.status().message());
+  // The errors name the file, so they need no prefix.
+  if (auto migrated = sqlite::Migrate(db.value(), kMigrations); !migrated.ok()) return migrated.status();
+  return std::unique_ptr<AnalyticsStore>(new AnalyticsStore(std::move(db).value()));
 }
 
-AnalyticsStore::~AnalyticsStore() { sqlite3_close(db_); }
-
-Status AnalyticsStore::Migrate() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  int version = 0;
-  {
-    Statement st;
-    if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &st.stmt, nullptr) != SQLITE_OK) return Error("read schema version");
-    if (sqlite3_step(st.stmt) == SQLITE_ROW) version = sqlite3_column_int(st.stmt, 0);
-  }
-  if (version > kSchemaVersion) {
-    return Status::Corruption("analytics log '" + path_ + "' has schema version " + std::to_string(version) +
-                              ", newer than this build (" + std::to_string(kSchemaVersion) + ")");
-  }
-  for (int v = version; v < kSchemaVersion; ++v) {
-    if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    Status s = Exec(kMigrations[v]);
-    if (s.ok()) s = Exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
-    if (!s.ok()) {
-      Exec("ROLLBACK").ok();
-      return Status::IOError("migrating analytics log to version " + std::to_string(v + 1) + ": " + s.message());
-    }
-    if (Status c = Exec("COMMIT"); !c.ok()) return c;
-  }
-  version_ = kSchemaVersion;
-  return Status::Ok();
+Status AnalyticsStore::Run(const std::string& sql, const std::vector<sqlite::Value>& params) {
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  for (std::size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
+  return st->Run();
 }
 
-Status AnalyticsStore::InsertSearches(const std::vector<StoredSearch>& batch) {
+Status AnalyticsStore::InsertSearches(std::vector<StoredSearch> batch) {
   if (batch.empty()) return Status::Ok();
+  // Events of one session may be queued by different threads out of order;
+  // bursts are judged in timestamp order.
+  std::stable_sort(batch.begin(), batch.end(), [](const StoredSearch& a, const StoredSearch& b) { return a.ts_ms < b.ts_ms; });
   std::lock_guard<std::mutex> lock(mutex_);
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement st;
-  if (sqlite3_prepare_v2(db_,
-                         "INSERT OR IGNORE INTO searches(query_id, ts, query, normalized, lang, roles, org_key, user_key, "
-                         "session, results, corrected, latency_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                         -1, &st.stmt, nullptr) != SQLITE_OK) {
-    Exec("ROLLBACK").ok();
-    return Error("prepare insert");
-  }
+  sqlite::Transaction transaction(db_);
+  if (!transaction.status().ok()) return transaction.status();
+  auto st = db_.Prepare(
+      "INSERT OR IGNORE INTO searches(query_id, ts, query, normalized, lang, roles, org_key, user_key, "
+      "session, results, corrected, latency_ms, redacted, detected_lang) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st.ok()) return st.status();
   for (const auto& e : batch) {
-    sqlite3_bind_text(st.stmt, 1, e.query_id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st.stmt, 2, e.ts_ms);
-    sqlite3_bind_text(st.stmt, 3, e.query.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 4, e.normalized.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 5, e.lang.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 6, e.roles.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 7, e.org_key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 8, e.user_key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 9, e.session.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st.stmt, 10, e.results);
-    sqlite3_bind_text(st.stmt, 11, e.corrected.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st.stmt, 12, e.latency_ms);
-    if (sqlite3_step(st.stmt) != SQLITE_DONE) {
-      Status s = Error("insert search");
-      Exec("ROLLBACK").ok();
-      return s;
-    }
-    sqlite3_reset(st.stmt);
-    if (Status s = MarkBurst(e); !s.ok()) {
-      Exec("ROLLBACK").ok();
-      return s;
-    }
+    st->Reset();
+    st->BindText(1, e.query_id)
+        .BindInt64(2, e.ts_ms)
+        .BindText(3, e.query)
+        .BindText(4, e.normalized)
+        .BindText(5, e.lang)
+        .BindText(6, e.roles)
+        .BindText(7, e.org_key)
+        .BindText(8, e.user_key)
+        .BindText(9, e.session)
+        .BindInt64(10, e.results)
+        .BindText(11, e.corrected)
+        .BindDouble(12, e.latency_ms)
+        .BindInt64(13, e.redacted ? 1 : 0)
+        .BindText(14, e.detected_lang);
+    if (Status s = st->Run(); !s.ok()) return s;
+    // A duplicate query id was ignored: it is not a new search of its session.
+    if (db_.Changes() == 0) continue;
+    if (Status s = MarkBurst(e); !s.ok()) return s;
   }
-  return Exec("COMMIT");
+  return transaction.Commit();
 }
+
+namespace {
+
+// True when `later` types on `earlier`: a strict prefix extended.
+bool Extends(const std::string& earlier, const std::string& later) {
+  return earlier.size() < later.size() && later.compare(0, earlier.size(), earlier) == 0;
+}
+
+}  // namespace
 
 Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
   if (e.session.empty()) return Status::Ok();
-  // The session's previous search: remembered, or looked up (another
-  // process may have written it).
+  // The session's neighbours of `e` in time. In the usual case `e` is the
+  // latest and its predecessor is remembered; otherwise (a new session, one
+  // another process wrote, or an event queued late) both come from the file.
   auto it = last_by_session_.find(e.session);
-  LastSearch previous;
-  if (it != last_by_session_.end()) {
+  const bool latest = it != last_by_session_.end() && it->second.ts_ms <= e.ts_ms;
+  std::optional<LastSearch> previous, next;
+  if (latest) {
     previous = it->second;
   } else {
-    Statement st;
-    if (sqlite3_prepare_v2(db_, "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches WHERE session = ? AND query_id <> ? "
-                                "ORDER BY ts DESC LIMIT 1", -1, &st.stmt, nullptr) != SQLITE_OK) {
-      return Error("prepare burst lookup");
-    }
-    sqlite3_bind_text(st.stmt, 1, e.session.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st.stmt, 2, e.query_id.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st.stmt) == SQLITE_ROW) {
-      previous.query_id = reinterpret_cast<const char*>(sqlite3_column_text(st.stmt, 0));
-      previous.normalized = reinterpret_cast<const char*>(sqlite3_column_text(st.stmt, 1));
-      previous.ts_ms = sqlite3_column_int64(st.stmt, 2);
-      previous.seq = sqlite3_column_int64(st.stmt, 3);
+    for (const bool before : {true, false}) {
+      auto st = db_.Prepare(before ? "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
+                                     "WHERE session = ?1 AND query_id <> ?2 AND ts <= ?3 ORDER BY ts DESC, id DESC LIMIT 1"
+                                   : "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
+                                     "WHERE session = ?1 AND query_id <> ?2 AND ts > ?3 ORDER BY ts, id LIMIT 1");
+      if (!st.ok()) return st.status();
+      st->BindText(1, e.session).BindText(2, e.query_id).BindInt64(3, e.ts_ms);
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (row.value()) (before ? previous : next) = LastSearch{st->Text(0), st->Text(1), st->Int64(2), st->Int64(3)};
     }
   }
-  // A strict prefix typed on: the earlier search is superseded after dt.
-  const long long dt = e.ts_ms - previous.ts_ms;
-  const bool extends = !previous.query_id.empty() && dt >= 0 && previous.normalized.size() < e.normalized.size() &&
-                       e.normalized.compare(0, previous.normalized.size(), previous.normalized) == 0;
-  if (extends) {
-    Statement st;
-    if (sqlite3_prepare_v2(db_, "UPDATE searches SET superseded_ms = ? WHERE query_id = ?", -1, &st.stmt, nullptr) != SQLITE_OK) {
-      return Error("prepare burst mark");
+  // superseded_ms on a search: how long after it the session's next search
+  // typed on it; NULL when the next one did not (or there is none yet).
+  const bool extends = previous.has_value() && Extends(previous->normalized, e.normalized);
+  const long long dt = extends ? e.ts_ms - previous->ts_ms : 0;
+  if (previous.has_value() && (extends || next.has_value())) {
+    // A late `e` now sits between `previous` and `next`, so it decides.
+    if (Status s = Run("UPDATE searches SET superseded_ms = ?1 WHERE query_id = ?2",
+                       {extends ? sqlite::Value(static_cast<std::int64_t>(dt)) : sqlite::Value(nullptr), previous->query_id});
+        !s.ok()) {
+      return s;
     }
-    sqlite3_bind_int64(st.stmt, 1, dt);
-    sqlite3_bind_text(st.stmt, 2, previous.query_id.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st.stmt) != SQLITE_DONE) return Error("mark burst");
   }
+  std::optional<std::int64_t> superseded;
+  if (next.has_value() && Extends(e.normalized, next->normalized)) superseded = next->ts_ms - e.ts_ms;
   // The search's number within its session; a burst continuation within the
-  // default window keeps its predecessor's number.
-  const long long seq = previous.query_id.empty() ? 1 : previous.seq + (extends && dt <= kDefaultBurstWindowMs ? 0 : 1);
-  {
-    Statement st;
-    if (sqlite3_prepare_v2(db_, "UPDATE searches SET session_seq = ? WHERE query_id = ?", -1, &st.stmt, nullptr) != SQLITE_OK) {
-      return Error("prepare session sequence");
-    }
-    sqlite3_bind_int64(st.stmt, 1, seq);
-    sqlite3_bind_text(st.stmt, 2, e.query_id.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st.stmt) != SQLITE_DONE) return Error("set session sequence");
+  // default window keeps its predecessor's number. (A late search does not
+  // renumber the ones after it.)
+  const long long seq = !previous.has_value() ? 1 : previous->seq + (extends && dt <= kDefaultBurstWindowMs ? 0 : 1);
+  if (Status s = Run("UPDATE searches SET session_seq = ?1, superseded_ms = ?2 WHERE query_id = ?3",
+                     {static_cast<std::int64_t>(seq), superseded ? sqlite::Value(*superseded) : sqlite::Value(nullptr), e.query_id});
+      !s.ok()) {
+    return s;
   }
-  if (last_by_session_.size() > 100000) last_by_session_.clear();  // bounded memory; the DB lookup covers the rest
+  if (!latest && next.has_value()) return Status::Ok();
+  if (last_by_session_.size() > 100000) last_by_session_.clear();  // bounded memory; the file lookup covers the rest
   last_by_session_[e.session] = {e.query_id, e.normalized, e.ts_ms, seq};
   return Status::Ok();
 }
 
-Status AnalyticsStore::Query(const std::string& sql, const std::vector<std::string>& params,
+Status AnalyticsStore::Query(const std::string& sql, const std::vector<sqlite::Value>& params,
                              const std::function<void(const Row&)>& row) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement st;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st.stmt, nullptr) != SQLITE_OK) return Error("prepare query");
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    sqlite3_bind_text(st.stmt, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
-  }
-  const int columns = sqlite3_column_count(st.stmt);
-  Row values(static_cast<std::size_t>(columns));
-  int rc;
-  while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) {
-    for (int c = 0; c < columns; ++c) {
-      const auto* text = sqlite3_column_text(st.stmt, c);
-      values[static_cast<std::size_t>(c)] = text != nullptr ? reinterpret_cast<const char*>(text) : "";
-    }
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  for (std::size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
+  Row values(static_cast<std::size_t>(st->ColumnCount()));
+  while (true) {
+    auto more = st->Step();
+    if (!more.ok()) return more.status();
+    if (!more.value()) return Status::Ok();
+    for (std::size_t c = 0; c < values.size(); ++c) values[c] = st->Text(static_cast<int>(c));
     if (row) row(values);
   }
-  if (rc != SQLITE_DONE) return Error("run query");
-  return Status::Ok();
 }
 
 Status AnalyticsStore::InsertClick(const std::string& query_id, const std::string& doc_id, int position, long long ts_ms) {
-  Status s = Query("INSERT INTO clicks(query_id, doc_id, position, ts) VALUES(?,?,?,?)",
-                   {query_id, doc_id, std::to_string(position), std::to_string(ts_ms)}, nullptr);
-  if (!s.ok()) return s;
-  return Query("UPDATE searches SET clicked = 1 WHERE query_id = ?", {query_id}, nullptr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite::Transaction transaction(db_);
+  if (!transaction.status().ok()) return transaction.status();
+  if (Status s = Run("INSERT INTO clicks(query_id, doc_id, position, ts) VALUES(?,?,?,?)",
+                     {query_id, doc_id, static_cast<std::int64_t>(position), static_cast<std::int64_t>(ts_ms)});
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = Run("UPDATE searches SET clicked = 1 WHERE query_id = ?", {query_id}); !s.ok()) return s;
+  return transaction.Commit();
 }
 
 Status AnalyticsStore::InsertFeedback(const std::string& query_id, const std::string& doc_id, bool helpful,
                                       const std::string& comment, long long ts_ms) {
-  return Query("INSERT INTO feedback(query_id, doc_id, helpful, comment, ts) VALUES(?,?,?,?,?)",
-               {query_id, doc_id, helpful ? "1" : "0", comment, std::to_string(ts_ms)}, nullptr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Run("INSERT INTO feedback(query_id, doc_id, helpful, comment, ts) VALUES(?,?,?,?,?)",
+             {query_id, doc_id, static_cast<std::int64_t>(helpful ? 1 : 0), comment, static_cast<std::int64_t>(ts_ms)});
 }
 
 Status AnalyticsStore::InsertSupportContact(const std::string& query_id, long long ts_ms) {
-  return Query("INSERT INTO support_contacts(query_id, ts) VALUES(?,?)", {query_id, std::to_string(ts_ms)}, nullptr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Run("INSERT INTO support_contacts(query_id, ts) VALUES(?,?)", {query_id, static_cast<std::int64_t>(ts_ms)});
 }
 
 Result<std::size_t> AnalyticsStore::DeleteOlderThan(long long cutoff_ms) {
-  const std::string cutoff = std::to_string(cutoff_ms);
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite::Transaction transaction(db_);
+  if (!transaction.status().ok()) return transaction.status();
   std::size_t deleted = 0;
-  Status s = Query("SELECT count(*) FROM searches WHERE ts < ?", {cutoff}, [&](const Row& r) { deleted = std::stoull(r[0]); });
   for (const char* sql : {"DELETE FROM clicks WHERE ts < ?", "DELETE FROM feedback WHERE ts < ?",
                           "DELETE FROM support_contacts WHERE ts < ?", "DELETE FROM searches WHERE ts < ?"}) {
-    if (s.ok()) s = Query(sql, {cutoff}, nullptr);
+    if (Status s = Run(sql, {static_cast<std::int64_t>(cutoff_ms)}); !s.ok()) return s;
+    deleted = static_cast<std::size_t>(db_.Changes());  // the last one: searches
   }
-  if (!s.ok()) return s;
+  if (Status s = transaction.Commit(); !s.ok()) return s;
   return deleted;
 }
 
 Result<std::size_t> AnalyticsStore::DeleteUser(const std::string& user_key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite::Transaction transaction(db_);
+  if (!transaction.status().ok()) return transaction.status();
   std::size_t deleted = 0;
-  Status s = Query("SELECT count(*) FROM searches WHERE user_key = ?", {user_key}, [&](const Row& r) { deleted = std::stoull(r[0]); });
   // Events linked to the user's searches go with them.
   for (const char* sql : {"DELETE FROM clicks WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
                           "DELETE FROM feedback WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
                           "DELETE FROM support_contacts WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
                           "DELETE FROM searches WHERE user_key = ?"}) {
-    if (s.ok()) s = Query(sql, {user_key}, nullptr);
+    if (Status s = Run(sql, {user_key}); !s.ok()) return s;
+    deleted = static_cast<std::size_t>(db_.Changes());
   }
-  if (!s.ok()) return s;
+  if (Status s = transaction.Commit(); !s.ok()) return s;
   return deleted;
 }
 
-Result<std::string> AnalyticsStore::PseudonymKey() {
-  std::string key;
-  auto read = [&] {
-    return Query("SELECT value FROM meta WHERE key = 'pseudonym_key'", {}, [&](const Row& r) { key = r[0]; });
-  };
-  if (Status s = read(); !s.ok()) return s;
-  if (!key.empty()) return key;
-  unsigned char bytes[crypto_generichash_KEYBYTES];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[2 * sizeof bytes + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  // Another process may have created it meanwhile: keep the first.
-  if (Status s = Query("INSERT OR IGNORE INTO meta(key, value) VALUES('pseudonym_key', ?)", {hex}, nullptr); !s.ok()) return s;
-  if (Status s = read(); !s.ok()) return s;
-  return key;
+Result<std::optional<std::string>> AnalyticsStore::LegacyPseudonymKey() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto st = db_.Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) return std::optional<std::string>();
+  return std::optional<std::string>(st->Text(0));
+}
+
+Status AnalyticsStore::DeleteLegacyPseudonymKey() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (Status s = Run("DELETE FROM meta WHERE key = 'pseudonym_key'", {}); !s.ok()) return s;
+  // The deleted page is zeroed (secure_delete); the checkpoint copies that
+  // into the database and empties the WAL, which held the key too.
+  return db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 }  // namespace portalkb

@@ -8,8 +8,11 @@ namespace {
 constexpr std::size_t kMaxBatch = 1000;
 }  // namespace
 
-EventWriter::EventWriter(AnalyticsStore& store, int flush_interval_ms)
-    : store_(store), interval_ms_(flush_interval_ms > 0 ? flush_interval_ms : 200), thread_([this] { Run(); }) {}
+EventWriter::EventWriter(AnalyticsStore& store, int flush_interval_ms, std::function<void(const Status&)> on_error)
+    : store_(store),
+      interval_ms_(flush_interval_ms > 0 ? flush_interval_ms : 200),
+      on_error_(std::move(on_error)),
+      thread_([this] { Run(); }) {}
 
 EventWriter::~EventWriter() {
   {
@@ -40,19 +43,30 @@ Status EventWriter::Flush() {
   return last_error_;
 }
 
+Status EventWriter::LastError() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_error_;
+}
+
 Status EventWriter::WriteBatch() {
   std::vector<StoredSearch> batch;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     batch.swap(queue_);
   }
-  Status s = store_.InsertSearches(batch);
+  const std::size_t size = batch.size();
+  Status s = store_.InsertSearches(std::move(batch));
+  bool newly_failing;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    done_ += batch.size();
+    done_ += size;
+    newly_failing = !s.ok() && last_error_.ok();
     last_error_ = s;
   }
   written_.notify_all();
+  // The batch is dropped: holding it would grow without bound while the log
+  // stays broken. The callback runs unlocked, so it may call LastError.
+  if (newly_failing && on_error_) on_error_(s);
   return s;
 }
 

@@ -3,23 +3,29 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "analytics/analytics_store.h"
+#include "core/thread_annotations.h"
 
 namespace portalkb {
 
-// Thread-safety: Push and Flush may be called from any thread.
+// Thread-safety: Push, Flush and LastError may be called from any thread.
 class EventWriter {
  public:
-  EventWriter(AnalyticsStore& store, int flush_interval_ms);
+  // `on_error` is called on the writer thread when a write fails after the
+  // previous one succeeded (so once per outage, not once per batch).
+  EventWriter(AnalyticsStore& store, int flush_interval_ms, std::function<void(const Status&)> on_error);
   ~EventWriter();  // writes what is queued, then stops
 
   void Push(StoredSearch event);
   // Blocks until everything queued before the call is written.
   Status Flush();
+  // Ok, or the error of the last write if it failed.
+  Status LastError() const;
 
  private:
   void Run();
@@ -27,16 +33,17 @@ class EventWriter {
 
   AnalyticsStore& store_;
   const int interval_ms_;
-  std::mutex mutex_;
+  const std::function<void(const Status&)> on_error_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable written_;
-  std::vector<StoredSearch> queue_;
-  std::uint64_t pushed_ = 0;
-  std::uint64_t done_ = 0;
-  Status last_error_;
-  bool stop_ = false;
-  bool flush_requested_ = false;
-  std::thread thread_;
+  std::vector<StoredSearch> queue_ GUARDED_BY(mutex_);
+  std::uint64_t pushed_ GUARDED_BY(mutex_) = 0;
+  std::uint64_t done_ GUARDED_BY(mutex_) = 0;
+  Status last_error_ GUARDED_BY(mutex_);
+  bool stop_ GUARDED_BY(mutex_) = false;
+  bool flush_requested_ GUARDED_BY(mutex_) = false;
+  std::thread thread_;  // last: starts once everything above is constructed
 };
 
 }  // namespace portalkb

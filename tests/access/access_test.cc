@@ -207,14 +207,16 @@ TEST_F(PlantedSecret, NeverASuggestionOrARelatedDocument) {
 TEST_F(PlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingVisible) {
   auto engine = std::move(Engine::Open(dir_ / "index")).value();
   ASSERT_NE(engine->analytics(), nullptr) << engine->analytics_status().ToString();
-  // The insider searches the secret project often and clicks; others search
-  // a public topic often.
+  // Insiders search the secret project often and click; outsiders search a
+  // public topic often (four different users each: a query is suggested only
+  // once several people typed it).
   for (int i = 0; i < 4; ++i) {
     for (const auto& [who, query] : std::vector<std::pair<Principal, std::string>>{{insider_, "zephyrquartz acquisition"},
                                                                                    {outsider_, "quarterly reports"}}) {
       SearchRequest r;
       r.query = query;
       r.principal = who;
+      r.principal.user += std::to_string(i);
       r.session = "s" + std::to_string(i) + who.user;
       auto response = engine->Search(r);
       ASSERT_TRUE(response.ok());

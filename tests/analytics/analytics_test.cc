@@ -4,7 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <random>
+#include <thread>
 
 #include "portalkb/analytics.h"
 #include "test_util.h"
@@ -258,11 +261,15 @@ TEST(AnalyticsCrash, AKilledProcessLeavesAReadableLog) {
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
   sqlite3_finalize(st);
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM searches", -1, &st, nullptr);
+  sqlite3_prepare_v2(db, "SELECT count(*), count(DISTINCT query), min(ts), max(ts) FROM searches", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   const long long n = sqlite3_column_int64(st, 0);
   EXPECT_GE(n, 5001) << "everything flushed before the crash survives";
-  EXPECT_LE(n, 20000);
+  // Batches commit whole and in order, so what survives is exactly the
+  // first n searches logged: no duplicate, no gap, no half batch.
+  EXPECT_EQ(sqlite3_column_int64(st, 1), n) << "no search stored twice";
+  EXPECT_EQ(sqlite3_column_int64(st, 2), kT0);
+  EXPECT_EQ(sqlite3_column_int64(st, 3), kT0 + n - 1) << "no gap before the last one";
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
@@ -305,13 +312,303 @@ TEST(AnalyticsMigration, AVersionOneLogIsUpgradedKeepingItsData) {
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 4) << "migrated through every step";
+  EXPECT_EQ(sqlite3_column_int(st, 0), 5) << "migrated through every step";
   sqlite3_finalize(st);
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'searches_successful'", -1, &st, nullptr);
+  // In creation order: version 2's index, then version 5's.
+  sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'searches_s%'", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 1) << "the index added by version 4";
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "searches_session,searches_suggest")
+      << "version 5 replaced version 4's index for suggestions";
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+// Every report kind honours every filter the same way. For each filter, one
+// set of events matches all filters and a second set differs only in that
+// filter; each report must show the first and nothing of the second.
+struct FilterCase {
+  const char* filter;
+  long long ts = kT0 + 3600000;
+  const char* lang = "nl";
+  const char* role = "sales";
+};
+
+struct EventSet {
+  std::string zero, low, doc, comment;
+};
+
+void LogSet(Analytics& log, const EventSet& set, const FilterCase& c) {
+  std::string zero_id, low_id;
+  for (int i = 0; i < 2; ++i) {
+    SearchEvent zero;
+    zero.ts_ms = c.ts + i * 60000;
+    zero.query_id = Analytics::NewQueryId();
+    zero.query = set.zero;
+    zero.lang = c.lang;
+    zero.roles = {c.role, "customer"};
+    log.LogSearch(zero);
+    // Made without a language: the detected one counts.
+    SearchEvent low = zero;
+    low.query_id = Analytics::NewQueryId();
+    low.query = set.low;
+    low.lang = "";
+    low.detected_lang = c.lang;
+    low.results = 5;
+    log.LogSearch(low);
+    if (i == 0) zero_id = zero.query_id, low_id = low.query_id;
+  }
+  ASSERT_TRUE(log.LogFeedback(low_id, set.doc, false, set.comment).ok());
+  ASSERT_TRUE(log.LogSupportContact(zero_id).ok());
+}
+
+// Every text in the report's rows.
+std::string Texts(const Report& r) {
+  std::string out;
+  for (const auto& row : r.rows) {
+    for (const auto& v : row) {
+      if (const auto* text = std::get_if<std::string>(&v)) out += *text + "|";
+      if (const auto* list = std::get_if<std::vector<std::string>>(&v)) {
+        for (const auto& item : *list) out += item + "|";
+      }
+    }
+  }
+  return out;
+}
+
+TEST(ReportFilters, EveryKindHonoursEveryFilter) {
+  const EventSet in{"belastingaangifte", "vakantiedagen", "doc-in", "comment-in"};
+  const EventSet out{"parkeervergunning", "hypotheekrente", "doc-out", "comment-out"};
+  FilterCase before_since{"since"}, after_until{"until"}, other_lang{"lang"}, other_role{"role"};
+  before_since.ts = kT0 - 3600000;
+  after_until.ts = kT0 + kDay + 3600000;
+  other_lang.lang = "en";
+  other_role.role = "finance";
+  // What each kind shows of a set: {kind, texts of `in` that must appear}.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+      {"zero-results", {in.zero}},  {"top-queries", {in.zero, in.low}},    {"low-ctr", {in.low}},
+      {"content-gaps", {in.zero, in.low}}, {"feedback", {in.doc, in.comment}}, {"support-contacts", {in.zero}},
+      {"summary", {}},
+  };
+  for (const FilterCase& c : {before_since, after_until, other_lang, other_role}) {
+    testing::TempDir dir;
+    auto log = Analytics::Open(dir / "log.sqlite");
+    ASSERT_TRUE(log.ok());
+    LogSet(*log.value(), in, FilterCase{"none"});
+    LogSet(*log.value(), out, c);
+    for (const auto& [kind, expected] : kinds) {
+      ReportRequest r;
+      r.kind = kind;
+      r.since_ms = kT0;
+      r.until_ms = kT0 + kDay;
+      r.lang = "nl";
+      r.role = "sales";
+      auto report = log.value()->Run(r);
+      ASSERT_TRUE(report.ok()) << kind << ": " << report.status().ToString();
+      const std::string texts = Texts(report.value());
+      for (const auto& e : expected) EXPECT_NE(texts.find(e), std::string::npos) << kind << " / " << c.filter << ": " << texts;
+      for (const auto& o : {out.zero, out.low, out.doc, out.comment}) {
+        EXPECT_EQ(texts.find(o), std::string::npos) << kind << " ignores " << c.filter << ": " << texts;
+      }
+      if (kind == "summary") {
+        ASSERT_EQ(report->rows.size(), 1u) << c.filter;
+        EXPECT_EQ(Int(report->rows[0][1]), 4) << "the four searches of the matching set, filter " << c.filter;
+      }
+    }
+  }
+}
+
+TEST(ReportFilters, RoleAndLanguageAreExactValuesNotPatterns) {
+  testing::TempDir dir;
+  auto log = std::move(Analytics::Open(dir / "log.sqlite")).value();
+  for (const auto& [query, role] : std::vector<std::pair<std::string, std::string>>{{"omzet", "sales"}, {"budget", "finance"}}) {
+    SearchEvent e;
+    e.ts_ms = kT0;
+    e.query = query;
+    e.roles = {role};
+    e.lang = "nl";
+    log->LogSearch(e);
+  }
+  ReportRequest r;
+  r.kind = "zero-results";
+  r.since_ms = kT0;
+  r.until_ms = kT0 + kDay;
+  for (const char* pattern : {"%", "sal%", "sales,finance", "*"}) {
+    r.role = pattern;
+    auto report = log->Run(r);
+    ASSERT_FALSE(report.ok()) << pattern << " matched " << report->rows.size() << " rows";
+    EXPECT_EQ(report.status().code(), StatusCode::kInvalidArgument);
+  }
+  for (const char* near : {"sal", "_ales", "sales.", "ales"}) {
+    r.role = near;
+    EXPECT_TRUE(log->Run(r)->rows.empty()) << near << " is not the role sales";
+  }
+  r.role = " Sales";
+  ASSERT_EQ(log->Run(r)->rows.size(), 1u) << "normalised like the stored roles";
+  r.role = "";
+  r.lang = "%";
+  EXPECT_EQ(log->Run(r).status().code(), StatusCode::kInvalidArgument);
+  r.lang = "n";
+  EXPECT_TRUE(log->Run(r)->rows.empty());
+}
+
+// One Analytics receives one session's searches from many threads at once,
+// so they are queued out of timestamp order.
+TEST(AnalyticsThreads, BurstsAndSessionsStayExactWhenThreadsInterleave) {
+  testing::TempDir dir;
+  AnalyticsOptions options;
+  options.flush_interval_ms = 60000;  // everything below goes in one batch, at Flush
+  auto log = std::move(Analytics::Open(dir / "log.sqlite", options)).value();
+  struct Step {
+    const char* query;
+    long long dt;
+    std::uint64_t results;
+  };
+  // Per session: "fa", "fac", "factuur" is one burst; "adres" then
+  // "adreswijziging" another; "wachtwoord" stands alone and finds nothing.
+  const Step steps[] = {{"fa", 0, 0},           {"fac", 400, 0},          {"factuur", 900, 5},
+                        {"adres", 60000, 0},    {"adreswijziging", 61000, 3}, {"wachtwoord", 120000, 0}};
+  constexpr int kSessions = 16, kThreads = 8;
+  std::vector<std::vector<SearchEvent>> work(kThreads);
+  std::vector<std::vector<std::string>> ids(kSessions);
+  for (int k = 0; k < kSessions; ++k) {
+    for (int i = 0; i < 6; ++i) {
+      SearchEvent e;
+      e.ts_ms = kT0 + k * 600000 + steps[i].dt;
+      e.query_id = Analytics::NewQueryId();
+      e.query = steps[i].query;
+      e.results = steps[i].results;
+      e.session = "session-" + std::to_string(k);
+      ids[k].push_back(e.query_id);
+      work[(k + i) % kThreads].push_back(e);  // each step of a session from another thread
+    }
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    std::shuffle(work[t].begin(), work[t].end(), std::mt19937(t));
+    threads.emplace_back([&, t] {
+      for (const auto& e : work[t]) log->LogSearch(e);
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(log->Flush().ok());
+  // Even sessions click their third counted search, every fourth from 3 its first.
+  for (int k = 0; k < kSessions; ++k) {
+    if (k % 2 == 0) {
+      ASSERT_TRUE(log->LogClick(ids[k][5], "pw", 1).ok());
+    }
+    if (k % 4 == 3) {
+      ASSERT_TRUE(log->LogClick(ids[k][2], "invoice", 1).ok());
+    }
+  }
+  ReportRequest r;
+  r.since_ms = kT0;
+  r.until_ms = kT0 + kDay;
+  r.kind = "summary";
+  const Report summary = log->Run(r).value();
+  ASSERT_EQ(summary.rows.size(), 1u);
+  EXPECT_EQ(Int(summary.rows[0][1]), 3 * kSessions) << "each burst counts once";
+  EXPECT_EQ(Int(summary.rows[0][2]), kSessions) << "wachtwoord only; fa, fac and adres were typed on";
+  EXPECT_NEAR(std::get<double>(summary.rows[0][4]), 12.0 / 48.0, 1e-9);
+  EXPECT_EQ(Int(summary.rows[0][5]), kSessions);
+  EXPECT_NEAR(std::get<double>(summary.rows[0][6]), 12.0 / 16.0, 1e-9) << "wachtwoord is each session's third search";
+  r.kind = "top-queries";
+  const Report top = log->Run(r).value();
+  ASSERT_EQ(top.rows.size(), 3u) << Texts(top);
+  for (const auto& row : top.rows) EXPECT_EQ(Int(row[1]), kSessions) << Str(row[0]);
+}
+
+TEST(AnalyticsThreads, ASearchQueuedLateStillJoinsOrBreaksItsBurst) {
+  testing::TempDir dir;
+  auto log = std::move(Analytics::Open(dir / "log.sqlite")).value();
+  auto search = [&](const char* q, long long dt, const char* session) {
+    SearchEvent e;
+    e.ts_ms = kT0 + dt;
+    e.query = q;
+    e.session = session;
+    log->LogSearch(e);
+  };
+  search("fac", 400, "a");
+  search("factuur", 900, "a");
+  search("park", 0, "b");
+  search("parkeren", 1000, "b");
+  ASSERT_TRUE(log->Flush().ok());
+  search("fa", 0, "a");          // late, and "fac" typed on it
+  search("hypotheek", 500, "b");  // late, between "park" and "parkeren": the burst is broken
+  ASSERT_TRUE(log->Flush().ok());
+  ReportRequest r;
+  r.kind = "zero-results";
+  r.since_ms = kT0;
+  r.until_ms = kT0 + kDay;
+  const std::string texts = Texts(log->Run(r).value());
+  EXPECT_EQ(texts.find("fa|"), std::string::npos) << texts;
+  EXPECT_EQ(texts.find("fac|"), std::string::npos) << texts;
+  EXPECT_NE(texts.find("factuur|"), std::string::npos) << texts;
+  EXPECT_NE(texts.find("park|"), std::string::npos) << "no longer typed on by its next search: " << texts;
+  EXPECT_NE(texts.find("hypotheek|"), std::string::npos) << texts;
+  EXPECT_NE(texts.find("parkeren|"), std::string::npos) << texts;
+}
+
+TEST_F(AnalyticsLog, ZeroResultsAreInCountOrderInEveryFormat) {
+  // A cluster of typo variants (5 + 4 + 3 = 12) whose leader alone (5) is
+  // searched less often than a query on its own (7).
+  for (int i = 0; i < 7; ++i) Search("bestelling", kT0 + i * 10000, 0);
+  for (int i = 0; i < 5; ++i) Search("wachtwoord", kT0 + 100000 + i * 10000, 0);
+  for (int i = 0; i < 4; ++i) Search("wachtwoort", kT0 + 200000 + i * 10000, 0);
+  for (int i = 0; i < 3; ++i) Search("wachtwoorden", kT0 + 300000 + i * 10000, 0);
+  const Report r = Run("zero-results");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(Str(r.rows[0][0]), "wachtwoord");
+  EXPECT_EQ(Int(r.rows[0][1]), 12);
+  EXPECT_EQ(Str(r.rows[1][0]), "bestelling");
+  for (const char* format : {"table", "csv", "json", "html"}) {
+    auto text = FormatReport(r, format);
+    ASSERT_TRUE(text.ok()) << format;
+    const auto first = text->find("wachtwoord");
+    ASSERT_NE(first, std::string::npos) << format;
+    EXPECT_LT(first, text->find("bestelling")) << format;
+  }
+}
+
+TEST(ReportDisplay, QueriesShowTheFormTypedMostOftenAndTheDetectedLanguage) {
+  testing::TempDir dir;
+  AnalyticsOptions options;
+  // Folds like the engine's analyzer would: lower case, "ö" -> "o".
+  options.normalize = [](const std::string& q) {
+    std::string out;
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      if (q.compare(i, 2, "\xC3\xB6") == 0) {
+        out += 'o';
+        ++i;
+      } else {
+        out += static_cast<char>(q[i] >= 'A' && q[i] <= 'Z' ? q[i] - 'A' + 'a' : q[i]);
+      }
+    }
+    return out;
+  };
+  auto log = std::move(Analytics::Open(dir / "log.sqlite", options)).value();
+  int n = 0;
+  for (const char* q : {"Bestellimit erh\xC3\xB6hen", "Bestellimit erh\xC3\xB6hen", "Bestellimit erh\xC3\xB6hen",
+                        "bestellimit erhohen", "bestellimit erh\xC3\xB6hen"}) {
+    SearchEvent e;
+    e.ts_ms = kT0 + ++n * 60000;
+    e.query = q;
+    e.detected_lang = "de";  // searched without a language
+    log->LogSearch(e);
+  }
+  ReportRequest r;
+  r.since_ms = kT0;
+  r.until_ms = kT0 + kDay;
+  for (const char* kind : {"zero-results", "top-queries", "content-gaps"}) {
+    r.kind = kind;
+    const Report report = log->Run(r).value();
+    ASSERT_EQ(report.rows.size(), 1u) << kind;
+    EXPECT_EQ(Str(report.rows[0][0]), "Bestellimit erh\xC3\xB6hen") << kind;
+    const auto lang = std::find(report.columns.begin(), report.columns.end(), "languages") - report.columns.begin();
+    EXPECT_EQ(Str(report.rows[0][static_cast<std::size_t>(lang)]), "de") << kind;
+  }
+  r.kind = "zero-results";
+  r.lang = "de";
+  EXPECT_EQ(log->Run(r)->rows.size(), 1u) << "the language filter uses the detected language too";
 }
 
 TEST(ReportTime, ParsesDatesAndRelativeTimes) {

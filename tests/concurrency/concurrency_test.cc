@@ -113,12 +113,12 @@ TEST_F(Concurrency, SynonymsAndSettingsCommittedAreUsedByTheNextSearchOfEveryThr
   auto engine = Open();
   ASSERT_NE(engine, nullptr);
   SearchRequest request;
-  request.query = "bill";
+  request.query = "receipt";
   request.lang = "en";
   request.log = false;
   request.typo_tolerance = false;
   ASSERT_EQ(engine->Search(request)->total, 0u);
-  auto rules = ParseSynonyms("bill, invoice\n", "en");
+  auto rules = ParseSynonyms("receipt, invoice\n", "en");
   ASSERT_TRUE(rules.ok());
   ASSERT_TRUE(writer_->AddSynonyms(rules.value()).ok());
   ASSERT_TRUE(writer_->Commit().ok());

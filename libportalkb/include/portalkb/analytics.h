@@ -2,6 +2,11 @@
 // support contact, with personal data redacted and user and organisation ids
 // pseudonymised before anything is written; and the reports content owners
 // read (zero results, content gaps, click-through, feedback).
+//
+// Pseudonyms are keyed BLAKE2b hashes. The key is a separate file beside the
+// log ("<log>.key", mode 0600), so the log alone links nothing to a person.
+// Rotating it (a new key file) starts new pseudonyms that do not link to the
+// old ones; erasing a user's older searches then needs the old key.
 #pragma once
 
 #include <cstdint>
@@ -16,16 +21,19 @@
 namespace portalkb {
 
 // What the engine records for one search. Raw values go in; the log stores
-// the query redacted and the user and org as keyed hashes.
+// the query redacted, and the user, org and session as keyed hashes. User and
+// org ids are normalised first (NormalizePrincipalId: trimmed, ASCII lower
+// case), so "Carol" and " carol" are one user; an invalid id is not stored.
 struct SearchEvent {
   long long ts_ms = 0;        // milliseconds since the epoch
   std::string query_id;       // links clicks and feedback to this search
   std::string query;          // as typed (redacted before writing, then normalised)
-  std::string lang;
-  std::vector<std::string> roles;
+  std::string lang;            // as requested; may be empty
+  std::string detected_lang;   // what the engine detected in the query; reports use it when lang is empty
+  std::vector<std::string> roles;  // normalised like ids; invalid ones are dropped
   std::string org;            // pseudonymised before writing
   std::string user;           // pseudonymised before writing
-  std::string session;        // a pseudonymous id supplied by the caller
+  std::string session;        // the caller's session id (may be an e-mail address): hashed before writing
   std::uint64_t results = 0;
   std::string corrected;      // the corrected query searched instead, if any
   double latency_ms = 0;
@@ -34,13 +42,23 @@ struct SearchEvent {
 struct AnalyticsOptions {
   // Turns a redacted query into its normalised form (folded words,
   // space-separated, placeholders kept) for grouping. The engine supplies
-  // its analyzer; null: lower-cased and trimmed.
+  // its analyzer; null: ASCII lower-cased. Called on the searching threads,
+  // concurrently: it must be thread-safe.
   std::function<std::string(const std::string&)> normalize;
   // Extra redaction patterns: "NAME REGEX" per line (see Redactor).
   std::string redaction_patterns;
   // Pending events are written at least this often (ms); a crash loses at
   // most this much. Writes never happen on the searching thread.
   int flush_interval_ms = 200;
+  // FrequentQueries offers a query only once this many distinct users
+  // (signed-in users by their pseudonym, anonymous ones by session) typed
+  // it, so what one or two people searched is never shown to others.
+  // Values below 1 count as 1. Default 3.
+  int suggest_min_users = 3;
+  // Called (on the writer thread) when writing to the log fails after it
+  // last succeeded; searching goes on and Health() reports the error. Null:
+  // one line on stderr, once per process.
+  std::function<void(const Status&)> on_write_error;
 };
 
 struct ReportRequest {
@@ -48,8 +66,12 @@ struct ReportRequest {
   std::string kind;
   long long since_ms = 0;      // inclusive
   long long until_ms = 0;      // exclusive; 0 = now
-  std::string lang;            // only searches in this language
-  std::string role;            // only searches by principals holding this role
+  // Filters, the same for every kind, all on searches: feedback and support
+  // contacts are filtered through the search of their query_id (its time,
+  // language and roles); one without a logged search counts by its own time
+  // and is left out when lang or role is set. Exact values, never patterns.
+  std::string lang;            // only searches in this language (requested, else detected)
+  std::string role;            // only searches by principals holding this role (normalised; invalid: InvalidArgument)
   int burst_window_ms = 5000;  // a query typed on within this time in one session replaces its prefix
   std::size_t limit = 50;      // rows
   std::string bucket = "day";  // summary: day or week
@@ -77,13 +99,19 @@ class AnalyticsStore;
 class EventWriter;
 
 // The analytics log of one index: an SQLite database (WAL) beside it.
-// Thread-safety: all methods are safe to call from several threads.
+// Thread-safety: all methods are safe to call from several threads; one
+// Analytics per log per process (it owns the one writer thread).
 class Analytics {
  public:
-  // Opens or creates the log at `path`, migrating an older schema.
+  // Opens or creates the log at `path`, migrating an older schema, and its
+  // key file KeyPathFor(path) (created on first use; a key an older log kept
+  // inside the database is moved out to it). A key file that group or others
+  // may read or write is PermissionDenied naming it and its mode.
   static Result<std::unique_ptr<Analytics>> Open(const std::string& path, AnalyticsOptions options = {});
   // The log that belongs to the index at `index_path`.
   static std::string PathFor(const std::string& index_path);
+  // The pseudonym key file of the log at `log_path`: "<log_path>.key".
+  static std::string KeyPathFor(const std::string& log_path);
   // Opens the log of the index at `index_path`. Extra redaction patterns are
   // read from "<index_path>.redaction.txt" when that file exists (added to
   // options.redaction_patterns); a malformed file is InvalidArgument naming it.
@@ -96,21 +124,26 @@ class Analytics {
   Status LogClick(const std::string& query_id, const std::string& doc_id, int position);
   Status LogFeedback(const std::string& query_id, const std::string& doc_id, bool helpful, const std::string& comment);
   Status LogSupportContact(const std::string& query_id);
-  // Writes everything queued so far.
+  // Writes everything queued so far; the error of a failed write, if any.
   Status Flush();
+  // Ok, or the last error writing queued searches (it stays until a later
+  // write succeeds). Logging never fails a search; this is how to notice.
+  Status Health() const;
 
   // Deletes events older than `cutoff_ms`; returns how many searches went.
   Result<std::size_t> Purge(long long cutoff_ms);
-  // Deletes every event of one user (by user id, as searches gave it).
+  // Deletes every event of one user; `user_id` is normalised like the ids of
+  // searches (InvalidArgument when it is not a valid id).
   Result<std::size_t> EraseUser(const std::string& user_id);
 
   Result<Report> Run(const ReportRequest& request);
 
   // Normalised queries starting with `prefix` that found results and got a
-  // click, searched at least `min_count` times (so one person's query is
-  // never offered to others), most frequent first.
-  Result<std::vector<std::pair<std::string, std::int64_t>>> FrequentQueries(const std::string& prefix, std::size_t limit,
-                                                                            std::int64_t min_count = 3);
+  // click, typed by at least options.suggest_min_users distinct users and
+  // never containing anything the redactor replaced, with their search
+  // counts, most frequent first. Whether the principal may see what a query
+  // finds is the caller's check.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> FrequentQueries(const std::string& prefix, std::size_t limit);
 
   // A random id for a search ("q-" + 24 hex characters).
   static std::string NewQueryId();
