@@ -16,4 +16,7 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
 else
   cmake -S . -B "$build_dir" "$@" >/dev/null
 fi
-cmake --build "$build_dir" --parallel "$(nproc)"
+# PORTALKB_BUILD_TARGETS (space-separated) builds only those targets.
+targets=()
+for t in ${PORTALKB_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"

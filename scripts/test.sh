@@ -13,6 +13,11 @@ PORTALKB_BUILD_DIR=build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DCMAKE_
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --label-exclude slow
 
+echo "== ThreadSanitizer build of the concurrency tests"
+PORTALKB_BUILD_DIR=build-tsan PORTALKB_BUILD_TARGETS="concurrency_test" scripts/build.sh -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS=-O1 -DPORTALKB_TSAN=ON -DPORTALKB_WERROR=ON -DPORTALKB_BUILD_BENCHMARKS=OFF
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/concurrency_test
+
 echo "== build (warnings are errors)"
 scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTALKB_WERROR=ON
 ctest --test-dir build --output-on-failure --parallel "$jobs"

@@ -293,6 +293,11 @@ Result<IndexStats> Engine::Stats() {
   Status read = impl_->Read("stats", [&](const SearchContext& context) { stats = CollectStats(context.db); });
   if (!read.ok()) return read;
   stats.bytes = DirectoryBytes(impl_->path);
+  if (impl_->analytics == nullptr) {
+    stats.analytics = impl_->analytics_status.message();
+  } else if (Status health = impl_->analytics->Health(); !health.ok()) {
+    stats.analytics = health.message();
+  }
   return stats;
 }
 

@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "portalkb/options.h"  // AnalyticsOptions
 #include "portalkb/status.h"
 
 namespace portalkb {
@@ -39,27 +40,6 @@ struct SearchEvent {
   double latency_ms = 0;
 };
 
-struct AnalyticsOptions {
-  // Turns a redacted query into its normalised form (folded words,
-  // space-separated, placeholders kept) for grouping. The engine supplies
-  // its analyzer; null: ASCII lower-cased. Called on the searching threads,
-  // concurrently: it must be thread-safe.
-  std::function<std::string(const std::string&)> normalize;
-  // Extra redaction patterns: "NAME REGEX" per line (see Redactor).
-  std::string redaction_patterns;
-  // Pending events are written at least this often (ms); a crash loses at
-  // most this much. Writes never happen on the searching thread.
-  int flush_interval_ms = 200;
-  // FrequentQueries offers a query only once this many distinct users
-  // (signed-in users by their pseudonym, anonymous ones by session) typed
-  // it, so what one or two people searched is never shown to others.
-  // Values below 1 count as 1. Default 3.
-  int suggest_min_users = 3;
-  // Called (on the writer thread) when writing to the log fails after it
-  // last succeeded; searching goes on and Health() reports the error. Null:
-  // one line on stderr, once per process.
-  std::function<void(const Status&)> on_write_error;
-};
 
 struct ReportRequest {
   // zero-results, summary, top-queries, low-ctr, content-gaps, feedback, support-contacts

@@ -51,6 +51,9 @@ struct IndexStats {
   std::map<std::string, std::uint64_t> by_lang;
   std::uint64_t terms = 0;   // distinct terms in the index
   std::uint64_t bytes = 0;   // size of the index directory on disk
+  // "ok" while the analytics log is written; otherwise why it is not (off,
+  // could not open, or the last write error), so a broken log is visible.
+  std::string analytics = "ok";
 };
 
 struct FacetCount {

@@ -1,0 +1,2 @@
+// Must NOT compile: core sits below engine, so it cannot see portalkb/engine.h.
+#include "portalkb/engine.h"
