@@ -412,6 +412,27 @@ TEST(WireInput, OtherParsersRejectBadInputNamingTheField) {
   }
 }
 
+TEST(WireInput, ValueParsersCheckStringsTheirCallerBuilt) {
+  // A shell composing a body may hand over strings nlohmann never checked.
+  auto r = SearchRequestFromJsonValue(json{{"query", "ok"}, {"filters", {"a", "caf\xC3"}}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("filters[1]: not valid UTF-8", 0), 0u) << r.status().message();
+  auto parsed = ParseJson(R"({"query": "invoice", "limit": 3})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto request = SearchRequestFromJsonValue(parsed.value());
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(request->limit, 3u);
+  EXPECT_EQ(DumpJson(json{{"t", "x\xFFy"}}), "{\"t\":\"x\xEF\xBF\xBDy\"}");
+}
+
+TEST(WireInput, DuplicateKeysAreRefusedAtAnyDepth) {
+  auto r = DocumentFromJson(R"({"id": "a", "attributes": {"product": ["x"], "product": ["y"]}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("product: key given more than once", 0), 0u) << r.status().message();
+  // The same key in two sibling objects is fine.
+  EXPECT_TRUE(SynonymRulesFromJson(R"([{"lang": "nl", "rule": "a, b"}, {"lang": "nl", "rule": "c, d"}])").ok());
+}
+
 // Every prefix of a valid body and random byte flips of it: every parser
 // answers with a value or an InvalidArgument, never a crash or a throw.
 TEST(WireInput, TruncatedAndMutatedBodiesNeverCrash) {
