@@ -342,6 +342,7 @@ TEST(WireInput, SearchRequestRejectsBadInputNamingTheField) {
       {"bad UTF-8", "{\"query\": \"caf\xC3\"}", "body: not valid UTF-8"},
       {"overlong UTF-8", "{\"query\": \"\xC0\xAF\"}", "body: not valid UTF-8"},
       {"too deep", R"({"query": "a", "filters": [[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]})", "body: nested deeper than 16"},
+      {"number past double", R"({"query": "a", "limit": 1e400})", "body: invalid JSON"},
       {"not JSON", R"({"query": )", "body: invalid JSON"},
       {"trailing garbage", R"({"query": "a"} x)", "body: invalid JSON"},
       {"not an object", R"(["a"])", "body: expected an object"},
@@ -354,6 +355,14 @@ TEST(WireInput, SearchRequestRejectsBadInputNamingTheField) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << c.what;
     EXPECT_EQ(r.status().message().rfind(c.message_prefix, 0), 0u) << c.what << ": " << r.status().message();
   }
+}
+
+TEST(WireInput, BracketsInsideStringsAreNotNesting) {
+  const std::string brackets(40, '[');
+  auto r = SearchRequestFromJson(R"({"query": "\")" + brackets + R"(\\", "session": ")" + brackets + "\"}");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->query, "\"" + brackets + "\\");
+  EXPECT_EQ(r->session, brackets);
 }
 
 TEST(WireInput, BodyOverTheLimitIsRejectedBeforeParsing) {
