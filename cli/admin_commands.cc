@@ -50,7 +50,11 @@ int RunStats(const std::vector<std::string>& args) {
       ("db", po::value(&db)->required(), "index directory")
       ("json", "print one JSON object");
   bool help = false;
-  auto vm = ParseOptions("stats", args, options, {}, "--db DIR [--json]", help);
+  // Counts over the whole index: an administrative view, run as admin.
+  auto vm = ParseOptions("stats", args, options, {},
+                         "--db DIR [--json]\n\nCounts every document, drafts and restricted ones included "
+                         "(runs as admin).",
+                         help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
 
@@ -63,13 +67,14 @@ int RunStats(const std::vector<std::string>& args) {
     std::cout << ToJson(stats.value()) << "\n";
     return kExitOk;
   }
-  std::printf("index      %s\n", db.c_str());
+  std::printf("index      %s (as admin: every document counted)\n", db.c_str());
   std::printf("documents  %llu\n", static_cast<unsigned long long>(stats->documents));
   for (const auto& [type, n] : stats->by_type) std::printf("  %-9s%llu\n", type.c_str(), static_cast<unsigned long long>(n));
   std::printf("languages ");
   for (const auto& [lang, n] : stats->by_lang) std::printf(" %s %llu", lang.c_str(), static_cast<unsigned long long>(n));
   std::printf("\nterms      %llu\n", static_cast<unsigned long long>(stats->terms));
   std::printf("size       %.1f MiB\n", static_cast<double>(stats->bytes) / (1024.0 * 1024.0));
+  std::printf("analytics  %s\n", stats->analytics.c_str());
   return kExitOk;
 }
 

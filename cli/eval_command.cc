@@ -24,10 +24,16 @@ int RunEval(const std::vector<std::string>& args) {
       ("json", "print one JSON object")
       ("ignore-lang", "search every query in all languages instead of its own")
       ("queries", po::value(&file)->required(), "a .jsonl file of queries, or a directory of them");
+  PrincipalArgs principal_args;
+  AddPrincipalOptions(options, principal_args);
   po::positional_options_description positional;
   positional.add("queries", 1);
   bool help = false;
-  auto vm = ParseOptions("eval", args, options, positional, "--db DIR [--json] QUERIES_FILE", help);
+  auto vm = ParseOptions("eval", args, options, positional,
+                         "--db DIR [--json] [--user U] [--org O] [--role R]... QUERIES_FILE\n\n"
+                         "Runs as admin (every document can be an answer) unless --user, --org or --role say "
+                         "who the queries run as.",
+                         help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
 
@@ -37,6 +43,8 @@ int RunEval(const std::vector<std::string>& args) {
   if (!engine.ok()) return ReportError("eval", engine.status());
   EvalOptions eval_options;
   eval_options.use_lang = vm->count("ignore-lang") == 0;
+  const bool as_someone = !principal_args.user.empty() || !principal_args.org.empty() || !principal_args.roles.empty();
+  if (as_someone) eval_options.principal = MakePrincipal(*vm, principal_args);
   auto report = Evaluate(*engine.value(), queries.value(), eval_options);
   if (!report.ok()) return ReportError("eval", report.status());
   const EvalReport& r = report.value();
@@ -44,8 +52,18 @@ int RunEval(const std::vector<std::string>& args) {
   const double none_rate = r.none_queries > 0 ? static_cast<double>(r.none_with_strong_results) / static_cast<double>(r.none_queries) : 0.0;
 
   if (vm->count("json")) {
-    std::cout << DumpJson(ToJsonValue(r), 2) << "\n";
+    auto out = ToJsonValue(r);
+    out["as_admin"] = eval_options.principal.admin;
+    std::cout << DumpJson(out, 2) << "\n";
     return kExitOk;
+  }
+  if (eval_options.principal.admin) {
+    std::printf("as admin: every document can be an answer\n\n");
+  } else {
+    std::string roles;
+    for (const auto& r : eval_options.principal.roles) roles += (roles.empty() ? "" : ",") + r;
+    std::printf("as user=%s org=%s roles=%s\n\n", eval_options.principal.user.c_str(),
+                eval_options.principal.org.c_str(), roles.c_str());
   }
   std::printf("%-10s %7s %7s %7s %7s %7s %7s\n", "kind", "queries", "R@1", "R@5", "R@10", "MRR", "zero");
   for (const auto& [k, m] : r.by_kind) PrintRow(k, m);

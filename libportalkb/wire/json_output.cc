@@ -134,7 +134,7 @@ json SuggestionsToJsonValue(const std::string& prefix, const std::vector<Suggest
 
 json ToJsonValue(const IndexStats& s) {
   return {{"documents", s.documents}, {"by_type", s.by_type}, {"by_lang", s.by_lang},
-          {"terms", s.terms},         {"bytes", s.bytes}};
+          {"terms", s.terms},         {"bytes", s.bytes}, {"analytics", s.analytics}};
 }
 
 json SettingsListToJsonValue(const IndexSettings& stored, const EngineOptions& effective) {

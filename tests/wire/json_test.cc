@@ -234,7 +234,7 @@ TEST(WireOutput, SuggestionsStatsSettingsAndStatus) {
   stats.terms = 120;
   stats.bytes = 4096;
   EXPECT_EQ(json::parse(ToJson(stats)), json::parse(R"({"documents": 3, "by_type": {"article": 2, "document": 1},
-              "by_lang": {"en": 3}, "terms": 120, "bytes": 4096})"));
+              "by_lang": {"en": 3}, "terms": 120, "bytes": 4096, "analytics": "ok"})"));
   IndexSettings stored;
   ASSERT_TRUE(stored.Set("typo.enabled", "false").ok());
   EngineOptions options;
