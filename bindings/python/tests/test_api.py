@@ -90,7 +90,7 @@ def test_search_options(kb):
     assert {c.value: c.count for c in r.facets["tags"]}["invoice"] == 2
     assert kb.search("invoice", limit=1, offset=1).hits[0].id == ids(kb.search("invoice"))[1]
     assert ids(kb.search("factuur", lang="nl")) == ["factuur"]
-    assert kb.search("invoise", typos=False).total == 0
+    assert kb.search("invoise", typos=False, correct=False).total == 0
     assert kb.search("invoise").total >= 2
     assert kb.search("passw", prefix=False, typos=False, correct=False).total == 0
     assert ids(kb.search("passw")) == ["password-reset"]
@@ -124,7 +124,7 @@ def test_search_argument_types_name_the_argument(kb, kwargs, exc, name):
 
 
 @pytest.mark.parametrize("kwargs, needle", [
-    ({"filters": ["category=="]}, "category"),
+    ({"filters": ["category"]}, "category"),
     ({"sort": "nonsense:sideways"}, "sideways"),
     ({"lang": "xx"}, "xx"),
     ({"limit": 5000}, "limit"),
@@ -241,8 +241,10 @@ def test_delete_and_commit(kb):
 
 def test_suggest_and_related(kb):
     s = kb.suggest("downl")
-    assert [x.text for x in s if x.kind == "title"][:1] == ["Download your invoice"]
-    assert s[0].id == "invoice-download"
+    titles = {x.text: x.id for x in s if x.kind == "title"}
+    assert titles["Download your invoice"] == "invoice-download"
+    assert "Invoice SLA for finance" not in titles
+    assert [x.text for x in kb.suggest("downl", lang="en")] == ["Download your invoice"]
     related = kb.related("invoice-download")
     assert "invoice-pay" in [h.id for h in related]
     assert "finance-sla" not in [h.id for h in related]
@@ -276,11 +278,12 @@ def test_admin_sees_everything_and_says_so(kb):
 
 
 def test_synonyms(kb, tmp_path):
-    assert kb.search("bill", typos=False, prefix=False).total == 0
-    assert kb.synonyms.add("bill, invoice", lang="en") == 1
-    assert [str(r) for r in kb.synonyms.list("en")] == ["bill, invoice"]
-    assert kb.search("bill", typos=False, prefix=False).total >= 2
-    assert kb.synonyms.remove(["bill, invoice"], lang="en") == 1
+    assert kb.search("zork", typos=False, prefix=False).total == 0
+    assert kb.synonyms.add("zork, invoice", lang="en") == 1
+    assert [str(r) for r in kb.synonyms.list("en")] == ["zork, invoice"]
+    assert kb.search("zork", typos=False, prefix=False).total >= 2
+    assert kb.synonyms.remove(["zork, invoice"], lang="en") == 1
+    assert kb.search("zork", typos=False, prefix=False).total == 0
     assert kb.synonyms.list() == []
     rules = tmp_path / "synonyms-nl.txt"
     rules.write_text("rekening, factuur\n")
