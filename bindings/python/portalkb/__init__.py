@@ -254,7 +254,7 @@ def _encode_document(item: object) -> Tuple[Optional[str], Optional[str]]:
 class ReportRows(List[Dict[str, Any]]):
     """The rows of an analytics report: a list of dicts keyed by column."""
 
-    #: Columns holding ISO dates ("YYYY-MM-DD"), converted to datetimes by to_pandas.
+    #: Columns holding ISO dates or UTC date-times, converted to datetimes by to_pandas.
     DATE_COLUMNS = frozenset({"first_seen", "last_seen", "period"})
 
     def __init__(self, kind: str, title: str, columns: Sequence[str], rows: Iterable[Dict[str, Any]],
@@ -273,8 +273,9 @@ class ReportRows(List[Dict[str, Any]]):
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame with typed columns: counts as int64,
-        rates and shares as float64, dates (first_seen, last_seen, daily
-        periods) as datetime64. Raises ImportError when pandas is missing."""
+        rates and shares as float64, first_seen/last_seen (UTC date-times)
+        and daily periods (dates) as datetime64; weekly periods ("2026-W05")
+        stay text. Raises ImportError when pandas is missing."""
         import pandas as pd  # optional dependency: only this method needs it
 
         frame = pd.DataFrame(list(self), columns=self.columns)
@@ -286,9 +287,11 @@ class ReportRows(List[Dict[str, Any]]):
                 frame[column] = frame[column].astype("int64")
             elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 frame[column] = frame[column].astype("float64")
-            elif column in self.DATE_COLUMNS and all(
-                    isinstance(v, str) and _re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values):
-                frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+            elif column in self.DATE_COLUMNS and values and all(isinstance(v, str) for v in values):
+                if all(_re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values):
+                    frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+                elif all(_re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", v) for v in values):
+                    frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
         return frame
 
 
