@@ -245,6 +245,8 @@ def _encode_document(item: object) -> Tuple[Optional[str], Optional[str]]:
     """(JSON text, None) for a dict, or (None, reason) for what cannot be one."""
     if not isinstance(item, Mapping):
         return None, f"expected a dict, got {_type_name(item)}"
+    if not isinstance(item, dict):
+        item = dict(item)  # json encodes dicts only
     try:
         return _json.dumps(item, ensure_ascii=False, allow_nan=False, default=_json_default), None
     except (TypeError, ValueError) as e:

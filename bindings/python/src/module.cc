@@ -318,7 +318,7 @@ class KnowledgeBaseCore {
     Report report;
     {
       py::gil_scoped_release release;
-      report = Unwrap(Log().Run(request), "report");
+      report = Unwrap(Log()->Run(request), "report");
     }
     py::list rows;
     for (const auto& row : report.rows) {
@@ -333,7 +333,7 @@ class KnowledgeBaseCore {
     std::vector<LoggedSearch> events;
     {
       py::gil_scoped_release release;
-      events = Unwrap(Log().Searches(since_ms, until_ms, after_seq, limit), "events");
+      events = Unwrap(Log()->Searches(since_ms, until_ms, after_seq, limit), "events");
     }
     py::list out;
     for (const auto& e : events) {
@@ -358,27 +358,27 @@ class KnowledgeBaseCore {
 
   void LogClick(const std::string& query_id, const std::string& doc_id, int position) {
     py::gil_scoped_release release;
-    Check(Log().LogClick(query_id, doc_id, position), "log_click");
+    Check(Log()->LogClick(query_id, doc_id, position), "log_click");
   }
   void LogFeedback(const std::string& query_id, const std::string& doc_id, bool helpful, const std::string& comment) {
     py::gil_scoped_release release;
-    Check(Log().LogFeedback(query_id, doc_id, helpful, comment), "log_feedback");
+    Check(Log()->LogFeedback(query_id, doc_id, helpful, comment), "log_feedback");
   }
   void LogSupportContact(const std::string& query_id) {
     py::gil_scoped_release release;
-    Check(Log().LogSupportContact(query_id), "log_support_contact");
+    Check(Log()->LogSupportContact(query_id), "log_support_contact");
   }
   void FlushLog() {
     py::gil_scoped_release release;
-    Check(Log().Flush(), "flush");
+    Check(Log()->Flush(), "flush");
   }
   std::size_t Purge(long long cutoff_ms) {
     py::gil_scoped_release release;
-    return Unwrap(Log().Purge(cutoff_ms), "purge");
+    return Unwrap(Log()->Purge(cutoff_ms), "purge");
   }
   std::size_t EraseUser(const std::string& user) {
     py::gil_scoped_release release;
-    return Unwrap(Log().EraseUser(user), "erase_user");
+    return Unwrap(Log()->EraseUser(user), "erase_user");
   }
 
  private:
@@ -404,19 +404,30 @@ class KnowledgeBaseCore {
 
   // The engine's analytics log when it keeps one; otherwise (logging
   // switched off in the settings) the log opened on its own, as the CLI's
-  // report commands do, so reports on past searches still work.
-  Analytics& Log() {
-    auto engine = Engine();
+  // report commands do, so reports on past searches still work. The handle
+  // keeps what owns the log alive for the call, even if close() runs meanwhile.
+  struct LogHandle {
+    std::shared_ptr<portalkb::Engine> engine;
+    std::shared_ptr<Analytics> own;
+    Analytics* log = nullptr;
+    Analytics* operator->() const { return log; }
+  };
+  LogHandle Log() {
+    LogHandle handle;
+    handle.engine = Engine();
+    handle.log = handle.engine->analytics();
+    if (handle.log != nullptr) return handle;
     std::lock_guard<std::mutex> lock(mutex_);
-    if (Analytics* log = engine->analytics()) return *log;
     if (log_ == nullptr) log_ = Unwrap(Analytics::OpenForIndex(path_), "analytics");
-    return *log_;
+    handle.own = log_;
+    handle.log = log_.get();
+    return handle;
   }
 
   std::string path_;
   std::mutex mutex_;  // guards engine_ and log_ (the pointers, not the objects: both are thread-safe)
   std::shared_ptr<portalkb::Engine> engine_;
-  std::unique_ptr<Analytics> log_;
+  std::shared_ptr<Analytics> log_;
   std::mutex writer_mutex_;  // guards writer_, writer_options_ and pending_
   std::unique_ptr<IndexWriter> writer_;
   WriterOptions writer_options_;

@@ -126,3 +126,14 @@ def test_purge_and_erase_user(kb):
     assert list(kb.analytics.events()) == []
     with pytest.raises(TypeError, match="older_than"):
         kb.analytics.purge(None)
+
+
+def test_reports_work_when_logging_is_switched_off(kb, kb_path):
+    run_searches(kb)
+    kb.settings["analytics.log_searches"] = False
+    kb.close()
+    with portalkb.KnowledgeBase.open(kb_path) as again:
+        again.search("parking permit")  # not logged now
+        rows = again.analytics.report("zero-results", since="1d")
+        assert {r["query"]: r["count"] for r in rows}["parking permit"] == 2
+        assert len(list(again.analytics.events())) == 5

@@ -355,3 +355,9 @@ def test_every_public_name_has_a_docstring():
 
 def test_supported_languages():
     assert {"nl", "en", "sv", "de"} <= set(portalkb.supported_languages())
+
+
+def test_add_accepts_any_mapping(kb_path):
+    import types
+    with portalkb.KnowledgeBase.create(kb_path) as kb:
+        assert kb.add([types.MappingProxyType(article("m", "Mapped", "text"))]).added == 1
