@@ -9,7 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev libcmark-dev libgumbo-dev libpoppler-cpp-dev
   libsqlite3-dev libsodium-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-pytest
+  pybind11-dev python3-dev python3-pytest mypy python3-numpy python3-pandas python3-matplotlib
 )
 
 missing=()

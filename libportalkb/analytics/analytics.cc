@@ -189,6 +189,43 @@ Status Analytics::Flush() { return writer_->Flush(); }
 
 Status Analytics::Health() const { return writer_->LastError(); }
 
+Result<std::vector<LoggedSearch>> Analytics::Searches(long long since_ms, long long until_ms, std::int64_t after_seq,
+                                                      std::size_t limit) {
+  if (limit < 1 || limit > 10000) return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..10000");
+  if (Status s = Flush(); !s.ok()) return s;
+  std::vector<LoggedSearch> out;
+  // The rowid is the log order; paging on it (not OFFSET) keeps each page one index range.
+  Status s = store_->Query(
+      "SELECT id, ts, query_id, query, normalized, lang, roles, org_key, user_key, session, results, corrected, "
+      "latency_ms FROM searches WHERE id > CAST(?1 AS INTEGER) AND ts >= CAST(?2 AS INTEGER) "
+      "AND (CAST(?3 AS INTEGER) = 0 OR ts < CAST(?3 AS INTEGER)) ORDER BY id LIMIT CAST(?4 AS INTEGER)",
+      {std::to_string(after_seq), std::to_string(since_ms), std::to_string(until_ms), std::to_string(limit)},
+      [&](const AnalyticsStore::Row& row) {
+        LoggedSearch e;
+        e.seq = std::stoll(row[0]);
+        e.ts_ms = std::stoll(row[1]);
+        e.query_id = row[2];
+        e.query = row[3];
+        e.normalized = row[4];
+        e.lang = row[5];
+        for (std::size_t begin = 0; begin < row[6].size();) {
+          std::size_t end = row[6].find(',', begin);
+          if (end == std::string::npos) end = row[6].size();
+          if (end > begin) e.roles.push_back(row[6].substr(begin, end - begin));
+          begin = end + 1;
+        }
+        e.org_key = row[7];
+        e.user_key = row[8];
+        e.session = row[9];
+        e.results = static_cast<std::uint64_t>(std::stoll(row[10]));
+        e.corrected = row[11];
+        e.latency_ms = std::stod(row[12]);
+        out.push_back(std::move(e));
+      });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
                                                                                    std::size_t limit) {
   std::vector<std::pair<std::string, std::int64_t>> out;

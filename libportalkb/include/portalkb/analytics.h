@@ -68,6 +68,24 @@ struct Report {
   long long until_ms = 0;
 };
 
+// One search as the log holds it: the query already redacted, user and org
+// as keyed hashes (never the ids). For exports to data teams.
+struct LoggedSearch {
+  std::int64_t seq = 0;        // increasing in log order; a next page starts after it
+  long long ts_ms = 0;
+  std::string query_id;
+  std::string query;           // redacted
+  std::string normalized;
+  std::string lang;
+  std::vector<std::string> roles;
+  std::string org_key;         // keyed hash; "" when none
+  std::string user_key;        // keyed hash; "" when none
+  std::string session;
+  std::uint64_t results = 0;
+  std::string corrected;       // redacted
+  double latency_ms = 0;
+};
+
 // Renders a report as "table", "csv", "json" (an array of objects keyed by
 // column) or "html" (one self-contained page with tables and charts).
 Result<std::string> FormatReport(const Report& report, const std::string& format);
@@ -117,6 +135,13 @@ class Analytics {
   Result<std::size_t> EraseUser(const std::string& user_id);
 
   Result<Report> Run(const ReportRequest& request);
+
+  // Logged searches with since_ms <= ts < until_ms (until_ms 0: no end) and
+  // seq > after_seq, in log order, at most `limit` (1..10000, else
+  // InvalidArgument). Writes what is queued first. Page through a large log
+  // by passing the last seq returned as the next after_seq.
+  Result<std::vector<LoggedSearch>> Searches(long long since_ms, long long until_ms, std::int64_t after_seq,
+                                             std::size_t limit);
 
   // Normalised queries starting with `prefix` that found results and got a
   // click, typed by at least options.suggest_min_users distinct users and

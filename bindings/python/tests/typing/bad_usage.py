@@ -1,0 +1,10 @@
+"""Misuse that mypy must report: each line marked BAD is one error."""
+import portalkb
+
+kb = portalkb.KnowledgeBase.open("kb")
+kb.search(42)  # BAD: query is str
+kb.search("x", limit="10")  # BAD: limit is int
+kb.search("x", principal="admin")  # BAD: a Principal
+portalkb.Principal(admin=True)  # BAD: no admin argument
+n: str = kb.search("x").total  # BAD: total is int
+kb.analytics.report("zero-results", since=3)  # BAD: not a time

@@ -1,0 +1,31 @@
+"""Typical use of portalkb; must type-check under mypy --strict."""
+from typing import Dict, List
+
+import portalkb
+
+
+def top_ids(kb: portalkb.KnowledgeBase, query: str) -> List[str]:
+    result: portalkb.SearchResult = kb.search(query, principal=portalkb.Principal(org="acme", roles=["finance"]),
+                                              facets=["tags"], limit=5)
+    counts: Dict[str, int] = {c.value: c.count for c in result.facets.get("tags", [])}
+    assert all(n >= 0 for n in counts.values())
+    corrected: str = result.corrected_query or query
+    return [h.id for h in result.hits if h.title and corrected]
+
+
+def index(path: str) -> int:
+    with portalkb.KnowledgeBase.create(path, exist_ok=True) as kb:
+        report = kb.add({"id": str(i), "lang": "en", "visibility": ["public"]} for i in range(3))
+        for source, line, reason in report.rejected:
+            print(source, line, reason)
+        kb.synonyms.add("a, b", lang="en")
+        kb.settings["typo.enabled"] = True
+        rows = kb.analytics.report("zero-results", since="7d")
+        total: int = sum(int(r["count"]) for r in rows)
+        return report.added + total
+
+
+try:
+    index("/nonexistent/kb")
+except portalkb.Error as e:
+    print(e.code, e.message)
