@@ -1,5 +1,6 @@
 #include "search/language_detector.h"
 
+#include <algorithm>
 #include <map>
 
 #include "analysis/stopwords.h"
@@ -15,7 +16,10 @@ Xapian::doccount CountBoth(const Xapian::Database& db, const std::string& term, 
   Xapian::Enquire enquire(db);
   enquire.set_query(Q(Q::OP_AND, Q(term), Q(lang_term)));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
-  return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+  // Counted exactly up to kMaxDetectionCount, estimated beyond: a share is all
+  // detection needs, and a common word must not cost a walk of its postings.
+  return enquire.get_mset(0, 0, std::min<Xapian::doccount>(db.get_doccount(), kMaxDetectionCount))
+      .get_matches_estimated();
 }
 
 }  // namespace

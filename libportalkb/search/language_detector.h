@@ -15,8 +15,9 @@ namespace portalkb {
 // plus, per word that occurs in the index, the share of the documents
 // containing it that are in that language. The best-scoring language wins if
 // it leads the next by kMinLead; otherwise "" (too close to call, or no
-// word known). Looks at the first kMaxWords words; cost: one posting-list
-// intersection per word and language.
+// word known). Looks at the first kMaxDetectionWords words; cost: one
+// posting-list intersection per word and language, counted exactly up to
+// kMaxDetectionCount documents.
 // Thread-safety: safe if `db` is not used concurrently elsewhere.
 std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens);
 
@@ -26,5 +27,6 @@ bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, con
 inline constexpr double kStopWordVote = 1.0;
 inline constexpr double kMinLead = 0.5;
 inline constexpr std::size_t kMaxDetectionWords = 16;
+inline constexpr Xapian::doccount kMaxDetectionCount = 1000;
 
 }  // namespace portalkb
