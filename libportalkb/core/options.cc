@@ -29,6 +29,9 @@ Status ValidateEngineOptions(const EngineOptions& options) {
   if (s.min_matched_words > 64) {
     return OutOfRange("search.min_matched_words", static_cast<double>(s.min_matched_words), "0..64");
   }
+  if (!(s.off_topic_unknown_share >= 0)) {
+    return OutOfRange("search.off_topic_unknown_share", s.off_topic_unknown_share, ">= 0");
+  }
   if (s.min_matched_words_max_query > 64) {
     return OutOfRange("search.min_matched_words_max_query", static_cast<double>(s.min_matched_words_max_query),
                       "0..64");

@@ -428,9 +428,15 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   }
   // The floor against off-topic queries: one shared word ("time",
   // "weekend") does not make a document an answer to a four-word query. Not
-  // for longer ones: a question's answer often shares just its topic word.
+  // for longer ones, whose answer often shares just the topic word -- unless
+  // most of their words are foreign to the index (no match, no alternative):
+  // then the query is most likely about something else.
+  std::size_t unknown = 0;
+  for (const auto& w : built.words) unknown += w.in_vocabulary ? 0 : 1;
+  const bool mostly_unknown =
+      !units.empty() && static_cast<double>(unknown) >= options_.off_topic_unknown_share * static_cast<double>(units.size());
   if (!positive.empty() && options_.min_matched_words > 0 && units.size() > options_.min_matched_words &&
-      units.size() <= options_.min_matched_words_max_query) {
+      (units.size() <= options_.min_matched_words_max_query || mostly_unknown)) {
     built.min_matched_words = options_.min_matched_words;
   }
   return Finish(std::move(built), std::move(positive), excluded, langs, lang, context);

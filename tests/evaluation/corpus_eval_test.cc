@@ -101,12 +101,12 @@ constexpr Gate kKeywordLanguageGates[] = {
     {"sv", 0.93, 0.92},  // n=38: MRR 0.9605, R@1 0.9474
 };
 // Questions: before the ranking rule by query length MRR 0.5831, R@1 0.4737.
-constexpr Gate kQuestionGate = {"question", 0.62, 0.50};  // n=209: MRR 0.6435, R@1 0.5263
+constexpr Gate kQuestionGate = {"question", 0.62, 0.51};  // n=209: MRR 0.6455, R@1 0.5311
 constexpr Gate kQuestionLanguageGates[] = {
     {"de", 0.76, 0.66},  // n=12: MRR 0.8472, R@1 0.7500
     {"en", 0.61, 0.49},  // n=72: MRR 0.6346, R@1 0.5139
-    {"nl", 0.58, 0.46},  // n=72: MRR 0.6032, R@1 0.4861
-    {"sv", 0.64, 0.52},  // n=53: MRR 0.6642, R@1 0.5472
+    {"nl", 0.59, 0.48},  // n=72: MRR 0.6101, R@1 0.5000
+    {"sv", 0.64, 0.52},  // n=53: MRR 0.6627, R@1 0.5472
 };
 
 TEST_F(CorpusEval, PlainAndTypoQueriesFindTheirArticleInTheTopTen) {
@@ -138,7 +138,7 @@ TEST_F(CorpusEval, EachKeywordKindAndLanguageHoldsItsRanking) {
 }
 
 // The engine's ranking must beat plain BM25 on the same index: by 5% MRR on
-// questions (measured 0.6435 vs 0.6081, ratio 1.058), and never lose to it
+// questions (measured 0.6455 vs 0.6081, ratio 1.061), and never lose to it
 // on a keyword kind (plain: equal at 0.9753; the others 1.24..1.65).
 TEST_F(CorpusEval, RankingBeatsThePlainBm25Baseline) {
   ASSERT_NE(question_report_, nullptr);
@@ -153,12 +153,12 @@ TEST_F(CorpusEval, RankingBeatsThePlainBm25Baseline) {
   }
 }
 
-// Off-topic queries ("weather forecast weekend"): measured 15 of 53 find
+// Off-topic queries ("weather forecast weekend"): measured 13 of 53 find
 // anything (38 before the ranking rule by query length), none strongly.
 TEST_F(CorpusEval, FewUnansweredQueriesFindAnything) {
   ASSERT_NE(report_, nullptr);
   ASSERT_GT(report_->none_queries, 0u);
-  EXPECT_LE(static_cast<double>(report_->none_with_results) / static_cast<double>(report_->none_queries), 0.33);
+  EXPECT_LE(static_cast<double>(report_->none_with_results) / static_cast<double>(report_->none_queries), 0.29);
 }
 
 TEST_F(CorpusEval, QuestionsHoldTheirRankingInEveryLanguage) {

@@ -49,6 +49,18 @@ TEST_F(SearchScenario, OffTopicQuerySharingOneWordFindsNothing) {
   EXPECT_EQ(Ids(Search("cinema weekend")), (std::vector<std::string>{"desk"}));
 }
 
+TEST_F(SearchScenario, LongQueryOfMostlyUnknownWordsNeedsTwoOfThemMatched) {
+  Add(MakeArticle("move", "Register a move", "Tell us your new home address when you move house."));
+  // Six words, five of them in no document: one shared word is no answer.
+  EXPECT_EQ(Search("how do I fix a flat bicycle tyre with glue at home").total, 0u);
+  // Words the index knows: a document sharing one of them is still a hit.
+  Add(MakeArticle("parking", "Visitor parking", "Parking permits for visitors cost money each week."));
+  const auto ids = Ids(Search("can my visitors get parking for money each week at home"));
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0], "parking");
+  EXPECT_EQ(ids[1], "move");  // only "home"
+}
+
 TEST_F(SearchScenario, BaselineRankingHasNoTyposPrefixesOrSynonyms) {
   Add(MakeArticle("invoice", "Invoice download", "Download an invoice as PDF."));
   SearchRequest request;

@@ -81,14 +81,17 @@ struct SearchOptions {
   // Longer queries rank by BM25 with typo matches discounted, documents
   // matching every word first (0..64; 0: always BM25 after the all-words tier).
   std::size_t tier_max_words = 3;
-  // A query of more than min_matched_words and at most
-  // min_matched_words_max_query content words: a hit must match at least
-  // min_matched_words of them (0: off). Measured on corpus/queries: with 2
-  // and 4, 11 of 32 off-topic queries find something (24 without) and no
-  // question loses its answer; a longer query's answer often shares only its
-  // topic word, so it has no floor.
-  std::size_t min_matched_words = 2;           // 0..64
+  // A query of more than min_matched_words content words: a hit must match
+  // at least min_matched_words of them (0: off) if the query has at most
+  // min_matched_words_max_query words, or if at least off_topic_unknown_share
+  // of its words have no match and no alternative in the index (0..1; above
+  // 1: never). A longer query's answer often shares only its topic word, so
+  // it otherwise has no floor. Measured on corpus/queries (tuned there): 9 of
+  // 32 off-topic queries find something (24 without), no question loses its
+  // answer.
+  std::size_t min_matched_words = 2;            // 0..64
   std::size_t min_matched_words_max_query = 4;  // 0..64
+  double off_topic_unknown_share = 0.66;
   // A search without `lang` ranks documents in the query's detected language
   // above others at equal words matched and typos (true), or not (false).
   bool detect_language = true;
