@@ -433,8 +433,8 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   // then the query is most likely about something else.
   std::size_t unknown = 0;
   for (const auto& w : built.words) unknown += w.in_vocabulary ? 0 : 1;
-  const bool mostly_unknown =
-      !units.empty() && static_cast<double>(unknown) >= options_.off_topic_unknown_share * static_cast<double>(units.size());
+  const double share_unknown = units.empty() ? 0.0 : static_cast<double>(unknown) / static_cast<double>(units.size());
+  const bool mostly_unknown = !units.empty() && share_unknown >= options_.off_topic_unknown_share;
   if (!positive.empty() && options_.min_matched_words > 0 && units.size() > options_.min_matched_words &&
       (units.size() <= options_.min_matched_words_max_query || mostly_unknown)) {
     built.min_matched_words = options_.min_matched_words;

@@ -48,8 +48,9 @@ struct SearchRequest {
   std::string session;         // pseudonymous session id, for analytics (typing bursts, success rate)
   // "" (default): the engine's ranking. "bm25": plain BM25 (k1 1.2, b 0.75)
   // over the stems of the query's words, with no tiers, typos, prefixes,
-  // synonyms, field weights or language boost -- the baseline `portalkb eval`
-  // measures the engine's ranking against. Anything else is InvalidArgument.
+  // synonyms, field weights, language boost or corrections -- the baseline
+  // `portalkb eval` measures the engine's ranking against, documented for
+  // evaluation rather than for portals. Anything else is InvalidArgument.
   std::string ranking;
 };
 
