@@ -8,9 +8,15 @@
 namespace portalkb::cli {
 namespace {
 
-void PrintRow(const std::string& name, const EvalMetrics& m) {
-  std::printf("%-10s %7zu %7.3f %7.3f %7.3f %7.3f %7.3f\n", name.c_str(), m.queries, m.recall_at_1, m.recall_at_5,
+// One table row; with `baseline`, its R@1 and MRR beside and the MRR ratio.
+void PrintRow(const std::string& name, const EvalMetrics& m, const EvalMetrics* baseline = nullptr) {
+  std::printf("%-10s %7zu %7.3f %7.3f %7.3f %7.3f %7.3f", name.c_str(), m.queries, m.recall_at_1, m.recall_at_5,
               m.recall_at_10, m.mrr, m.zero_result_rate);
+  if (baseline != nullptr) {
+    std::printf(" | %7.3f %7.3f %7.3f", baseline->recall_at_1, baseline->mrr,
+                baseline->mrr > 0 ? m.mrr / baseline->mrr : 0.0);
+  }
+  std::printf("\n");
 }
 
 }  // namespace
@@ -23,6 +29,7 @@ int RunEval(const std::vector<std::string>& args) {
       ("db", po::value(&db)->required(), "index directory")
       ("json", "print one JSON object")
       ("ignore-lang", "search every query in all languages instead of its own")
+      ("no-baseline", "skip the plain BM25 baseline run (half the searches)")
       ("queries", po::value(&file)->required(), "a .jsonl file of queries, or a directory of them");
   PrincipalArgs principal_args;
   AddPrincipalOptions(options, principal_args);
@@ -45,6 +52,7 @@ int RunEval(const std::vector<std::string>& args) {
   eval_options.use_lang = vm->count("ignore-lang") == 0;
   const bool as_someone = !principal_args.user.empty() || !principal_args.org.empty() || !principal_args.roles.empty();
   if (as_someone) eval_options.principal = MakePrincipal(*vm, principal_args);
+  eval_options.baseline = vm->count("no-baseline") == 0;
   auto report = Evaluate(*engine.value(), queries.value(), eval_options);
   if (!report.ok()) return ReportError("eval", report.status());
   const EvalReport& r = report.value();
@@ -65,14 +73,26 @@ int RunEval(const std::vector<std::string>& args) {
     std::printf("as user=%s org=%s roles=%s\n\n", eval_options.principal.user.c_str(),
                 eval_options.principal.org.c_str(), roles.c_str());
   }
-  std::printf("%-10s %7s %7s %7s %7s %7s %7s\n", "kind", "queries", "R@1", "R@5", "R@10", "MRR", "zero");
-  for (const auto& [k, m] : r.by_kind) PrintRow(k, m);
-  PrintRow("all", r.overall);
-  std::printf("\n%-10s %7s %7s %7s %7s %7s %7s\n", "lang", "queries", "R@1", "R@5", "R@10", "MRR", "zero");
-  for (const auto& [k, m] : r.by_lang) PrintRow(k, m);
+  auto header = [&](const char* what) {
+    std::printf("%-10s %7s %7s %7s %7s %7s %7s", what, "queries", "R@1", "R@5", "R@10", "MRR", "zero");
+    if (r.has_baseline) std::printf(" | %7s %7s %7s", "bm25R@1", "bm25MRR", "ratio");
+    std::printf("\n");
+  };
+  auto base = [&](const std::map<std::string, EvalMetrics>& slices, const std::string& name) -> const EvalMetrics* {
+    const auto it = slices.find(name);
+    return r.has_baseline && it != slices.end() ? &it->second : nullptr;
+  };
+  header("kind");
+  for (const auto& [k, m] : r.by_kind) PrintRow(k, m, base(r.baseline_by_kind, k));
+  PrintRow("all", r.overall, r.has_baseline ? &r.baseline_overall : nullptr);
+  std::printf("\n");
+  header("lang");
+  for (const auto& [k, m] : r.by_lang) PrintRow(k, m, base(r.baseline_by_lang, k));
+  if (r.has_baseline) std::printf("(bm25: the plain BM25 baseline on the same index; ratio: engine MRR / bm25 MRR)\n");
   std::printf("\ntypo MRR %.3f vs the same queries spelled right %.3f (ratio %.3f)\n", r.typo_mrr, r.typo_correct_mrr, ratio);
   std::printf("should-find-nothing queries: %zu, with results %zu, with strong (all-words) results %zu (%.1f%%)\n",
               r.none_queries, r.none_with_results, r.none_with_strong_results, 100.0 * none_rate);
+  if (r.has_baseline) std::printf("  bm25 baseline: %zu with results\n", r.baseline_none_with_results);
   if (!r.failures.empty()) {
     std::printf("\nfailed queries (%zu):\n", r.failures.size());
     for (const auto& f : r.failures) {

@@ -65,10 +65,15 @@ int RunSearch(const std::vector<std::string>& args) {
     std::printf("no results for \"%s\" (%.1f ms)\n", response->query.c_str(), response->took_ms);
     return kExitOk;
   }
-  std::printf("%-4s %-9s %-9s %-4s %-36s %s\n", "#", "score", "type", "lang", "id", "title");
+  if (!response->detected_lang.empty()) {
+    std::printf("(query language: %s; its documents first)\n", response->detected_lang.c_str());
+  }
+  // Scores are tier bonuses plus BM25, meaningless to a reader: show the rank
+  // and whether the hit misses some query word (raw scores are in --json).
+  std::printf("%-4s %-7s %-9s %-4s %-36s %s\n", "#", "match", "type", "lang", "id", "title");
   std::size_t rank = request.offset;
   for (const auto& h : response->hits) {
-    std::printf("%-4zu %-9.2f %-9s %-4s %s %s\n", ++rank, h.score, h.type.c_str(), h.lang.c_str(),
+    std::printf("%-4zu %-7s %-9s %-4s %s %s\n", ++rank, h.weak ? "partial" : "all", h.type.c_str(), h.lang.c_str(),
                 Column(h.id, 36).c_str(), h.title.c_str());
     if (!h.snippet.empty()) std::printf("     %s\n", SnippetForTerminal(h.snippet, terminal).c_str());
   }

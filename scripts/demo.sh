@@ -19,11 +19,26 @@ done
 rm -rf "$index" && mv "$index.new" "$index"
 echo
 "$portalkb" stats --db "$index"
-for query in "factuur downloaden" "wachtwoord vergeten" "parkeervergunning aanvragen" \
-             "factur downlaoden" "wachtwoord verg" "return an item" "glömt lösenord" "rekening betalen"; do
+# Each sample searches as the principal a portal would send: invoice
+# articles are for a customer's finance role, the rest is public.
+samples=(
+  "factuur downloaden|--org acme --role finance"
+  "wachtwoord vergeten|"
+  "parkeervergunning aanvragen|"
+  "factur downlaoden|--org acme --role finance"
+  "wachtwoord verg|"
+  "return an item|--org globex --role customer"
+  "glömt lösenord|"
+  "rekening betalen|--org acme --role finance"
+  "Ik ben mijn wachtwoord vergeten, hoe stel ik een nieuw in?|"
+)
+for sample in "${samples[@]}"; do
+  query="${sample%%|*}"
+  principal="${sample#*|}"
   echo
-  echo "\$ portalkb search --db $index --limit 3 \"$query\""
-  "$portalkb" search --db "$index" --limit 3 "$query"
+  echo "\$ portalkb search --db $index ${principal:+$principal }--limit 3 \"$query\"   # as ${principal:-an anonymous visitor}"
+  # shellcheck disable=SC2086  # the principal is several options
+  "$portalkb" search --db "$index" $principal --limit 3 "$query"
 done
 echo
 echo "\$ portalkb search --db $index --org acme --role finance --facet type --limit 3 \"sla beschikbaarheid\""

@@ -14,6 +14,7 @@ Status OutOfRange(const std::string& name, double value, const std::string& rang
 Status ValidateEngineOptions(const EngineOptions& options) {
   const SearchOptions& s = options.search;
   for (const auto& [name, value] : {std::pair<const char*, double>{"search.title_weight", s.title_weight},
+                                    {"search.long_query_title_weight", s.long_query_title_weight},
                                     {"search.exact_word_weight", s.exact_word_weight},
                                     {"search.exact_accent_weight", s.exact_accent_weight},
                                     {"search.synonym_weight", s.synonym_weight},
@@ -21,6 +22,19 @@ Status ValidateEngineOptions(const EngineOptions& options) {
                                     {"search.two_typo_weight", s.two_typo_weight},
                                     {"search.prefix_weight", s.prefix_weight}}) {
     if (!(value >= 0)) return OutOfRange(name, value, ">= 0");
+  }
+  if (!(s.bm25_k1 >= 0 && s.bm25_k1 <= 10)) return OutOfRange("search.bm25_k1", s.bm25_k1, "0..10");
+  if (!(s.bm25_b >= 0 && s.bm25_b <= 1)) return OutOfRange("search.bm25_b", s.bm25_b, "0..1");
+  if (s.tier_max_words > 64) return OutOfRange("search.tier_max_words", static_cast<double>(s.tier_max_words), "0..64");
+  if (s.min_matched_words > 64) {
+    return OutOfRange("search.min_matched_words", static_cast<double>(s.min_matched_words), "0..64");
+  }
+  if (!(s.off_topic_unknown_share >= 0)) {
+    return OutOfRange("search.off_topic_unknown_share", s.off_topic_unknown_share, ">= 0");
+  }
+  if (s.min_matched_words_max_query > 64) {
+    return OutOfRange("search.min_matched_words_max_query", static_cast<double>(s.min_matched_words_max_query),
+                      "0..64");
   }
   if (s.snippet_words < 8 || s.snippet_words > 200) {
     return OutOfRange("search.snippet_words", static_cast<double>(s.snippet_words), "8..200");

@@ -44,17 +44,86 @@ std::string JoinList(const std::vector<std::string>& items) {
 
 const char* BoolText(bool b) { return b ? "true" : "false"; }
 
+// The decimal ranking settings: name, where they are kept, what they
+// override, and their range.
+struct RealSetting {
+  const char* name;
+  std::optional<double> IndexSettings::*setting;
+  double SearchOptions::*option;
+  double min;
+  double max;
+};
+constexpr RealSetting kRealSettings[] = {
+    {"ranking.bm25_k1", &IndexSettings::bm25_k1, &SearchOptions::bm25_k1, 0, 10},
+    {"ranking.bm25_b", &IndexSettings::bm25_b, &SearchOptions::bm25_b, 0, 1},
+    {"ranking.title_weight", &IndexSettings::title_weight, &SearchOptions::title_weight, 0, 100},
+    {"ranking.long_query_title_weight", &IndexSettings::long_query_title_weight,
+     &SearchOptions::long_query_title_weight, 0, 100},
+    {"ranking.exact_word_weight", &IndexSettings::exact_word_weight, &SearchOptions::exact_word_weight, 0, 100},
+    {"ranking.synonym_weight", &IndexSettings::synonym_weight, &SearchOptions::synonym_weight, 0, 100},
+    {"ranking.one_typo_weight", &IndexSettings::one_typo_weight, &SearchOptions::one_typo_weight, 0, 100},
+    {"ranking.two_typo_weight", &IndexSettings::two_typo_weight, &SearchOptions::two_typo_weight, 0, 100},
+    {"ranking.prefix_weight", &IndexSettings::prefix_weight, &SearchOptions::prefix_weight, 0, 100},
+};
+
+const RealSetting* FindRealSetting(const std::string& name) {
+  for (const auto& r : kRealSettings) {
+    if (name == r.name) return &r;
+  }
+  return nullptr;
+}
+
+// A plain decimal ("1.2", "0", "10"): digits with at most one point, no sign,
+// exponent, "inf" or "nan", within [min, max].
+Result<double> ParseReal(const std::string& name, const std::string& value, double min, double max) {
+  const bool plain = !value.empty() && value.size() <= 32 &&
+                     value.find_first_not_of("0123456789.") == std::string::npos &&
+                     std::count(value.begin(), value.end(), '.') <= 1 && value != ".";
+  double d = 0;
+  if (plain) {
+    const char* end = value.data() + value.size();
+    const auto [ptr, ec] = std::from_chars(value.data(), end, d);
+    if (ec == std::errc() && ptr == end && d >= min && d <= max) return d;
+  }
+  std::string range = std::to_string(max);
+  range.erase(range.find_last_not_of('0') + 1);
+  if (!range.empty() && range.back() == '.') range.pop_back();
+  return Status::InvalidArgument(name + ": '" + value + "' is not a decimal number from 0 to " + range);
+}
+
+// Shortest text that reads back as the same double.
+std::string RealText(double d) {
+  char buffer[32];
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+  return ec == std::errc() ? std::string(buffer, ptr) : std::to_string(d);
+}
+
 }  // namespace
 
 const std::vector<std::string>& IndexSettings::Names() {
   static const std::vector<std::string> kNames = {
       "typo.enabled",        "typo.min_length_one_typo", "typo.min_length_two_typos", "typo.first_letter_cost",
       "typo.disabled_words", "typo.disabled_fields",     "analytics.log_searches"};
-  return kNames;
+  static const std::vector<std::string> kAll = [] {
+    std::vector<std::string> names = kNames;
+    for (const auto& r : kRealSettings) names.push_back(r.name);
+    names.push_back("ranking.tier_max_words");
+    names.push_back("ranking.min_matched_words");
+    return names;
+  }();
+  return kAll;
 }
 
 Status IndexSettings::Set(const std::string& name, const std::string& value) {
-  if (name == "typo.enabled" || name == "analytics.log_searches") {
+  if (const RealSetting* r = FindRealSetting(name)) {
+    auto d = ParseReal(name, value, r->min, r->max);
+    if (!d.ok()) return d.status();
+    this->*(r->setting) = d.value();
+  } else if (name == "ranking.tier_max_words" || name == "ranking.min_matched_words") {
+    auto n = ParseWhole(name, value, 0, 64);
+    if (!n.ok()) return n.status();
+    (name == "ranking.tier_max_words" ? tier_max_words : min_matched_words) = static_cast<std::size_t>(n.value());
+  } else if (name == "typo.enabled" || name == "analytics.log_searches") {
     auto b = ParseBool(name, value);
     if (!b.ok()) return b.status();
     (name == "typo.enabled" ? typo_enabled : log_searches) = b.value();
@@ -90,7 +159,10 @@ Status IndexSettings::Set(const std::string& name, const std::string& value) {
 }
 
 Status IndexSettings::Unset(const std::string& name) {
-  if (name == "typo.enabled") typo_enabled.reset();
+  if (const RealSetting* r = FindRealSetting(name)) (this->*(r->setting)).reset();
+  else if (name == "ranking.tier_max_words") tier_max_words.reset();
+  else if (name == "ranking.min_matched_words") min_matched_words.reset();
+  else if (name == "typo.enabled") typo_enabled.reset();
   else if (name == "typo.min_length_one_typo") typo_min_length_one_typo.reset();
   else if (name == "typo.min_length_two_typos") typo_min_length_two_typos.reset();
   else if (name == "typo.first_letter_cost") typo_first_letter_cost.reset();
@@ -110,18 +182,27 @@ std::map<std::string, std::string> IndexSettings::ToMap() const {
   if (typo_disabled_words) out["typo.disabled_words"] = JoinList(*typo_disabled_words);
   if (typo_disabled_fields) out["typo.disabled_fields"] = JoinList(*typo_disabled_fields);
   if (log_searches) out["analytics.log_searches"] = BoolText(*log_searches);
+  for (const auto& r : kRealSettings) {
+    if (this->*(r.setting)) out[r.name] = RealText(*(this->*(r.setting)));
+  }
+  if (tier_max_words) out["ranking.tier_max_words"] = std::to_string(*tier_max_words);
+  if (min_matched_words) out["ranking.min_matched_words"] = std::to_string(*min_matched_words);
   return out;
 }
 
 std::map<std::string, std::string> IndexSettings::Effective(const EngineOptions& options) {
   const TypoOptions& t = options.search.typo;
-  return {{"typo.enabled", BoolText(t.enabled)},
+  std::map<std::string, std::string> out = {{"typo.enabled", BoolText(t.enabled)},
           {"typo.min_length_one_typo", std::to_string(t.min_length_one_typo)},
           {"typo.min_length_two_typos", std::to_string(t.min_length_two_typos)},
           {"typo.first_letter_cost", std::to_string(t.first_letter_cost)},
           {"typo.disabled_words", JoinList(t.disabled_words)},
           {"typo.disabled_fields", JoinList(t.disabled_fields)},
           {"analytics.log_searches", BoolText(options.analytics)}};
+  for (const auto& r : kRealSettings) out[r.name] = RealText(options.search.*(r.option));
+  out["ranking.tier_max_words"] = std::to_string(options.search.tier_max_words);
+  out["ranking.min_matched_words"] = std::to_string(options.search.min_matched_words);
+  return out;
 }
 
 void IndexSettings::ApplyTo(EngineOptions& options) const {
@@ -133,6 +214,11 @@ void IndexSettings::ApplyTo(EngineOptions& options) const {
   if (typo_disabled_words) t.disabled_words = *typo_disabled_words;
   if (typo_disabled_fields) t.disabled_fields = *typo_disabled_fields;
   if (log_searches) options.analytics = *log_searches;
+  for (const auto& r : kRealSettings) {
+    if (this->*(r.setting)) options.search.*(r.option) = *(this->*(r.setting));
+  }
+  if (tier_max_words) options.search.tier_max_words = *tier_max_words;
+  if (min_matched_words) options.search.min_matched_words = *min_matched_words;
 }
 
 std::string IndexSettings::Encode() const {

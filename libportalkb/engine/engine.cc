@@ -209,6 +209,7 @@ Result<SearchResponse> Engine::Search(const SearchRequest& original) {
   event.session = request.session;
   event.results = response->total;
   event.corrected = response->corrected_query;
+  event.detected_lang = response->detected_lang;
   event.latency_ms = response->took_ms;
   response->query_id = event.query_id;
   impl_->analytics->LogSearch(std::move(event));

@@ -106,7 +106,10 @@ Result<std::vector<EvalQuery>> LoadEvalQueries(const std::string& path) {
   return queries;
 }
 
-Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& queries, const EvalOptions& options) {
+namespace {
+
+Result<EvalReport> EvaluateRanking(Engine& engine, const std::vector<EvalQuery>& queries, const EvalOptions& options,
+                                   const std::string& ranking) {
   EvalReport report;
   Accumulator overall;
   std::map<std::string, Accumulator> by_kind;
@@ -121,6 +124,7 @@ Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& querie
     request.limit = 10;
     request.principal = options.principal;
     request.log = false;  // evaluation traffic is not visitor traffic
+    request.ranking = ranking;
     return engine.Search(request);
   };
 
@@ -154,7 +158,7 @@ Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& querie
       report.failures.push_back({q, 0, {top.begin(), top.begin() + static_cast<long>(std::min<std::size_t>(5, top.size()))},
                                  response->corrected_query});
     }
-    if (q.kind == "typo" && !q.correct.empty()) {
+    if (q.kind == "typo" && !q.correct.empty() && ranking.empty()) {
       auto correct = run(q.correct, q.lang);
       if (!correct.ok()) return Status(correct.status());
       std::vector<std::string> correct_top;
@@ -169,6 +173,21 @@ Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& querie
   for (const auto& [k, acc] : by_lang) report.by_lang[k] = acc.Metrics();
   report.typo_mrr = typo.Metrics().mrr;
   report.typo_correct_mrr = typo_correct.Metrics().mrr;
+  return report;
+}
+
+}  // namespace
+
+Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& queries, const EvalOptions& options) {
+  auto report = EvaluateRanking(engine, queries, options, "");
+  if (!report.ok() || !options.baseline) return report;
+  auto baseline = EvaluateRanking(engine, queries, options, "bm25");
+  if (!baseline.ok()) return baseline.status();
+  report->has_baseline = true;
+  report->baseline_overall = baseline->overall;
+  report->baseline_by_kind = std::move(baseline->by_kind);
+  report->baseline_by_lang = std::move(baseline->by_lang);
+  report->baseline_none_with_results = baseline->none_with_results;
   return report;
 }
 

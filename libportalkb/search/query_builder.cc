@@ -43,6 +43,10 @@ Q Bonus(double weight) {
   return Q(source->release());
 }
 
+// The common end of every query: exclusions, then the language filter or boost.
+BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<const AnalysedClause*>& excluded,
+                  const std::vector<LanguageRules>& langs, const std::string& lang, const QueryContext& context);
+
 }  // namespace
 
 BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& lang,
@@ -139,6 +143,49 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     }
     list.push_back({unit, matched, typos, kind});
   };
+  built.bm25_k1 = options_.bm25_k1;
+  built.bm25_b = options_.bm25_b;
+  if (context.baseline) {
+    built.bm25_k1 = kBaselineK1;
+    built.bm25_b = kBaselineB;
+    std::vector<Q> positive;
+    for (std::size_t u = 0; u < units.size(); ++u) {
+      const AnalysedClause& a = *units[u];
+      if (!a.single()) {
+        std::vector<Q> terms;
+        std::string matched;
+        for (const auto& p : a.parts) {
+          terms.emplace_back(p.folded);
+          built.highlight.folded.insert(p.folded);
+          matched += (matched.empty() ? "" : " ") + p.folded;
+        }
+        for (const auto& p : a.parts) note(p.folded, u, matched, 0, "exact");
+        positive.emplace_back(Q::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+        continue;
+      }
+      const std::string& folded = a.parts[0].folded;
+      built.highlight.folded.insert(folded);
+      std::vector<std::string> stems;
+      for (const auto& rules : langs) {
+        const std::string stem = Term(schema::kStem, rules.Stem(folded));
+        if (std::find(stems.begin(), stems.end(), stem) == stems.end()) stems.push_back(stem);
+      }
+      for (const auto& stem : stems) note(stem, u, folded, 0, "exact");
+      positive.emplace_back(Q::OP_SYNONYM, stems.begin(), stems.end());
+    }
+    return Finish(std::move(built), std::move(positive), excluded, langs, lang, context);
+  }
+  const bool tiered = units.size() <= options_.tier_max_words;
+  const double title_weight = tiered ? options_.title_weight : options_.long_query_title_weight;
+  // Synonyms of a query in a detected language come from that language's
+  // rules, are stemmed only by it and match only its documents: the Swedish
+  // "lösen" must not meet "losse" in a Dutch one (both stem to "los").
+  // word_query stems with *stem_langs.
+  std::vector<LanguageRules> synonym_langs = langs;
+  const bool synonym_lang_only =
+      lang.empty() && !context.prefer_lang.empty() && IsSupportedLanguage(context.prefer_lang);
+  if (synonym_lang_only) synonym_langs = {LanguageRules(context.prefer_lang)};
+  const std::vector<LanguageRules>* stem_langs = &langs;
   // A word through the full analysis: stems anywhere and in the title, exact
   // folded form, accented form.
   auto word_query = [&](const std::string& folded, const std::string& lowered, bool stop, double scale,
@@ -148,14 +195,14 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     note(folded, unit, folded, typos, kind);
     if (stop) {
       alternatives.emplace_back(folded);
-      alternatives.push_back(Scaled(Q(Term(schema::kTitleWord, folded)), options_.title_weight));
+      alternatives.push_back(Scaled(Q(Term(schema::kTitleWord, folded)), title_weight));
       note(Term(schema::kTitleWord, folded), unit, folded, typos, kind);
       return Scaled(Or(std::move(alternatives)), scale);
     }
     std::vector<Q> body_stems;
     std::vector<Q> title_stems;
     std::vector<std::string> seen;
-    for (const auto& rules : langs) {
+    for (const auto& rules : *stem_langs) {
       const std::string stem = rules.Stem(folded);
       if (std::find(seen.begin(), seen.end(), stem) != seen.end()) continue;
       seen.push_back(stem);
@@ -168,7 +215,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       note(title, unit, folded, typos, kind);
     }
     alternatives.emplace_back(Q::OP_SYNONYM, body_stems.begin(), body_stems.end());
-    alternatives.push_back(Scaled(Q(Q::OP_SYNONYM, title_stems.begin(), title_stems.end()), options_.title_weight));
+    alternatives.push_back(Scaled(Q(Q::OP_SYNONYM, title_stems.begin(), title_stems.end()), title_weight));
     alternatives.push_back(Scaled(Q(folded), options_.exact_word_weight));
     if (!lowered.empty() && lowered != folded) {
       alternatives.push_back(Scaled(Q(Term(schema::kAccented, lowered)), options_.exact_accent_weight));
@@ -212,11 +259,15 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   auto synonym_queries = [&](const std::vector<std::string>& words, std::size_t unit, int typos, std::vector<Q>& out) {
     if (context.synonyms == nullptr || context.synonyms->empty() || synonyms_left == 0) return;
     const auto alternatives = context.synonyms->Alternatives(
-        words, langs, std::min(kMaxSynonymAlternativesPerWord, synonyms_left));
+        words, synonym_langs, std::min(kMaxSynonymAlternativesPerWord, synonyms_left));
     synonyms_left -= alternatives.size();
+    stem_langs = &synonym_langs;
     for (const auto& alt : alternatives) {
-      out.push_back(phrase_query(alt, options_.synonym_weight, unit, typos, "synonym"));
+      Q q = phrase_query(alt, options_.synonym_weight, unit, typos, "synonym");
+      if (synonym_lang_only) q = Q(Q::OP_FILTER, q, Q(Term(schema::kLang, synonym_langs.front().lang())));
+      out.push_back(std::move(q));
     }
+    stem_langs = &langs;
   };
 
   // 4. Alternatives per unit.
@@ -245,8 +296,21 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     t.tier[0].push_back(word_query(token.folded, token.lowered, stop, 1.0, u, 0, "exact"));
     if (stop) continue;
     synonym_queries({token.folded}, u, 0, t.tier[0]);
-    if (typos_on && expander.Eligible(token)) {
-      for (const auto& c : expander.Candidates(token)) {
+    // In a long query a known word is taken as meant: its typo variants
+    // would add noise that its neighbours already outweigh.
+    const bool known = !tiered && frequency(token.folded) > 0;
+    if (typos_on && !known && expander.Eligible(token)) {
+      auto candidates = expander.Candidates(token);
+      if (context.in_preferred_lang) {
+        // Variants from the query's own language only, so "losenord" does
+        // not reach a Dutch "losse"; all of them when none is of it.
+        decltype(candidates) own;
+        for (auto& c : candidates) {
+          if (context.in_preferred_lang(c.term)) own.push_back(std::move(c));
+        }
+        if (!own.empty()) candidates = std::move(own);
+      }
+      for (const auto& c : candidates) {
         t.tier[c.typos].push_back(typo_query(c.term, typo_weight[c.typos], u, c.typos, "typo"));
         if (c.typos == 1) synonym_queries({c.term}, u, 1, t.tier[1]);
       }
@@ -268,7 +332,8 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       }
       // Search-as-you-type: the last word also as a prefix.
       const bool last = u + 1 == units.size() && &a == &clauses.back();
-      if (last && context.prefix_last_word && query_ends_in_word && !token.has_digit &&
+      // A long query is a question typed out, not a search box mid-word.
+      if (last && tiered && context.prefix_last_word && query_ends_in_word && !token.has_digit &&
           cps.size() >= options_.prefix_min_length) {
         std::vector<Q> words;
         std::vector<Q> titles;
@@ -282,7 +347,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
         }
         if (!words.empty()) {
           Q completions(Q::OP_OR, Q(Q::OP_SYNONYM, words.begin(), words.end()),
-                        Scaled(Q(Q::OP_SYNONYM, titles.begin(), titles.end()), options_.title_weight));
+                        Scaled(Q(Q::OP_SYNONYM, titles.begin(), titles.end()), title_weight));
           t.tier[1].push_back(Scaled(completions, options_.prefix_weight));
         }
       }
@@ -321,8 +386,11 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     if (t.tier[0].size() > 1 || !t.tier[1].empty() || !t.tier[2].empty()) built.words[u].in_vocabulary = true;
   }
 
-  // 6. Each unit: a bonus for the best tier it matches, plus BM25 of what it matches.
+  // 6. Short queries: each unit a bonus for the best tier it matches, plus
+  // BM25 of what it matches. Longer ones: BM25 of every alternative (typos
+  // weighted down), and one bonus for matching every unit.
   std::vector<Q> positive;
+  std::vector<Q> matched_units;  // each unit as a boolean match, for the all-units bonus
   for (const Tiers& t : tiers) {
     std::vector<Q> all;
     for (const auto& tier : t.tier) {
@@ -331,6 +399,11 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       }
     }
     if (all.empty()) continue;
+    if (!tiered) {
+      matched_units.push_back(Boolean(Or(all)));
+      positive.push_back(Or(std::move(all)));
+      continue;
+    }
     const int worst = !t.tier[2].empty() ? 2 : !t.tier[1].empty() ? 1 : 0;
     Q unit(Q::OP_AND, Bonus(kUnitBonus - worst * kTierStep), Or(all));
     if (worst > 0) {
@@ -345,6 +418,34 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     }
     positive.push_back(unit);
   }
+  if (!tiered && !positive.empty()) {
+    Q ranked = Or(std::move(positive));
+    if (matched_units.size() == units.size()) {
+      matched_units.push_back(Bonus(kUnitBonus));
+      ranked = Q(Q::OP_AND_MAYBE, ranked, Q(Q::OP_AND, matched_units.begin(), matched_units.end()));
+    }
+    positive = {ranked};
+  }
+  // The floor against off-topic queries: one shared word ("time",
+  // "weekend") does not make a document an answer to a four-word query. Not
+  // for longer ones, whose answer often shares just the topic word -- unless
+  // most of their words are foreign to the index (no match, no alternative):
+  // then the query is most likely about something else.
+  std::size_t unknown = 0;
+  for (const auto& w : built.words) unknown += w.in_vocabulary ? 0 : 1;
+  const double share_unknown = units.empty() ? 0.0 : static_cast<double>(unknown) / static_cast<double>(units.size());
+  const bool mostly_unknown = !units.empty() && share_unknown >= options_.off_topic_unknown_share;
+  if (!positive.empty() && options_.min_matched_words > 0 && units.size() > options_.min_matched_words &&
+      (units.size() <= options_.min_matched_words_max_query || mostly_unknown)) {
+    built.min_matched_words = options_.min_matched_words;
+  }
+  return Finish(std::move(built), std::move(positive), excluded, langs, lang, context);
+}
+
+namespace {
+
+BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<const AnalysedClause*>& excluded,
+                  const std::vector<LanguageRules>& langs, const std::string& lang, const QueryContext& context) {
   // Excluded words and phrases: their stems and forms, never highlighted.
   std::vector<Q> negative;
   for (const auto* a : excluded) {
@@ -363,10 +464,37 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   if (positive.empty() && negative.empty()) return built;
   Q query = positive.empty() ? Q::MatchAll : Or(std::move(positive));
   if (!negative.empty()) query = Q(Q::OP_AND_NOT, query, Or(std::move(negative)));
-  if (!lang.empty()) query = Q(Q::OP_FILTER, query, Q(Term(schema::kLang, lang)));
+  if (!lang.empty()) {
+    query = Q(Q::OP_FILTER, query, Q(Term(schema::kLang, lang)));
+  } else if (!context.baseline && !context.prefer_lang.empty()) {
+    query = Q(Q::OP_AND_MAYBE, query,
+              Q(Q::OP_AND, Bonus(QueryBuilder::kLanguageBonus), Boolean(Q(Term(schema::kLang, context.prefer_lang)))));
+  }
   built.query = std::move(query);
   built.matches_nothing = false;
   return built;
+}
+
+}  // namespace
+
+bool MatchedWordsDecider::operator()(const Xapian::Document& doc) const {
+  if (built_.min_matched_words == 0) return true;
+  std::vector<bool> matched(built_.words.size(), false);
+  std::size_t words = 0;
+  // Both the term list and `origins` are sorted: one merge pass.
+  auto origin = built_.origins.begin();
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end() && origin != built_.origins.end(); ++t) {
+    const std::string term = *t;
+    while (origin != built_.origins.end() && origin->first < term) ++origin;
+    if (origin == built_.origins.end() || origin->first != term) continue;
+    for (const TermOrigin& o : origin->second) {
+      if (o.word < matched.size() && !matched[o.word]) {
+        matched[o.word] = true;
+        if (++words >= built_.min_matched_words) return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace portalkb

@@ -3,6 +3,7 @@
 // -> ranked combination.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -31,6 +32,14 @@ struct QueryContext {
   const SynonymSet* synonyms = nullptr;    // null: no synonyms
   bool typos = true;
   bool prefix_last_word = true;
+  // SearchRequest::ranking "bm25": plain BM25 over the words' stems, nothing else.
+  bool baseline = false;
+  // Without a requested language: the query's detected language, whose
+  // documents get kLanguageBonus ("" for none).
+  std::string prefer_lang;
+  // With prefer_lang: whether a typo candidate occurs in a document of that
+  // language. A word's candidates are kept only if they do, unless none does.
+  std::function<bool(const std::string&)> in_preferred_lang;
 };
 
 // Why a Xapian term is in the query: it stands for query word `word` (an
@@ -59,13 +68,45 @@ struct BuiltQuery {
   bool matches_nothing = true;
   std::vector<QueryWord> words;
   std::map<std::string, std::vector<TermOrigin>> origins;
+  // BM25 parameters the query is to be weighted with.
+  double bm25_k1 = 1.2;
+  double bm25_b = 0.75;
+  // A document is a hit only if it matches at least this many of `words`
+  // (see MatchedWordsDecider); 0: any match is a hit.
+  std::size_t min_matched_words = 0;
 };
 
-// Ranking: each positive clause (a word or a phrase) is a unit. A document
-// gets a fixed bonus per unit it matches, far above any BM25 weight, less a
-// step per typo tier of its best alternative; so documents matching more
-// query words come first, then those matching them with fewer typos, and
-// within that BM25 orders them (title above body, exact form above stem).
+// Accepts a document only if it matches (through any of their terms in
+// BuiltQuery::origins) at least BuiltQuery::min_matched_words query words.
+// Cost: one pass over the document's term list per candidate. `built` must
+// outlive the decider.
+class MatchedWordsDecider : public Xapian::MatchDecider {
+ public:
+  explicit MatchedWordsDecider(const BuiltQuery& built) : built_(built) {}
+  bool operator()(const Xapian::Document& doc) const override;
+
+ private:
+  const BuiltQuery& built_;
+};
+
+// Ranking: each positive clause (a word or a phrase, not a stop word) is a
+// unit with alternatives in tiers (exact, one typo, two typos).
+// - Short queries (at most SearchOptions::tier_max_words units): a document
+//   gets a fixed bonus per unit it matches, far above any BM25 weight, less a
+//   step per typo tier of its best alternative; so documents matching more
+//   query words come first, then those matching them with fewer typos, and
+//   within that BM25 orders them (title above body, exact form above stem).
+// - Longer queries (questions): documents matching every unit get one bonus
+//   and come first; otherwise BM25 alone ranks, typo alternatives weighted
+//   down by one_typo_weight/two_typo_weight; known words get no typo variants
+//   and the last word no prefix completions. Counting matched words
+//   loses to BM25 here: a question's incidental words ("volgende", "maand")
+//   outvote the one rare word that names its topic.
+// - Queries of min_matched_words + 1 .. min_matched_words_max_query units:
+//   a hit must match at least min_matched_words of them.
+// - Either way a document in QueryContext::prefer_lang gets kLanguageBonus,
+//   above BM25 but below a typo step.
+// - QueryContext::baseline: plain BM25 over the units' stems (and phrases).
 // Thread-safety: Build is const but uses the Tokenizer, which is not safe for
 // concurrent use.
 class QueryBuilder {
@@ -78,6 +119,11 @@ class QueryBuilder {
 
   static constexpr double kUnitBonus = 1e6;
   static constexpr double kTierStep = 1e4;
+  static constexpr double kLanguageBonus = 5e3;
+  // SearchRequest::ranking "bm25": the textbook BM25 parameters, fixed so the
+  // baseline does not move with the ranking settings.
+  static constexpr double kBaselineK1 = 1.2;
+  static constexpr double kBaselineB = 0.75;
 
  private:
   const SearchOptions& options_;

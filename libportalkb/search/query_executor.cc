@@ -6,6 +6,7 @@
 #include "facets/filter.h"
 #include "search/hits.h"
 #include "search/query_builder.h"
+#include "search/language_detector.h"
 #include "search/query_parser.h"
 #include "storage/document_codec.h"
 #include "storage/schema.h"
@@ -57,13 +58,22 @@ Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRe
   return c;
 }
 
-QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest& request) {
+QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest& request,
+                              const std::string& detected_lang) {
   const EngineOptions& options = context.snapshot.options();
   QueryContext q;
   q.vocabulary = context.snapshot.vocabulary();
   q.synonyms = &context.snapshot.synonyms();
   q.typos = request.typo_tolerance && options.search.typo.enabled;
   q.prefix_last_word = request.prefix;
+  q.baseline = request.ranking == "bm25";
+  if (!detected_lang.empty()) {
+    q.prefer_lang = detected_lang;
+    const Xapian::Database& db = context.db;
+    q.in_preferred_lang = [&db, detected_lang](const std::string& term) {
+      return OccursInLanguage(db, term, detected_lang);
+    };
+  }
   return q;
 }
 
@@ -102,7 +112,10 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
            const std::string& query_text, SearchResponse& response, BuiltQuery& built) {
   const EngineOptions& options = context.snapshot.options();
   const QueryBuilder builder(options.search, context.tokenizer);
-  built = builder.Build(query_text, request.lang, MakeQueryContext(context, request));
+  if (request.lang.empty() && request.ranking.empty() && options.search.detect_language) {
+    response.detected_lang = DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text));
+  }
+  built = builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang));
   response.hits.clear();
   response.facets.clear();
   response.total = 0;
@@ -114,6 +127,9 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
 
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(built.bm25_k1, 0, 1, built.bm25_b, 0.5));
+  const MatchedWordsDecider decider(built);
+  const Xapian::MatchDecider* match_decider = built.min_matched_words == 0 ? nullptr : &decider;
   if (Status s = ApplySort(context, request.sort, enquire); !s.ok()) return s;
   const bool facets = !request.facets.empty();
   // Without facets the ranked pass counts exactly; with them a cheaper
@@ -121,7 +137,8 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   const Xapian::doccount check =
       facets ? static_cast<Xapian::doccount>(request.offset + request.limit) : db.get_doccount();
   const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                             static_cast<Xapian::doccount>(request.limit), check);
+                                             static_cast<Xapian::doccount>(request.limit), check, nullptr,
+                                             match_decider);
   response.total = mset.get_matches_estimated();
 
   if (facets) {
@@ -140,7 +157,7 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
       counter.set_query(q);
       counter.set_weighting_scheme(Xapian::BoolWeight());
       counter.add_matchspy(&collector);
-      const Xapian::MSet all = counter.get_mset(0, 0, db.get_doccount());
+      const Xapian::MSet all = counter.get_mset(0, 0, db.get_doccount(), nullptr, match_decider);
       if (set_total) response.total = all.get_matches_estimated();
       for (auto& [field, counts] : collector.Counts(kFacetValues)) response.facets[field] = std::move(counts);
     };
@@ -243,6 +260,9 @@ Status ValidateSearchRequest(const SearchRequest& request, const SearchOptions& 
   if (request.query.size() > limits.max_query_bytes) {
     return over("query of", request.query.size(), "max_query_bytes", limits.max_query_bytes);
   }
+  if (!request.ranking.empty() && request.ranking != "bm25") {
+    return Status::InvalidArgument("ranking '" + request.ranking.substr(0, 80) + "' is not known (\"\" or \"bm25\")");
+  }
   if (!request.lang.empty() && !IsSupportedLanguage(request.lang)) {
     return Status::InvalidArgument("lang '" + request.lang.substr(0, 80) + "' is not supported (nl, en, sv, de)");
   }
@@ -270,7 +290,8 @@ Result<SearchResponse> ExecuteSearch(const SearchContext& context, const SearchR
   response.query = request.query;
   BuiltQuery built;
   if (Status s = Run(context, request, constraints.value(), request.query, response, built); !s.ok()) return s;
-  if (!request.correct) return response;
+  // The baseline has no typo tolerance, so no corrections either.
+  if (!request.correct || request.ranking == "bm25") return response;
   const std::string corrected = Correct(context, constraints.value(), request.query, built);
   if (corrected.empty() || corrected == request.query) return response;
   SearchResponse alternative;

@@ -115,7 +115,8 @@ json ToJsonValue(const SearchResponse& r) {
           {"total", r.total},
           {"hits", hits},
           {"took_ms", r.took_ms},
-          {"query_id", OrNull(r.query_id)}};
+          {"query_id", OrNull(r.query_id)},
+          {"detected_lang", OrNull(r.detected_lang)}};
 }
 
 json RelatedToJsonValue(const std::string& id, const std::vector<Hit>& hits) {
@@ -181,7 +182,7 @@ json ToJsonValue(const EvalReport& r) {
   // How much typos cost: 1 means typo queries rank their answers as well as
   // the same queries spelled right.
   const double ratio = r.typo_correct_mrr > 0 ? r.typo_mrr / r.typo_correct_mrr : 0.0;
-  return {{"overall", ToJsonValue(r.overall)},
+  json out = {{"overall", ToJsonValue(r.overall)},
           {"by_kind", by_kind},
           {"by_lang", by_lang},
           {"none", {{"queries", r.none_queries}, {"with_results", r.none_with_results},
@@ -190,6 +191,17 @@ json ToJsonValue(const EvalReport& r) {
           {"typo_correct_mrr", r.typo_correct_mrr},
           {"typo_mrr_ratio", ratio},
           {"failures", failures}};
+  if (r.has_baseline) {
+    json base_kind = json::object();
+    for (const auto& [k, m] : r.baseline_by_kind) base_kind[k] = ToJsonValue(m);
+    json base_lang = json::object();
+    for (const auto& [k, m] : r.baseline_by_lang) base_lang[k] = ToJsonValue(m);
+    out["baseline_bm25"] = {{"overall", ToJsonValue(r.baseline_overall)},
+                            {"by_kind", base_kind},
+                            {"by_lang", base_lang},
+                            {"none", {{"with_results", r.baseline_none_with_results}}}};
+  }
+  return out;
 }
 
 json ToJsonValue(const Rejection& r) { return {{"file", r.file}, {"line", r.line}, {"reason", r.reason}}; }

@@ -69,5 +69,43 @@ TEST(IndexSettings, UnreadableStoredSettingsAreCorruptionNamingTheLine) {
   EXPECT_NE(bad.status().message().find("line 2"), std::string::npos) << bad.status().message();
 }
 
+TEST(IndexSettings, RankingSettingsParseDecimalsWithinTheirRangesAndRoundTrip) {
+  IndexSettings s;
+  ASSERT_TRUE(s.Set("ranking.bm25_k1", "0.9").ok());
+  ASSERT_TRUE(s.Set("ranking.bm25_b", "1").ok());
+  ASSERT_TRUE(s.Set("ranking.title_weight", "3.25").ok());
+  ASSERT_TRUE(s.Set("ranking.tier_max_words", "0").ok());
+  ASSERT_TRUE(s.Set("ranking.min_matched_words", "3").ok());
+  EngineOptions options;
+  s.ApplyTo(options);
+  EXPECT_DOUBLE_EQ(options.search.bm25_k1, 0.9);
+  EXPECT_DOUBLE_EQ(options.search.bm25_b, 1.0);
+  EXPECT_DOUBLE_EQ(options.search.title_weight, 3.25);
+  EXPECT_EQ(options.search.tier_max_words, 0u);
+  EXPECT_EQ(options.search.min_matched_words, 3u);
+  EXPECT_DOUBLE_EQ(options.search.exact_word_weight, EngineOptions{}.search.exact_word_weight);  // not set
+  EXPECT_TRUE(ValidateEngineOptions(options).ok());
+  auto decoded = IndexSettings::Decode(s.Encode());
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->ToMap(), s.ToMap());
+  EXPECT_EQ(s.ToMap().at("ranking.bm25_k1"), "0.9");
+
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"ranking.bm25_b", "1.5"}, {"ranking.bm25_k1", "-1"}, {"ranking.bm25_k1", "nan"},
+           {"ranking.title_weight", "1e3"}, {"ranking.title_weight", "."}, {"ranking.title_weight", ""},
+           {"ranking.title_weight", "1.2.3"}, {"ranking.tier_max_words", "65"}}) {
+    SCOPED_TRACE(name + "=" + value);
+    const Status st = s.Set(name, value);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find(name), std::string::npos) << st.message();
+  }
+  EXPECT_EQ(s.ToMap().at("ranking.bm25_b"), "1");  // unchanged by the rejected values
+  const auto effective = IndexSettings::Effective(EngineOptions{});
+  EXPECT_EQ(effective.at("ranking.bm25_k1"), "1.2");
+  EXPECT_EQ(effective.at("ranking.bm25_b"), "0.75");
+  ASSERT_TRUE(s.Unset("ranking.bm25_k1").ok());
+  EXPECT_EQ(s.ToMap().count("ranking.bm25_k1"), 0u);
+}
+
 }  // namespace
 }  // namespace portalkb

@@ -83,30 +83,30 @@ void ExpectAtLeast(const std::map<std::string, EvalMetrics>& slices, const Gate&
 }
 
 // Per-slice gates, so one slice cannot fall while the pooled average holds.
-// Measured 2026-12-01 on commit 6141204 (the CLI's `portalkb eval` on the
+// Keyword gates measured 2026-12-01 on commit 6141204, re-measured after the
+// ranking rule by query length (branch relevance; `portalkb eval` on the
 // same corpus and synonyms gives the same figures); each gate is the
 // measured value minus max(0.02, 1/n) -- at least one query's worth on small
-// slices -- rounded down to two decimals.
+// slices -- rounded down to two decimals, and never lowered.
 constexpr Gate kKeywordKindGates[] = {
-    {"plain", 0.95, 0.91},    // n=81: MRR 0.9733, R@1 0.9383
+    {"plain", 0.95, 0.91},    // n=81: MRR 0.9753, R@1 0.9383
     {"prefix", 0.90, 0.86},   // n=29: MRR 0.9397, R@1 0.8966
     {"synonym", 0.86, 0.81},  // n=33: MRR 0.8990, R@1 0.8485
     {"typo", 0.87, 0.80},     // n=59: MRR 0.8974, R@1 0.8220
 };
 constexpr Gate kKeywordLanguageGates[] = {
     {"de", 0.50, 0.50},  // n=2:  MRR 1.0000, R@1 1.0000 (two queries: only a total miss fails)
-    {"en", 0.93, 0.89},  // n=69: MRR 0.9517, R@1 0.9130
-    {"nl", 0.88, 0.81},  // n=93: MRR 0.9089, R@1 0.8333
+    {"en", 0.93, 0.90},  // n=69: MRR 0.9589, R@1 0.9275
+    {"nl", 0.88, 0.81},  // n=93: MRR 0.9053, R@1 0.8226 (was 0.9089, 0.8333: two swaps each way)
     {"sv", 0.93, 0.92},  // n=38: MRR 0.9605, R@1 0.9474
 };
-// The question set is new: gated where it stands today (before the ranking
-// work it was written to measure); raise these as ranking improves.
-constexpr Gate kQuestionGate = {"question", 0.56, 0.45};  // n=209: MRR 0.5831, R@1 0.4737
+// Questions: before the ranking rule by query length MRR 0.5831, R@1 0.4737.
+constexpr Gate kQuestionGate = {"question", 0.62, 0.51};  // n=209: MRR 0.6455, R@1 0.5311
 constexpr Gate kQuestionLanguageGates[] = {
-    {"de", 0.74, 0.66},  // n=12: MRR 0.8264, R@1 0.7500
-    {"en", 0.55, 0.45},  // n=72: MRR 0.5763, R@1 0.4722
-    {"nl", 0.50, 0.38},  // n=72: MRR 0.5251, R@1 0.4028
-    {"sv", 0.59, 0.48},  // n=53: MRR 0.6162, R@1 0.5094
+    {"de", 0.76, 0.66},  // n=12: MRR 0.8472, R@1 0.7500
+    {"en", 0.61, 0.49},  // n=72: MRR 0.6346, R@1 0.5139
+    {"nl", 0.59, 0.48},  // n=72: MRR 0.6101, R@1 0.5000
+    {"sv", 0.64, 0.52},  // n=53: MRR 0.6627, R@1 0.5472
 };
 
 TEST_F(CorpusEval, PlainAndTypoQueriesFindTheirArticleInTheTopTen) {
@@ -135,6 +135,30 @@ TEST_F(CorpusEval, EachKeywordKindAndLanguageHoldsItsRanking) {
   ASSERT_NE(report_, nullptr);
   for (const Gate& gate : kKeywordKindGates) ExpectAtLeast(report_->by_kind, gate);
   for (const Gate& gate : kKeywordLanguageGates) ExpectAtLeast(report_->by_lang, gate);
+}
+
+// The engine's ranking must beat plain BM25 on the same index: by 5% MRR on
+// questions (measured 0.6455 vs 0.6081, ratio 1.061), and never lose to it
+// on a keyword kind (plain: equal at 0.9753; the others 1.24..1.65).
+TEST_F(CorpusEval, RankingBeatsThePlainBm25Baseline) {
+  ASSERT_NE(question_report_, nullptr);
+  ASSERT_TRUE(question_report_->has_baseline);
+  const double engine = question_report_->by_kind.at("question").mrr;
+  const double baseline = question_report_->baseline_by_kind.at("question").mrr;
+  EXPECT_GE(engine, 1.05 * baseline) << "engine " << engine << ", bm25 " << baseline;
+  ASSERT_TRUE(report_->has_baseline);
+  for (const auto& [kind, m] : report_->by_kind) {
+    SCOPED_TRACE(kind);
+    EXPECT_GE(m.mrr, report_->baseline_by_kind.at(kind).mrr);
+  }
+}
+
+// Off-topic queries ("weather forecast weekend"): measured 13 of 53 find
+// anything (38 before the ranking rule by query length), none strongly.
+TEST_F(CorpusEval, FewUnansweredQueriesFindAnything) {
+  ASSERT_NE(report_, nullptr);
+  ASSERT_GT(report_->none_queries, 0u);
+  EXPECT_LE(static_cast<double>(report_->none_with_results) / static_cast<double>(report_->none_queries), 0.29);
 }
 
 TEST_F(CorpusEval, QuestionsHoldTheirRankingInEveryLanguage) {

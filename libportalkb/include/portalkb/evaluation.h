@@ -56,6 +56,14 @@ struct EvalReport {
   double typo_mrr = 0;
   double typo_correct_mrr = 0;
   std::vector<EvalFailure> failures;  // not found in the top 10, or results for a "none" query
+  // The same queries on the same index ranked by plain BM25
+  // (SearchRequest::ranking "bm25"), when EvalOptions::baseline: whether the
+  // engine's ranking helps or hurts, slice by slice.
+  bool has_baseline = false;
+  EvalMetrics baseline_overall;
+  std::map<std::string, EvalMetrics> baseline_by_kind;
+  std::map<std::string, EvalMetrics> baseline_by_lang;
+  std::size_t baseline_none_with_results = 0;
 };
 
 struct EvalOptions {
@@ -63,6 +71,8 @@ struct EvalOptions {
   // Who the queries run as: by default an admin, so relevance is measured
   // over every document; access control has tests of its own.
   Principal principal = Principal::Admin();
+  // Also run every query as the plain BM25 baseline (twice the searches).
+  bool baseline = true;
 };
 
 Result<EvalReport> Evaluate(Engine& engine, const std::vector<EvalQuery>& queries, const EvalOptions& options = {});

@@ -78,8 +78,12 @@ struct SearchLimits {
 struct SearchOptions {
   // Extra weight of a title match relative to a body match (>= 0).
   double title_weight = 2.5;
+  // The same for queries longer than tier_max_words (>= 0). Low: a question's
+  // incidental words ("change", "new") in some title outweigh its topic word
+  // in the body of the answer.
+  double long_query_title_weight = 0.0;
   // Weight of an exact (unstemmed) word match on top of its stem match (>= 0).
-  double exact_word_weight = 0.6;
+  double exact_word_weight = 1.0;
   // Weight of a match that keeps the query's accents ("café" vs "cafe") (>= 0).
   double exact_accent_weight = 0.3;
   // Weight of a synonym match relative to the word itself (>= 0).
@@ -91,6 +95,29 @@ struct SearchOptions {
   double one_typo_weight = 0.6;
   double two_typo_weight = 0.4;
   double prefix_weight = 0.7;
+  // Ranking (see QueryBuilder and ARCHITECTURE.md, search): BM25's term
+  // frequency saturation k1 (0..10) and length normalisation b (0..1).
+  double bm25_k1 = 1.2;
+  double bm25_b = 0.75;
+  // Queries with at most this many content words (stop words do not count)
+  // rank by tiers: more words matched first, then fewer typos, then BM25.
+  // Longer queries rank by BM25 with typo matches discounted, documents
+  // matching every word first (0..64; 0: always BM25 after the all-words tier).
+  std::size_t tier_max_words = 3;
+  // A query of more than min_matched_words content words: a hit must match
+  // at least min_matched_words of them (0: off) if the query has at most
+  // min_matched_words_max_query words, or if at least off_topic_unknown_share
+  // of its words have no match and no alternative in the index (0..1; above
+  // 1: never). A longer query's answer often shares only its topic word, so
+  // it otherwise has no floor. Measured on corpus/queries (tuned there): 9 of
+  // 32 off-topic queries find something (24 without), no question loses its
+  // answer.
+  std::size_t min_matched_words = 2;            // 0..64
+  std::size_t min_matched_words_max_query = 4;  // 0..64
+  double off_topic_unknown_share = 0.66;
+  // A search without `lang` ranks documents in the query's detected language
+  // above others at equal words matched and typos (true), or not (false).
+  bool detect_language = true;
   // Search-as-you-type: the last query word also matches as a prefix, from
   // this many letters, expanded to the most frequent completions.
   std::size_t prefix_min_length = 2;

@@ -12,8 +12,11 @@ namespace portalkb {
 
 // Query syntax: words are matched through the same analysis as documents
 // (folding, stemming); "double quotes" make a phrase; -word or -"a phrase"
-// excludes. Results matching more query words rank first; within that, a
-// title match outranks a body match.
+// excludes. Stop words do not count as query words. A query of at most
+// SearchOptions::tier_max_words words ranks documents matching more of them
+// first, then those matching with fewer typos, then by BM25; a longer query
+// (a question) ranks documents matching every word first, then by BM25 with
+// typo matches discounted. A title match outranks a body match.
 struct SearchRequest {
   std::string query;
   // Who searches. Only documents this principal may see take part in hits,
@@ -43,6 +46,12 @@ struct SearchRequest {
   bool correct = true;         // retry a query that finds little with "did you mean" corrections
   bool log = true;             // record this search in the analytics log
   std::string session;         // pseudonymous session id, for analytics (typing bursts, success rate)
+  // "" (default): the engine's ranking. "bm25": plain BM25 (k1 1.2, b 0.75)
+  // over the stems of the query's words, with no tiers, typos, prefixes,
+  // synonyms, field weights, language boost or corrections -- the baseline
+  // `portalkb eval` measures the engine's ranking against, documented for
+  // evaluation rather than for portals. Anything else is InvalidArgument.
+  std::string ranking;
 };
 
 struct IndexStats {
@@ -99,6 +108,10 @@ struct SearchResponse {
   std::map<std::string, std::vector<FacetCount>> facets;
   bool as_admin = false;    // the search ran as an admin principal (sees everything)
   std::string query_id;     // the analytics id of this search ("" when not logged)
+  // The language the query was judged to be in when the request had no
+  // `lang` (its documents ranked first, typo variants drawn from its words);
+  // "" when `lang` was given or no language stood out.
+  std::string detected_lang;
   std::vector<Hit> hits;
   double took_ms = 0;
 };
