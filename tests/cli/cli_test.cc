@@ -483,5 +483,18 @@ TEST_F(Cli, EveryCommandHasHelp) {
   EXPECT_EQ(Run({"--help"}).exit_code, 0);
 }
 
+TEST_F(Cli, AMissingDocumentExitsOneAnInjectedGrantTwo) {
+  IndexFixture();
+  const auto missing = Run({"related", "--db", dir_ / "db", "UNKNOWN-ID"});
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("no document"), std::string::npos) << missing.err;
+  const auto injected = Run({"search", "--db", dir_ / "db", "--org", "acme/role:finance", "invoice"});
+  EXPECT_EQ(injected.exit_code, 2);
+  EXPECT_NE(injected.err.find("org"), std::string::npos) << injected.err;
+  EXPECT_EQ(Run({"search", "--db", dir_ / "nothing", "invoice"}).exit_code, 2);
+  const auto stats = Run({"stats", "--db", dir_ / "db"});
+  EXPECT_NE(stats.out.find("as admin"), std::string::npos) << stats.out;
+}
+
 }  // namespace
 }  // namespace portalkb
