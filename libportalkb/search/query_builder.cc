@@ -300,7 +300,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     // would add noise that its neighbours already outweigh.
     const bool known = !tiered && frequency(token.folded) > 0;
     if (typos_on && !known && expander.Eligible(token)) {
-      auto candidates = expander.Candidates(token);
+      auto candidates = expander.Candidates(token, context.visible);
       if (context.in_preferred_lang) {
         // Variants from the query's own language only, so "losenord" does
         // not reach a Dutch "losse"; all of them when none is of it.

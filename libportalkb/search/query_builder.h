@@ -40,6 +40,10 @@ struct QueryContext {
   // With prefer_lang: whether a typo candidate occurs in a document of that
   // language. A word's candidates are kept only if they do, unless none does.
   std::function<bool(const std::string&)> in_preferred_lang;
+  // Whether a vocabulary word occurs in a document the principal may see
+  // (null: every word, as for an admin). Typo candidates are chosen among
+  // such words only, so hidden documents' words never crowd them out.
+  std::function<bool(const std::string&)> visible;
 };
 
 // Why a Xapian term is in the query: it stands for query word `word` (an

@@ -59,7 +59,7 @@ Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRe
 }
 
 QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest& request,
-                              const std::string& detected_lang) {
+                              const std::string& detected_lang, const Constraints& constraints) {
   const EngineOptions& options = context.snapshot.options();
   QueryContext q;
   q.vocabulary = context.snapshot.vocabulary();
@@ -72,6 +72,18 @@ QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest&
     const Xapian::Database& db = context.db;
     q.in_preferred_lang = [&db, detected_lang](const std::string& term) {
       return OccursInLanguage(db, term, detected_lang);
+    };
+  }
+  if (!request.principal.admin) {
+    // One short boolean probe per examined candidate: does the word occur
+    // in any document this principal may see?
+    const Xapian::Database& db = context.db;
+    const Q access = constraints.access;
+    q.visible = [&db, access](const std::string& term) {
+      Xapian::Enquire probe(db);
+      probe.set_query(Q(Q::OP_FILTER, Q(term), access));
+      probe.set_weighting_scheme(Xapian::BoolWeight());
+      return !probe.get_mset(0, 1).empty();
     };
   }
   return q;
@@ -115,7 +127,7 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   if (request.lang.empty() && request.ranking.empty() && options.search.detect_language) {
     response.detected_lang = DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text));
   }
-  built = builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang));
+  built = builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang, constraints));
   response.hits.clear();
   response.facets.clear();
   response.total = 0;

@@ -32,24 +32,27 @@ bool TypoExpander::Eligible(const Token& token) const {
   return options_.enabled && !token.has_digit && !Disabled(token.folded);
 }
 
-std::vector<TypoCandidate> TypoExpander::Lookup(const std::string& word, int max_typos) const {
+std::vector<TypoCandidate> TypoExpander::Lookup(const std::string& word, int max_typos,
+                                                const std::function<bool(const std::string&)>& keep) const {
   std::vector<TypoCandidate> out;
   if (max_typos <= 0) return out;
   // Ask for a few more than needed: the word itself may be among them, and
   // so may disabled words, which only ever match exactly (so never stand in
   // for another word). The list is the index's own settings, so this is bounded.
-  const std::size_t limit = options_.max_candidates + 1 + options_.disabled_words.size();
+  const std::size_t limit = options_.max_candidates * (keep ? 4 : 1) + 1 + options_.disabled_words.size();
   for (const auto& m : vocabulary_.words().Within(word, max_typos, options_.first_letter_cost, limit)) {
     if (m.distance == 0 || Disabled(m.term)) continue;
+    if (keep && !keep(m.term)) continue;
     out.push_back({m.term, m.distance, m.frequency});
     if (out.size() == options_.max_candidates) break;
   }
   return out;
 }
 
-std::vector<TypoCandidate> TypoExpander::Candidates(const Token& token) const {
+std::vector<TypoCandidate> TypoExpander::Candidates(const Token& token,
+                                                    const std::function<bool(const std::string&)>& keep) const {
   if (!Eligible(token)) return {};
-  return Lookup(token.folded, AllowedTypos(options_, ToCodePoints(token.folded).size()));
+  return Lookup(token.folded, AllowedTypos(options_, ToCodePoints(token.folded).size()), keep);
 }
 
 std::vector<TypoCandidate> TypoExpander::Corrections(const Token& token) const {

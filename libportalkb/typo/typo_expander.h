@@ -1,6 +1,7 @@
 // Typo tolerance: which vocabulary words a query word may stand for.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,7 +49,12 @@ class TypoExpander {
   // Vocabulary words within the allowed typos of `token`, the word itself
   // and disabled words excluded, best first (fewest typos, then most frequent), at most
   // options.max_candidates.
-  std::vector<TypoCandidate> Candidates(const Token& token) const;
+  // With `keep`, only words it accepts count (the caller's access check:
+  // words that occur only in documents the principal may not see must not
+  // take the places of words it may see); up to 4 x max_candidates of the
+  // best are examined.
+  std::vector<TypoCandidate> Candidates(const Token& token,
+                                        const std::function<bool(const std::string&)>& keep = {}) const;
 
   // Like Candidates but with a wider budget (1 typo from 4 letters, 2 from 5,
   // 3 from 9) for "did you mean" corrections of words that matched nothing.
@@ -59,7 +65,8 @@ class TypoExpander {
 
  private:
   bool Disabled(const std::string& folded) const;
-  std::vector<TypoCandidate> Lookup(const std::string& word, int max_typos) const;
+  std::vector<TypoCandidate> Lookup(const std::string& word, int max_typos,
+                                    const std::function<bool(const std::string&)>& keep = {}) const;
   const TypoOptions& options_;
   const Vocabulary& vocabulary_;
 };

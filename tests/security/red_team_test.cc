@@ -184,3 +184,44 @@ TEST_F(RedTeam, MissingIndexDocumentAndFileAreDifferentErrors) {
 
 }  // namespace
 }  // namespace portalkb
+
+namespace portalkb {
+namespace {
+
+TEST(RedTeamTypos, WordsOfHiddenDocumentsDoNotCrowdOutTypoCandidates) {
+  testing::TempDir dir;
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  // "parkeren" is in one public article. Many more frequent words one typo
+  // from the query "parkeren" -> "barkeren"... live only in finance-only
+  // documents: before the fix they filled the candidate cap (6) and the
+  // public article was not found.
+  ASSERT_TRUE(writer->Put(MakeArticle("pub", "Parkeren", "parkeren aan de straat", "nl")).ok());
+  const char* hidden_words[] = {"parkerem", "parkeden", "parkerun", "parkeran", "parkereb", "parkerin",
+                                "parkered", "parkeret"};
+  int n = 0;
+  for (const char* w : hidden_words) {
+    for (int copy = 0; copy < 5; ++copy) {  // more frequent than the public word
+      Document d = WithGrants(MakeArticle("hid-" + std::to_string(n++), "Intern", w, "nl"), {"role:finance"});
+      ASSERT_TRUE(writer->Put(d).ok());
+    }
+  }
+  ASSERT_TRUE(writer->Commit().ok());
+  EngineOptions options;
+  options.analytics = false;
+  auto engine = std::move(Engine::Open(dir / "index", options)).value();
+  SearchRequest r;
+  r.query = "parkeron";  // one typo from parkeren, and from every hidden word
+  r.lang = "nl";
+  r.log = false;
+  r.correct = false;
+  auto found = engine->Search(r);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->total, 1u);
+  EXPECT_EQ(found->hits[0].id, "pub");
+  // An admin sees the hidden documents too (the cap is per principal).
+  r.principal = Principal::Admin();
+  EXPECT_GT(engine->Search(r)->total, 1u);
+}
+
+}  // namespace
+}  // namespace portalkb
