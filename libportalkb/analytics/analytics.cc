@@ -159,4 +159,11 @@ Result<std::size_t> Analytics::EraseUser(const std::string& user_id) {
   return store_->DeleteUser(Pseudonym(private_->key, user_id));
 }
 
+std::string RedactPersonalData(std::string_view text, std::size_t max_bytes) {
+  // Built-in patterns only; immutable after construction, so one shared
+  // instance is safe for concurrent callers.
+  static const Redactor redactor;
+  return redactor.Redact(text, max_bytes);
+}
+
 }  // namespace portalkb
