@@ -1,11 +1,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/engine.h"
 #include "portalkb/index_writer.h"
+#include "portalkb/json.h"
 
 namespace portalkb::cli {
 
@@ -61,10 +60,7 @@ int RunStats(const std::vector<std::string>& args) {
   if (!stats.ok()) return ReportError("stats", stats.status());
 
   if (vm->count("json")) {
-    const nlohmann::json out = {{"documents", stats->documents}, {"by_type", stats->by_type},
-                                {"by_lang", stats->by_lang},     {"terms", stats->terms},
-                                {"bytes", stats->bytes}};
-    std::cout << out.dump() << "\n";
+    std::cout << ToJson(stats.value()) << "\n";
     return kExitOk;
   }
   std::printf("index      %s\n", db.c_str());

@@ -8,6 +8,7 @@
 
 #include "cli_common.h"
 #include "portalkb/analytics.h"
+#include "portalkb/json_value.h"
 
 namespace portalkb::cli {
 namespace {
@@ -33,7 +34,7 @@ int RunLogClick(const std::vector<std::string>& args) {
       ("db", po::value(&db)->required(), "index directory")
       ("query-id", po::value(&query_id)->required(), "the query_id printed by search --json")
       ("doc", po::value(&doc)->required(), "id of the clicked document")
-      ("position", po::value(&position)->required(), "1-based rank of the clicked hit");
+      ("position", CountValue(&position)->required(), "1-based rank of the clicked hit");
   bool help = false;
   auto vm = ParseOptions("log-click", args, options, {}, "--db DIR --query-id Q --doc ID --position N", help);
   if (!vm) return kExitUsage;
@@ -95,9 +96,9 @@ int RunReport(const std::vector<std::string>& args) {
       ("role", po::value(&request.role), "only searches by principals with this role")
       ("format", po::value(&format)->default_value("table"), "table, csv, json or html")
       ("output", po::value(&output), "write to this file instead of standard output")
-      ("limit", po::value(&request.limit)->default_value(50), "rows")
+      ("limit", CountValue(&request.limit)->default_value(50), "rows")
       ("bucket", po::value(&request.bucket)->default_value("day"), "summary: day or week")
-      ("burst-window-ms", po::value(&request.burst_window_ms)->default_value(5000), "typing-burst window")
+      ("burst-window-ms", CountValue(&request.burst_window_ms)->default_value(5000), "typing-burst window")
       ("kind", po::value(&request.kind)->required(),
        "zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts");
   po::positional_options_description positional;
@@ -120,7 +121,9 @@ int RunReport(const std::vector<std::string>& args) {
   if (!log.ok()) return ReportError("report", log.status());
   auto report = log.value()->Run(request);
   if (!report.ok()) return ReportError("report", report.status());
-  auto text = FormatReport(report.value(), format);
+  // JSON is the wire format (portalkb/json.h), the same keys the server gives.
+  auto text = format == "json" ? Result<std::string>(DumpJson(ToJsonValue(report.value()), 2) + "\n")
+                               : FormatReport(report.value(), format);
   if (!text.ok()) return ReportError("report", text.status());
   if (output.empty()) {
     std::cout << text.value();

@@ -2,9 +2,28 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <iostream>
 
 namespace portalkb::cli {
+
+CountError::CountError(const std::string& token)
+    : po::validation_error(po::validation_error::invalid_option_value, "", token) {
+  // Boost puts the option's name in for %canonical_option% when it reports
+  // (its %value% is lost on the way, so the token goes in here, cut short).
+  m_error_template = "option '%canonical_option%' must be a whole number of 0 or more, not '" +
+                     token.substr(0, 40) + "'";
+}
+
+std::uint64_t ParseCountOrThrow(const std::string& token, std::uint64_t max) {
+  if (token.empty() || token.size() > 20 || token.find_first_not_of("0123456789") != std::string::npos) {
+    throw CountError(token);
+  }
+  std::uint64_t n = 0;
+  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), n);
+  if (error != std::errc() || end != token.data() + token.size() || n > max) throw CountError(token);
+  return n;
+}
 
 std::optional<po::variables_map> ParseOptions(const std::string& command, const std::vector<std::string>& args,
                                               po::options_description& options,

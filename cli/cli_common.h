@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,31 @@ namespace po = boost::program_options;
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran but failed (or rejected input records)
 inline constexpr int kExitUsage = 2;    // bad usage: unknown option, missing argument, missing index
+
+// The value of a count option (--limit, --offset, --position): a whole number
+// of 0 or more that fits T. Boost alone reads "-1" into a std::size_t as
+// 18446744073709551615; this makes it, "1e3" and "2.5" a usage error naming
+// the option. Use like po::value: CountValue(&request.limit)->default_value(10).
+class CountError : public po::validation_error {
+ public:
+  explicit CountError(const std::string& token);
+};
+std::uint64_t ParseCountOrThrow(const std::string& token, std::uint64_t max);
+
+template <typename T>
+class CountSemantic : public po::typed_value<T> {
+ public:
+  explicit CountSemantic(T* target) : po::typed_value<T>(target) {}
+  void xparse(boost::any& value_store, const std::vector<std::string>& tokens) const override {
+    po::validators::check_first_occurrence(value_store);
+    const std::string& token = po::validators::get_single_string(tokens);
+    value_store = static_cast<T>(ParseCountOrThrow(token, static_cast<std::uint64_t>(std::numeric_limits<T>::max())));
+  }
+};
+template <typename T>
+CountSemantic<T>* CountValue(T* target) {
+  return new CountSemantic<T>(target);  // owned by the options_description, as po::value's result is
+}
 
 // Parses `args` (after the command name). Prints the one-line error and
 // returns nullopt on bad usage; prints help and sets `help_shown` on --help.

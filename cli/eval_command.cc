@@ -1,18 +1,12 @@
 #include <cstdio>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/evaluation.h"
+#include "portalkb/json_value.h"
 
 namespace portalkb::cli {
 namespace {
-
-nlohmann::json ToJson(const EvalMetrics& m) {
-  return {{"queries", m.queries},   {"recall_at_1", m.recall_at_1}, {"recall_at_5", m.recall_at_5},
-          {"recall_at_10", m.recall_at_10}, {"mrr", m.mrr},        {"zero_result_rate", m.zero_result_rate}};
-}
 
 void PrintRow(const std::string& name, const EvalMetrics& m) {
   std::printf("%-10s %7zu %7.3f %7.3f %7.3f %7.3f %7.3f\n", name.c_str(), m.queries, m.recall_at_1, m.recall_at_5,
@@ -50,28 +44,7 @@ int RunEval(const std::vector<std::string>& args) {
   const double none_rate = r.none_queries > 0 ? static_cast<double>(r.none_with_strong_results) / static_cast<double>(r.none_queries) : 0.0;
 
   if (vm->count("json")) {
-    nlohmann::json by_kind = nlohmann::json::object();
-    for (const auto& [k, m] : r.by_kind) by_kind[k] = ToJson(m);
-    nlohmann::json by_lang = nlohmann::json::object();
-    for (const auto& [k, m] : r.by_lang) by_lang[k] = ToJson(m);
-    nlohmann::json failures = nlohmann::json::array();
-    for (const auto& f : r.failures) {
-      failures.push_back({{"query", f.query.query}, {"lang", f.query.lang}, {"kind", f.query.kind},
-                          {"expected", f.query.expected}, {"top", f.top}, {"source", f.query.source},
-                          {"corrected_query", f.corrected_query}});
-    }
-    const nlohmann::json out = {
-        {"overall", ToJson(r.overall)},
-        {"by_kind", by_kind},
-        {"by_lang", by_lang},
-        {"none", {{"queries", r.none_queries}, {"with_results", r.none_with_results},
-                  {"with_strong_results", r.none_with_strong_results}}},
-        {"typo_mrr", r.typo_mrr},
-        {"typo_correct_mrr", r.typo_correct_mrr},
-        {"typo_mrr_ratio", ratio},
-        {"failures", failures},
-    };
-    std::cout << out.dump(2) << "\n";
+    std::cout << DumpJson(ToJsonValue(r), 2) << "\n";
     return kExitOk;
   }
   std::printf("%-10s %7s %7s %7s %7s %7s %7s\n", "kind", "queries", "R@1", "R@5", "R@10", "MRR", "zero");

@@ -1,10 +1,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/engine.h"
+#include "portalkb/json.h"
 
 namespace portalkb::cli {
 
@@ -17,7 +16,7 @@ int RunRelated(const std::vector<std::string>& args) {
   AddPrincipalOptions(options, principal);
   options.add_options()
       ("db", po::value(&db)->required(), "index directory")
-      ("limit", po::value(&limit)->default_value(5), "number of related documents (0-100)")
+      ("limit", CountValue(&limit)->default_value(5), "number of related documents (0-100)")
       ("json", "print one JSON object")
       ("id", po::value(&id)->required(), "the document to find relatives of");
   po::positional_options_description positional;
@@ -32,9 +31,7 @@ int RunRelated(const std::vector<std::string>& args) {
   auto hits = engine.value()->Related(id, MakePrincipal(*vm, principal), limit);
   if (!hits.ok()) return ReportError("related", hits.status());
   if (vm->count("json")) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& h : hits.value()) list.push_back({{"id", h.id}, {"title", h.title}, {"type", h.type}, {"score", h.score}});
-    std::cout << nlohmann::json{{"id", id}, {"related", list}}.dump() << "\n";
+    std::cout << RelatedToJson(id, hits.value()) << "\n";
     return kExitOk;
   }
   for (const auto& h : hits.value()) std::printf("%-36s %s\n", Column(h.id, 36).c_str(), h.title.c_str());

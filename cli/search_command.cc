@@ -1,10 +1,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/engine.h"
+#include "portalkb/json.h"
 
 namespace portalkb::cli {
 
@@ -22,8 +21,8 @@ int RunSearch(const std::vector<std::string>& args) {
       ("sort", po::value(&request.sort), "relevance (default), updated_at or a numeric field, with :asc or :desc")
       ("db", po::value(&db)->required(), "index directory")
       ("lang", po::value(&request.lang), "only documents in this language (nl, en, sv, de), analysed as it")
-      ("limit", po::value(&request.limit)->default_value(10), "number of hits (0-1000)")
-      ("offset", po::value(&request.offset)->default_value(0), "hits to skip, for paging")
+      ("limit", CountValue(&request.limit)->default_value(10), "number of hits (0-1000)")
+      ("offset", CountValue(&request.offset)->default_value(0), "hits to skip, for paging")
       ("no-typos", "match words exactly (no typo tolerance)")
       ("no-prefix", "do not complete the last word as a prefix")
       ("no-correct", "do not retry with \"did you mean\" corrections")
@@ -50,33 +49,7 @@ int RunSearch(const std::vector<std::string>& args) {
   if (!response.ok()) return ReportError("search", response.status());
 
   if (vm->count("json")) {
-    nlohmann::json hits = nlohmann::json::array();
-    for (const auto& h : response->hits) {
-      nlohmann::json matches = nlohmann::json::array();
-      for (const auto& m : h.matches) {
-        matches.push_back({{"query_word", m.query_word}, {"matched", m.matched}, {"typos", m.typos}, {"kind", m.kind}});
-      }
-      hits.push_back({{"id", h.id}, {"title", h.title}, {"type", h.type}, {"lang", h.lang}, {"score", h.score},
-                      {"snippet", h.snippet}, {"url", h.url}, {"category", h.category},
-                      {"updated_at", h.updated_at}, {"matches", matches}, {"weak", h.weak}});
-    }
-    auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-    nlohmann::json facets = nlohmann::json::object();
-    for (const auto& [field, counts] : response->facets) {
-      nlohmann::json list = nlohmann::json::array();
-      for (const auto& c : counts) list.push_back({{"value", c.value}, {"count", c.count}});
-      facets[field] = list;
-    }
-    const nlohmann::json out = {{"query", response->query},
-                                {"facets", facets},
-                                {"as_admin", response->as_admin},
-                                {"corrected_query", or_null(response->corrected_query)},
-                                {"suggestion", or_null(response->suggestion)},
-                                {"total", response->total},
-                                {"hits", hits},
-                                {"took_ms", response->took_ms},
-                                {"query_id", or_null(response->query_id)}};
-    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << ToJson(response.value()) << "\n";
     return kExitOk;
   }
 

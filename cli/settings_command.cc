@@ -1,11 +1,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/engine.h"
 #include "portalkb/index_writer.h"
+#include "portalkb/json.h"
 #include "portalkb/settings.h"
 
 namespace portalkb::cli {
@@ -40,16 +39,11 @@ int RunSettings(const std::vector<std::string>& args) {
     if (!engine.ok()) return ReportError("settings", engine.status());
     auto stored = engine.value()->Settings();
     if (!stored.ok()) return ReportError("settings", stored.status());
-    const auto set = stored->ToMap();
-    const auto effective = IndexSettings::Effective(engine.value()->EffectiveOptions());
     if (vm->count("json")) {
-      nlohmann::json out = {{"settings", nlohmann::json::object()}, {"stored", nlohmann::json::array()}};
-      for (const auto& name : IndexSettings::Names()) {
-        out["settings"][name] = effective.at(name);
-        if (set.count(name)) out["stored"].push_back(name);
-      }
-      std::cout << out.dump() << "\n";
+      std::cout << SettingsListToJson(stored.value(), engine.value()->EffectiveOptions()) << "\n";
     } else {
+      const auto set = stored->ToMap();
+      const auto effective = IndexSettings::Effective(engine.value()->EffectiveOptions());
       for (const auto& name : IndexSettings::Names()) {
         std::printf("%-28s %-24s %s\n", name.c_str(), effective.at(name).c_str(),
                     set.count(name) ? "(stored with the index)" : "(default)");

@@ -1,10 +1,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/engine.h"
+#include "portalkb/json.h"
 
 namespace portalkb::cli {
 
@@ -18,7 +17,7 @@ int RunSuggest(const std::vector<std::string>& args) {
   options.add_options()
       ("db", po::value(&db)->required(), "index directory")
       ("lang", po::value(&request.lang), "only titles in this language")
-      ("limit", po::value(&request.limit)->default_value(10), "number of suggestions (0-100)")
+      ("limit", CountValue(&request.limit)->default_value(10), "number of suggestions (0-100)")
       ("json", "print one JSON object")
       ("prefix", po::value(&words)->required()->composing(), "what has been typed so far");
   po::positional_options_description positional;
@@ -35,9 +34,7 @@ int RunSuggest(const std::vector<std::string>& args) {
   auto suggestions = engine.value()->Suggest(request);
   if (!suggestions.ok()) return ReportError("suggest", suggestions.status());
   if (vm->count("json")) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& s : suggestions.value()) list.push_back({{"text", s.text}, {"kind", s.kind}, {"id", s.id}});
-    std::cout << nlohmann::json{{"prefix", request.prefix}, {"suggestions", list}}.dump() << "\n";
+    std::cout << SuggestionsToJson(request.prefix, suggestions.value()) << "\n";
     return kExitOk;
   }
   for (const auto& s : suggestions.value()) std::printf("%s\n", s.text.c_str());

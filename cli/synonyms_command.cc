@@ -4,12 +4,11 @@
 #include <map>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "cli_common.h"
 #include "portalkb/document.h"
 #include "portalkb/engine.h"
 #include "portalkb/index_writer.h"
+#include "portalkb/json.h"
 
 namespace portalkb::cli {
 
@@ -51,9 +50,7 @@ int RunSynonyms(const std::vector<std::string>& args) {
     if (action == "export") {
       std::cout << FormatSynonyms(selected);
     } else if (vm->count("json")) {
-      nlohmann::json list = nlohmann::json::array();
-      for (const auto& r : selected) list.push_back({{"lang", r.lang}, {"rule", r.ToString()}});
-      std::cout << list.dump() << "\n";
+      std::cout << ToJson(selected) << "\n";
     } else {
       for (const auto& r : selected) std::printf("%s  %s\n", r.lang.c_str(), r.ToString().c_str());
     }

@@ -420,6 +420,59 @@ TEST_F(Cli, SynonymsFileWithoutALanguageIsImportedForEveryLanguage) {
   EXPECT_LT(huge.err.size(), 300u) << huge.err;
 }
 
+TEST_F(Cli, RelatedJsonHitsHaveTheSearchHitShape) {
+  dir_.Write("in/a.jsonl",
+             R"({"id": "inv", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Download the invoice PDF from Billing. Invoice numbers and invoice dates."})"
+             "\n"
+             R"({"id": "inv2", "title": "Invoice is missing", "lang": "en", "visibility": ["public"], "body": "An invoice missing from Billing? Invoice numbers and invoice dates explained."})"
+             "\n"
+             R"({"id": "pw", "title": "Reset your password", "lang": "en", "visibility": ["public"], "body": "Choose a new password on the sign-in page."})"
+             "\n"
+             R"({"id": "ship", "title": "Track a delivery", "lang": "en", "visibility": ["public"], "body": "Follow your parcel with the tracking code."})"
+             "\n");
+  ASSERT_EQ(Run({"index", "--db", dir_ / "db", dir_ / "in"}).exit_code, 0);
+  const auto search = Run({"search", "--db", dir_ / "db", "--json", "--no-log", "invoice"});
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  const auto search_hits = nlohmann::json::parse(search.out).at("hits");
+  ASSERT_FALSE(search_hits.empty());
+  const auto related = Run({"related", "--db", dir_ / "db", "--json", "inv"});
+  ASSERT_EQ(related.exit_code, 0) << related.err;
+  const auto j = nlohmann::json::parse(related.out);
+  EXPECT_EQ(j.at("id"), "inv");
+  ASSERT_FALSE(j.at("related").empty()) << related.out;
+  auto keys = [](const nlohmann::json& object) {
+    std::set<std::string> out;
+    for (const auto& item : object.items()) out.insert(item.key());
+    return out;
+  };
+  const auto& hit = j.at("related")[0];
+  EXPECT_EQ(hit.at("id"), "inv2");
+  EXPECT_EQ(keys(hit), keys(search_hits[0])) << related.out;
+  for (const auto& item : search_hits[0].items()) EXPECT_EQ(hit.at(item.key()).type(), item.value().type()) << item.key();
+}
+
+TEST_F(Cli, NegativeCountsAreUsageErrorsNamingTheOption) {
+  IndexFixture();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"search", "--db", dir_ / "db", "--limit", "-1", "x"}, "'--limit'"},
+      {{"search", "--db", dir_ / "db", "--limit=-1", "x"}, "'--limit'"},
+      {{"search", "--db", dir_ / "db", "--offset", "-1", "x"}, "'--offset'"},
+      {{"search", "--db", dir_ / "db", "--limit", "2.5", "x"}, "'--limit'"},
+      {{"search", "--db", dir_ / "db", "--limit", "99999999999999999999999", "x"}, "'--limit'"},
+      {{"suggest", "--db", dir_ / "db", "--limit", "-1", "x"}, "'--limit'"},
+      {{"related", "--db", dir_ / "db", "--limit", "-1", "inv"}, "'--limit'"},
+      {{"log-click", "--db", dir_ / "db", "--query-id", "q-1", "--doc", "inv", "--position", "-1"}, "'--position'"},
+  };
+  for (const auto& [args, option] : bad) {
+    const auto r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << r.err;
+    EXPECT_NE(r.err.find(option), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("whole number"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("18446744073709551615"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(Run({"search", "--db", dir_ / "db", "--limit", "0", "--offset", "1", "x"}).exit_code, 0);
+}
+
 TEST_F(Cli, EveryCommandHasHelp) {
   for (const char* command : {"index", "search", "delete", "stats", "suggest", "synonyms", "eval", "related", "report",
                               "log-click", "log-feedback", "log-support-contact", "analytics"}) {
