@@ -93,5 +93,6 @@ int RunLogSupportContact(const std::vector<std::string>& args);
 int RunReport(const std::vector<std::string>& args);
 int RunAnalytics(const std::vector<std::string>& args);
 int RunKeys(const std::vector<std::string>& args);
+int RunServe(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli
