@@ -342,6 +342,7 @@ TEST(WireInput, SearchRequestRejectsBadInputNamingTheField) {
       {"bad UTF-8", "{\"query\": \"caf\xC3\"}", "body: not valid UTF-8"},
       {"overlong UTF-8", "{\"query\": \"\xC0\xAF\"}", "body: not valid UTF-8"},
       {"too deep", R"({"query": "a", "filters": [[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]})", "body: nested deeper than 16"},
+      {"number past double", R"({"query": "a", "limit": 1e400})", "body: invalid JSON"},
       {"not JSON", R"({"query": )", "body: invalid JSON"},
       {"trailing garbage", R"({"query": "a"} x)", "body: invalid JSON"},
       {"not an object", R"(["a"])", "body: expected an object"},
@@ -354,6 +355,14 @@ TEST(WireInput, SearchRequestRejectsBadInputNamingTheField) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << c.what;
     EXPECT_EQ(r.status().message().rfind(c.message_prefix, 0), 0u) << c.what << ": " << r.status().message();
   }
+}
+
+TEST(WireInput, BracketsInsideStringsAreNotNesting) {
+  const std::string brackets(40, '[');
+  auto r = SearchRequestFromJson(R"({"query": "\")" + brackets + R"(\\", "session": ")" + brackets + "\"}");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->query, "\"" + brackets + "\\");
+  EXPECT_EQ(r->session, brackets);
 }
 
 TEST(WireInput, BodyOverTheLimitIsRejectedBeforeParsing) {
@@ -410,6 +419,27 @@ TEST(WireInput, OtherParsersRejectBadInputNamingTheField) {
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.what;
     EXPECT_EQ(s.message().rfind(c.message_prefix, 0), 0u) << c.what << ": " << s.message();
   }
+}
+
+TEST(WireInput, ValueParsersCheckStringsTheirCallerBuilt) {
+  // A shell composing a body may hand over strings nlohmann never checked.
+  auto r = SearchRequestFromJsonValue(json{{"query", "ok"}, {"filters", {"a", "caf\xC3"}}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("filters[1]: not valid UTF-8", 0), 0u) << r.status().message();
+  auto parsed = ParseJson(R"({"query": "invoice", "limit": 3})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto request = SearchRequestFromJsonValue(parsed.value());
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(request->limit, 3u);
+  EXPECT_EQ(DumpJson(json{{"t", "x\xFFy"}}), "{\"t\":\"x\xEF\xBF\xBDy\"}");
+}
+
+TEST(WireInput, DuplicateKeysAreRefusedAtAnyDepth) {
+  auto r = DocumentFromJson(R"({"id": "a", "attributes": {"product": ["x"], "product": ["y"]}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("product: key given more than once", 0), 0u) << r.status().message();
+  // The same key in two sibling objects is fine.
+  EXPECT_TRUE(SynonymRulesFromJson(R"([{"lang": "nl", "rule": "a, b"}, {"lang": "nl", "rule": "c, d"}])").ok());
 }
 
 // Every prefix of a valid body and random byte flips of it: every parser
