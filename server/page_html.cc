@@ -9,6 +9,7 @@ const char* const kSearchPageHtml = R"PAGE(<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>portalkb search</title>
+<link rel="icon" href="data:,">
 <style>
 :root { --fg:#1d2330; --muted:#5b6475; --line:#d9dee7; --accent:#1f5fbf; --bg:#fff; --soft:#f3f5f9; --warn:#8a5a00; }
 * { box-sizing: border-box; }
