@@ -169,6 +169,11 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   http.set_read_timeout(options.read_timeout_ms / 1000, (options.read_timeout_ms % 1000) * 1000);
   http.set_write_timeout(options.write_timeout_ms / 1000, (options.write_timeout_ms % 1000) * 1000);
   http.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  // httplib serves a connection on one pool thread until it closes; an idle
+  // one lets go after keep_alive_timeout_s, a busy one after this many requests.
+  http.set_keep_alive_max_count(100);
+  // Small JSON answers: without this, Nagle and delayed ACKs add up to 40 ms.
+  http.set_tcp_nodelay(true);
   // The hard cap for any body (chunked ones included); per-route limits are
   // checked on Content-Length before the body is read.
   http.set_payload_max_length(std::max({options.limits.max_body_bytes, options.limits.max_document_bytes,
