@@ -189,6 +189,12 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
         self->WriteError(res, Status::ResourceExhausted("request body over the limit of " + std::to_string(limit) +
                                                         " bytes for " + req.method + " " + req.path));
         res.set_header("Connection", "close");
+        self->metrics.Record("body_too_large", res.status, 0);
+        if (self->LogEnabled("info")) {
+          self->Log("info", DumpJson(nlohmann::json{{"ts", NowIso()}, {"level", "info"}, {"method", req.method},
+                                                    {"path", Abbreviate(req.path, 200)}, {"endpoint", "body_too_large"},
+                                                    {"status", res.status}, {"client", req.remote_addr}}));
+        }
         return httplib::Server::HandlerResponse::Handled;
       }
     }
@@ -207,6 +213,13 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
                     : code >= 500 ? Status::Internal("server error")
                                   : Status::InvalidArgument("bad request");
     res.set_content(ToJson(status), "application/json");
+    // Requests no route took still count, under one name (paths are unbounded).
+    self->metrics.Record("unmatched", res.status, 0);
+    if (self->LogEnabled("info")) {
+      self->Log("info", DumpJson(nlohmann::json{{"ts", NowIso()}, {"level", "info"}, {"method", req.method},
+                                                {"path", Abbreviate(req.path, 200)}, {"endpoint", "unmatched"},
+                                                {"status", res.status}, {"client", req.remote_addr}}));
+    }
     return httplib::Server::HandlerResponse::Handled;
   }));
   http.set_exception_handler([self](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -240,7 +253,10 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   }
   if (!s.auth->admin_enabled()) s.Log("info", "admin endpoints are disabled: no admin key (--admin-key-hash)");
   if (!s.auth->search_keys_enabled() && !options.demo) {
-    s.Log("info", "no search-key secrets (--key-secrets): searches need a key, so only the admin key can search");
+    s.Log("info", s.auth->admin_enabled()
+                      ? "no search-key secrets (--key-secrets): searches need a key, so only the admin key can search"
+                      : "no keys configured: every search needs a key and is answered 401 (--key-secrets, "
+                        "--admin-key-hash, or --demo to try it out)");
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -302,6 +318,9 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
                             httplib::Response& res) {
   const auto start = std::chrono::steady_clock::now();
   SetCors(req, res);
+  // Answers depend on the key: no shared cache may keep or reuse them.
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
   Caller caller;
   Status error;
   int retry_after = 0;

@@ -63,6 +63,9 @@ TEST_F(Endpoints, SearchAnswersInTheCliShape) {
     EXPECT_TRUE(r["hits"][0].contains(key)) << key;
   }
   EXPECT_NE(r["hits"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos);
+  auto raw = Client().Get("/v1/search?q=invoice", Bearer(Key(Principal::Anonymous())));
+  EXPECT_EQ(raw->get_header_value("Cache-Control"), "no-store") << "answers depend on the key";
+  EXPECT_NE(raw->get_header_value("Content-Type").find("application/json"), std::string::npos);
   EXPECT_EQ(r["facets"]["lang"].size(), 2u);
 }
 
@@ -357,6 +360,8 @@ TEST_F(Endpoints, LimitsAreRefusedNamingTheLimit) {
   EXPECT_EQ(c.Get("/v1/search?q=x&filter=updated_at%3E%3Dnotadate", Bearer(anon))->status, 400) << "malformed filter";
   EXPECT_EQ(c.Get("/v1/nope")->status, 404);
   EXPECT_EQ(Json(c.Get("/v1/nope"))["error"]["code"], "not_found");
+  EXPECT_NE(c.Get("/metrics")->body.find("portalkb_http_requests_total{endpoint=\"unmatched\",status=\"404\"} 2"),
+            std::string::npos);
 }
 
 TEST_F(Endpoints, RateLimitsPerKeyAndPerClientAnswer429WithRetryAfter) {
