@@ -54,7 +54,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (!listen.empty()) {
     if (Status s = server::ParseListenAddress(listen, o); !s.ok()) return ReportError("serve", s);
   }
-  if (threads != 0) o.threads = threads;
+  if (vm->count("threads")) o.threads = threads;  // range checked by the server
   if (vm->count("demo")) o.demo = true;
   if (!log_level.empty()) o.log_level = log_level;
   if (!tls_cert.empty()) o.tls_cert_file = tls_cert;

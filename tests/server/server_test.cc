@@ -219,6 +219,42 @@ TEST_F(Endpoints, PutIsVisibleAtOnceWithWaitAndWithinTheCommitIntervalWithout) {
   EXPECT_TRUE(seen) << "the background commit makes it visible";
 }
 
+TEST_F(Endpoints, SearchesDoNotWaitForAWriteInProgress) {
+  Start();
+  std::string ndjson;
+  for (int i = 0; i < 4000; ++i) {
+    ndjson += R"({"id": "bulk-)" + std::to_string(i) + R"(", "title": "Bulk article )" + std::to_string(i) +
+              R"( about gardening", "body": "Soil, seeds and water for article )" + std::to_string(i) +
+              R"(.", "lang": "en", "visibility": ["public"]})" "\n";
+  }
+  std::atomic<bool> batch_done{false};
+  double batch_ms = 0;
+  std::thread writer([&] {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = Client().Post("/v1/documents?wait=true", Admin(), ndjson, "application/x-ndjson");
+    batch_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_TRUE(r && r->status == 200);
+    batch_done = true;
+  });
+  // Searches while the batch is written answer at once from the last commit
+  // (no gardening yet). A search that waited for the writer would take most
+  // of the batch's time and then see all 4000.
+  const std::string anon = Key(Principal::Anonymous());
+  int answered_during_write = 0;
+  double slowest_ms = 0;
+  while (!batch_done) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = Search(anon, {{"q", "gardening"}, {"limit", "1"}});
+    slowest_ms = std::max(slowest_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    if (!batch_done && r["total"] == 0) ++answered_during_write;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // well under the rate limit
+  }
+  writer.join();
+  EXPECT_GE(answered_during_write, 1);
+  EXPECT_LT(slowest_ms, batch_ms / 3) << "a search was held up by the write";
+  EXPECT_EQ(Search(anon, {{"q", "gardening"}, {"limit", "1"}})["total"], 4000);
+}
+
 TEST_F(Endpoints, DocumentWritesReportErrorsPerDocumentAndLine) {
   Start();
   auto c = Client();
