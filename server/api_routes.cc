@@ -125,7 +125,7 @@ Result<std::string> StringMember(const nlohmann::json& body, const char* name, b
 }  // namespace
 
 void Server::Impl::AddApiRoutes() {
-  auto search = [this](const httplib::Request& req, const Caller& caller, Result<SearchRequest> parsed) -> Result<Reply> {
+  auto search = [this](const Caller& caller, Result<SearchRequest> parsed) -> Result<Reply> {
     if (!parsed.ok()) return parsed.status();
     SearchRequest request = std::move(parsed).value();
     if (Status s = Scope(request, caller, options.limits); !s.ok()) return s;
@@ -133,16 +133,17 @@ void Server::Impl::AddApiRoutes() {
     if (!response.ok()) return response.status();
     if (response->total == 0) metrics.RecordZeroResultSearch();
     query_owners.Remember(response->query_id, PrincipalFingerprint(caller.principal));
-    (void)req;
-    return JsonReply(ToJson(response.value()));
+    Reply reply = JsonReply(ToJson(response.value()));
+    reply.log_query = request.query;
+    return reply;
   };
   Add("GET", "/v1/search", "search", Need::kSearchKey,
       [this, search](const httplib::Request& req, const Caller& caller) {
-        return search(req, caller, SearchRequestFromQuery(req, options.limits));
+        return search(caller, SearchRequestFromQuery(req, options.limits));
       });
   Add("POST", "/v1/search", "search", Need::kSearchKey,
       [this, search](const httplib::Request& req, const Caller& caller) {
-        return search(req, caller, SearchRequestFromJson(req.body, BodyLimits(options.limits)));
+        return search(caller, SearchRequestFromJson(req.body, BodyLimits(options.limits)));
       });
 
   Add("GET", "/v1/suggest", "suggest", Need::kSearchKey,

@@ -324,6 +324,7 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
   Caller caller;
   Status error;
   int retry_after = 0;
+  std::string log_query;
   if (int wait = client_limiter->Take("addr:" + req.remote_addr); wait > 0) {
     error = Status::ResourceExhausted("rate limit of this client address reached");
     retry_after = wait;
@@ -351,6 +352,7 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
       if (reply.ok()) {
         res.status = reply->http;
         for (const auto& [k, v] : reply->headers) res.set_header(k, v);
+        log_query = std::move(reply->log_query);
         res.set_content(std::move(reply->body), reply->content_type);
       } else {
         error = reply.status();
@@ -376,6 +378,7 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
     for (const char* q : {"q", "query", "prefix"}) {
       if (req.has_param(q)) line["q"] = RedactPersonalData(req.get_param_value(q), 200);
     }
+    if (!log_query.empty()) line["q"] = RedactPersonalData(log_query, 200);
     if (!error.ok()) line["error"] = StatusCodeName(error.code());
     Log("info", DumpJson(line));
   }

@@ -28,6 +28,7 @@ struct Reply {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string log_query;  // a query from a body, for the access log (redacted there)
 };
 
 enum class Need {

@@ -448,7 +448,11 @@ TEST_F(Endpoints, AccessLogNamesTheKeyIdNeverTheKeyAndRedactsQueries) {
   Start();
   const std::string key = Key(As("jan", "acme", {}));
   Search(key, {{"q", "invoice jan.jansen@example.com"}});
+  ASSERT_EQ(Client().Post("/v1/search", Bearer(key), R"({"query": "call +31 20 123 4567"})", "application/json")->status,
+            200);
   const std::string log = Log();
+  EXPECT_EQ(log.find("123 4567"), std::string::npos) << log;
+  EXPECT_NE(log.find("call [phone]"), std::string::npos) << log;
   EXPECT_EQ(log.find(key), std::string::npos);
   EXPECT_EQ(log.find("jan.jansen@example.com"), std::string::npos) << log;
   EXPECT_NE(log.find("[email]"), std::string::npos) << log;
