@@ -260,6 +260,9 @@ void Server::Impl::AddApiRoutes() {
       gauges["portalkb_index_documents"] = static_cast<double>(stats->documents);
     }
     gauges["portalkb_analytics_enabled"] = engine->analytics() != nullptr ? 1 : 0;
+    if (Analytics* a = engine->analytics()) {
+      gauges["portalkb_analytics_queue_depth"] = static_cast<double>(a->PendingEvents());
+    }
     Reply r;
     r.body = metrics.Render(gauges);
     r.content_type = "text/plain; version=0.0.4";

@@ -133,6 +133,8 @@ Status Analytics::LogSupportContact(const std::string& query_id) {
 
 Status Analytics::Flush() { return writer_->Flush(); }
 
+std::size_t Analytics::PendingEvents() { return writer_->Pending(); }
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
                                                                                    std::size_t limit, std::int64_t min_count) {
   std::vector<std::pair<std::string, std::int64_t>> out;

@@ -20,6 +20,8 @@ class EventWriter {
   void Push(StoredSearch event);
   // Blocks until everything queued before the call is written.
   Status Flush();
+  // Events pushed and not yet written (queued or in the batch being written).
+  std::size_t Pending();
 
  private:
   void Run();

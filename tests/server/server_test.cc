@@ -46,6 +46,7 @@ TEST_F(Endpoints, HealthReadinessAndMetrics) {
   EXPECT_NE(m.find("portalkb_http_request_duration_seconds_count{endpoint=\"search\"} 2"), std::string::npos) << m;
   EXPECT_NE(m.find("portalkb_zero_result_searches_total 1"), std::string::npos) << m;
   EXPECT_NE(m.find("portalkb_index_documents 4"), std::string::npos) << m;
+  EXPECT_NE(m.find("\nportalkb_analytics_queue_depth "), std::string::npos) << m;
 }
 
 TEST_F(Endpoints, SearchAnswersInTheCliShape) {

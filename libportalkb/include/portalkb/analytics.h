@@ -105,6 +105,8 @@ class Analytics {
   Status LogSupportContact(const std::string& query_id);
   // Writes everything queued so far.
   Status Flush();
+  // Search events queued and not yet written (for monitoring).
+  std::size_t PendingEvents();
 
   // Deletes events older than `cutoff_ms`; returns how many searches went.
   Result<std::size_t> Purge(long long cutoff_ms);
