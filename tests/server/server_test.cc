@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <random>
+
 #include "server_fixture.h"
 
 namespace portalkb::server {
@@ -459,6 +461,50 @@ TEST_F(Endpoints, AccessLogNamesTheKeyIdNeverTheKeyAndRedactsQueries) {
   EXPECT_NE(log.find("[email]"), std::string::npos) << log;
   EXPECT_NE(log.find("\"key_id\":\"k1\""), std::string::npos) << log;
   EXPECT_NE(log.find("\"status\":200"), std::string::npos) << log;
+}
+
+TEST_F(Endpoints, HostileRequestsGetAnErrorBodyNeverA500) {
+  Start();
+  auto c = Client();
+  const std::string anon = Key(Principal::Anonymous());
+  std::mt19937 rng(11);
+  auto noise = [&](std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += static_cast<char>(rng() % 256);
+    return s;
+  };
+  const std::vector<std::string> bodies = {"", "{", "[]", "null", "{\"query\": {\"a\": 1}}", std::string(5000, '['),
+                                           "{\"query\": \"\xff\xfe\"}", R"({"query": "a", "limit": 1e300})",
+                                           R"({"query_id": 1, "doc_id": [], "position": -5})"};
+  for (int round = 0; round < 30; ++round) {
+    std::vector<std::string> all = bodies;
+    all.push_back(noise(1 + rng() % 300));
+    for (const auto& body : all) {
+      for (const char* path : {"/v1/search", "/v1/events/click", "/v1/feedback", "/v1/events/support-contact",
+                               "/v1/documents"}) {
+        auto r = c.Post(path, Bearer(std::string(path) == "/v1/documents" ? kAdminKey : anon), body, "application/json");
+        ASSERT_TRUE(r) << path;
+        EXPECT_LT(r->status, 500) << path << " " << r->body;
+        if (r->status >= 400) {
+          EXPECT_TRUE(Json(r).contains("error")) << path << " " << r->body;
+        }
+      }
+      for (const char* path : {"/v1/documents/x", "/v1/settings", "/v1/synonyms"}) {
+        auto r = c.Put(path, Admin(), body, "application/json");
+        ASSERT_TRUE(r) << path;
+        EXPECT_LT(r->status, 500) << path << " " << r->body;
+      }
+    }
+    httplib::Params params;
+    for (const char* name : {"q", "filter", "facet", "sort", "lang", "limit", "offset", "typos"}) {
+      if (rng() % 2) params.emplace(name, noise(rng() % 40));
+    }
+    for (const char* path : {"/v1/search", "/v1/suggest", "/v1/documents/en-invoice/related", "/v1/reports/summary"}) {
+      auto r = c.Get(path, params, std::string(path) == "/v1/reports/summary" ? Admin() : Bearer(anon));
+      ASSERT_TRUE(r) << path;
+      EXPECT_LT(r->status, 500) << path << " " << r->body;
+    }
+  }
 }
 
 // A request whose body is still arriving when Stop() is called is answered,
