@@ -23,7 +23,7 @@ int RunServe(const std::vector<std::string>& args) {
   options.add_options()
       ("db", po::value(&db)->required(), "index directory")
       ("listen", po::value(&listen), "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)")
-      ("threads", po::value(&threads), "request threads (default 8)")
+      ("threads", po::value(&threads), "request threads, one per connection being served (default 16)")
       ("config", po::value(&config), "YAML configuration file (limits, rate limits, CORS, timeouts); options here win")
       ("demo", "serve without keys: anonymous searches and demo principals on the page (never in production)")
       ("key-secrets", po::value(&key_secrets), "search-key secrets: KEY_ID SECRET lines, mode 600")

@@ -36,7 +36,9 @@ struct ServerOptions {
   std::string db;                  // index directory
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0: any free port (Server::port() says which)
-  int threads = 8;                 // request threads (1..256)
+  // Request threads (1..256). httplib serves a connection on one thread
+  // until it closes, so this bounds the concurrent connections served.
+  int threads = 16;
   // Serve without keys: a request without Authorization searches as an
   // anonymous visitor, and the page offers demo principals (keys minted at
   // start). For trying portalkb out only; logged and shown on the page.
@@ -48,7 +50,8 @@ struct ServerOptions {
   ServerLimits limits;
   int read_timeout_ms = 5000;      // a request must arrive within this
   int write_timeout_ms = 5000;
-  int keep_alive_timeout_s = 5;
+  // An idle keep-alive connection keeps its thread this long (seconds).
+  int keep_alive_timeout_s = 2;
   RateLimit per_key{20, 40};       // requests per second and burst, per search key (token)
   RateLimit per_client{50, 100};   // per client address
   // Origins allowed to call the API from a browser ("https://portal.example");

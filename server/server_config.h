@@ -20,7 +20,7 @@ namespace portalkb::server {
 //   tls: {cert: server.pem, key: server.key}
 //   cors_origins: [https://portal.example]
 //   rate_limits: {per_key: {rate: 20, burst: 40}, per_client: {rate: 50, burst: 100}}
-//   timeouts: {read_ms: 5000, write_ms: 5000, keep_alive_s: 5}
+//   timeouts: {read_ms: 5000, write_ms: 5000, keep_alive_s: 2}
 //   commit_interval_ms: 1000
 //   limits: {max_body_bytes: 1048576, max_document_bytes: 11534336, max_batch_bytes: 67108864,
 //            max_batch_lines: 10000, max_query_bytes: 1024, max_page_size: 100, max_offset: 10000,
