@@ -3,7 +3,7 @@
 # generated one with COUNT=N documents, via build/bench/generate_corpus),
 # starts the server on a free port with a scoped search key, and runs wrk
 # with bench/load/search.lua. Environment: BUILD (default build), THREADS
-# (server threads, 4), CONNECTIONS (16), DURATION (10s), COUNT (0: corpus).
+# (server threads, 16), CONNECTIONS (16), DURATION (10s), COUNT (0: corpus).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build="${BUILD:-build}"
@@ -23,7 +23,7 @@ cat > "$work/config.yaml" <<YAML
 rate_limits: {per_key: {rate: 0}, per_client: {rate: 0}}
 YAML
 key="$("$portalkb" keys mint --secret-file "$work/secrets" --key-id load --role customer --ttl 1h)"
-"$portalkb" serve --db "$work/db" --listen 127.0.0.1:0 --threads "${THREADS:-4}" --config "$work/config.yaml" \
+"$portalkb" serve --db "$work/db" --listen 127.0.0.1:0 --threads "${THREADS:-16}" --config "$work/config.yaml" \
   --key-secrets "$work/secrets" --log-level warn 2> "$work/serve.log" &
 touch "$work/serve.log"
 server=$!
