@@ -85,6 +85,11 @@ int RunServe(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto created = server::Server::Create(std::move(o));
+  if (!created.ok() && created.status().code() == StatusCode::kIndexNotFound) {
+    return ReportError("serve", Status::IndexNotFound(created.status().message() +
+                                                      " (make one with portalkb index, or give an admin key: the "
+                                                      "server then starts with an empty index)"));
+  }
   if (!created.ok()) return ReportError("serve", created.status());
   server::Server& srv = *created.value();
   std::cerr << "portalkb serve: " << srv.url() << (vm->count("demo") ? " (demo mode: open to anyone)" : "") << "\n";
