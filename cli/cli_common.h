@@ -92,5 +92,7 @@ int RunLogFeedback(const std::vector<std::string>& args);
 int RunLogSupportContact(const std::vector<std::string>& args);
 int RunReport(const std::vector<std::string>& args);
 int RunAnalytics(const std::vector<std::string>& args);
+int RunKeys(const std::vector<std::string>& args);
+int RunServe(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

@@ -28,6 +28,8 @@ constexpr Command kCommands[] = {
     {"log-support-contact", &portalkb::cli::RunLogSupportContact, "record that a visitor contacted support after a search"},
     {"analytics", &portalkb::cli::RunAnalytics, "purge old events or erase one user's events"},
     {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
+    {"serve", &portalkb::cli::RunServe, "serve the HTTP API and search page over an index"},
+    {"keys", &portalkb::cli::RunKeys, "hash an admin key or mint a scoped search key"},
 };
 
 void PrintUsage(std::ostream& out) {

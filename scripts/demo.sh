@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, index the bundled corpus into
-# an on-disk index (var/index) and answer a few sample searches.
+# an on-disk index (var/index), answer a few sample searches, then serve the
+# search page and API in demo mode (open to anyone, demo principals) until
+# Ctrl-C. PORTALKB_DEMO_LISTEN=HOST:PORT (default 127.0.0.1:8080) moves it;
+# PORTALKB_DEMO_SERVE=0 stops after the samples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -46,4 +49,11 @@ echo "\$ portalkb search --db $index --org acme --role finance --facet type --li
 echo
 echo "\$ portalkb eval --db $index corpus/queries"
 "$portalkb" eval --db "$index" corpus/queries
+if [ "${PORTALKB_DEMO_SERVE:-1}" != "0" ]; then
+  listen="${PORTALKB_DEMO_LISTEN:-127.0.0.1:8080}"
+  echo
+  echo "Search page (demo mode, open to anyone; Ctrl-C stops): http://$listen/"
+  echo "\$ portalkb serve --db $index --listen $listen --demo"
+  "$portalkb" serve --db "$index" --listen "$listen" --demo --log-level warn || status=$?
+fi
 exit "$status"

@@ -226,6 +226,8 @@ Result<std::vector<LoggedSearch>> Analytics::Searches(long long since_ms, long l
   return out;
 }
 
+std::size_t Analytics::PendingEvents() { return writer_->Pending(); }
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
                                                                                    std::size_t limit) {
   std::vector<std::pair<std::string, std::int64_t>> out;
@@ -258,6 +260,13 @@ Result<std::size_t> Analytics::EraseUser(const std::string& user_id) {
   if (!normalized.ok()) return normalized.status();
   if (Status s = Flush(); !s.ok()) return s;
   return store_->DeleteUser(Pseudonym(private_->key, "", normalized.value()));
+}
+
+std::string RedactPersonalData(std::string_view text, std::size_t max_bytes) {
+  // Built-in patterns only; immutable after construction, so one shared
+  // instance is safe for concurrent callers.
+  static const Redactor redactor;
+  return redactor.Redact(text, max_bytes);
 }
 
 }  // namespace portalkb

@@ -48,6 +48,11 @@ Status EventWriter::LastError() const {
   return last_error_;
 }
 
+std::size_t EventWriter::Pending() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<std::size_t>(pushed_ - done_);
+}
+
 Status EventWriter::WriteBatch() {
   std::vector<StoredSearch> batch;
   {

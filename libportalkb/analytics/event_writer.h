@@ -26,6 +26,8 @@ class EventWriter {
   Status Flush();
   // Ok, or the error of the last write if it failed.
   Status LastError() const;
+  // Events pushed and not yet written (queued or in the batch being written).
+  std::size_t Pending();
 
  private:
   void Run();

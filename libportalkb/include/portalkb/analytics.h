@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -90,6 +91,12 @@ struct LoggedSearch {
 // column) or "html" (one self-contained page with tables and charts).
 Result<std::string> FormatReport(const Report& report, const std::string& format);
 
+// `text` with personal data (e-mail, phone, IBAN, card, BSN, personnummer)
+// replaced by placeholders, using the built-in patterns of the analytics
+// log; at most the first `max_bytes` are kept. For logs outside analytics
+// (e.g. a server's access log). Thread-safe.
+std::string RedactPersonalData(std::string_view text, std::size_t max_bytes = 2000);
+
 // Parses "2026-01-31", "30d", "12w" (relative to now_ms) into milliseconds.
 Result<long long> ParseReportTime(const std::string& text, long long now_ms);
 
@@ -127,6 +134,8 @@ class Analytics {
   // Ok, or the last error writing queued searches (it stays until a later
   // write succeeds). Logging never fails a search; this is how to notice.
   Status Health() const;
+  // Search events queued and not yet written (for monitoring).
+  std::size_t PendingEvents();
 
   // Deletes events older than `cutoff_ms`; returns how many searches went.
   Result<std::size_t> Purge(long long cutoff_ms);

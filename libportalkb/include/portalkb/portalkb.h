@@ -6,6 +6,7 @@
 #include "portalkb/engine.h"
 #include "portalkb/evaluation.h"
 #include "portalkb/index_writer.h"
+#include "portalkb/keys.h"
 #include "portalkb/options.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"

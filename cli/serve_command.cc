@@ -1,0 +1,109 @@
+// portalkb serve: the HTTP server (server/) over one index.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <thread>
+
+#include "cli_common.h"
+#include "portalkb/keys.h"
+#include "server.h"
+#include "server_config.h"
+
+namespace portalkb::cli {
+
+int RunServe(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  std::string db, listen, config, key_secrets, admin_hash_file, tls_cert, tls_key, log_level;
+  int threads = 0;
+  std::vector<std::string> cors;
+  options.add_options()
+      ("db", po::value(&db)->required(), "index directory")
+      ("listen", po::value(&listen), "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)")
+      ("threads", po::value(&threads), "request threads, one per connection being served (default 16)")
+      ("config", po::value(&config), "YAML configuration file (limits, rate limits, CORS, timeouts); options here win")
+      ("demo", "serve without keys: anonymous searches and demo principals on the page (never in production)")
+      ("key-secrets", po::value(&key_secrets), "search-key secrets: KEY_ID SECRET lines, mode 600")
+      ("admin-key-hash", po::value(&admin_hash_file),
+       "file with the SHA-256 (hex) of the admin key (portalkb keys hash); or env PORTALKB_ADMIN_KEY_SHA256")
+      ("tls-cert", po::value(&tls_cert), "PEM certificate (with --tls-key: serve HTTPS)")
+      ("tls-key", po::value(&tls_key), "PEM private key")
+      ("cors-origin", po::value(&cors)->composing(), "an origin allowed to call the API from a browser (repeatable)")
+      ("log-level", po::value(&log_level), "error, warn, info (access log; default) or debug");
+  bool help = false;
+  auto vm = ParseOptions("serve", args, options, {},
+                         "--db DIR [--listen 127.0.0.1:8080] [--threads N] [--config FILE] [--demo] [--key-secrets FILE] "
+                         "[--admin-key-hash FILE] [--tls-cert F --tls-key F] [--log-level L]",
+                         help);
+  if (!vm) return kExitUsage;
+  if (help) return kExitOk;
+
+  server::ServerOptions o;
+  o.db = db;
+  if (!config.empty()) {
+    std::ifstream in(config, std::ios::binary);
+    if (!in) return ReportError("serve", Status::InvalidArgument("--config " + config + ": cannot be read"));
+    std::string text;
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (text.size() > (1u << 20)) return ReportError("serve", Status::InvalidArgument("--config " + config + ": over 1 MiB"));
+    if (Status s = server::ApplyServerConfig(text, config, o); !s.ok()) return ReportError("serve", s);
+  }
+  if (!listen.empty()) {
+    if (Status s = server::ParseListenAddress(listen, o); !s.ok()) return ReportError("serve", s);
+  }
+  if (vm->count("threads")) o.threads = threads;  // range checked by the server
+  if (vm->count("demo")) o.demo = true;
+  if (!log_level.empty()) o.log_level = log_level;
+  if (!tls_cert.empty()) o.tls_cert_file = tls_cert;
+  if (!tls_key.empty()) o.tls_key_file = tls_key;
+  if (!cors.empty()) o.cors_origins = cors;
+  if (!key_secrets.empty()) {
+    auto secrets = LoadKeySecrets(key_secrets);
+    if (!secrets.ok()) return ReportError("serve", secrets.status());
+    o.key_secrets = std::move(secrets).value();
+  }
+  const char* env_hash = std::getenv("PORTALKB_ADMIN_KEY_SHA256");
+  if (!admin_hash_file.empty() && env_hash != nullptr && *env_hash != '\0') {
+    return ReportError("serve", Status::InvalidArgument(
+                                    "--admin-key-hash and PORTALKB_ADMIN_KEY_SHA256 both given; use one"));
+  }
+  if (!admin_hash_file.empty()) {
+    if (Status s = server::LoadAdminKeyHash(admin_hash_file, o); !s.ok()) return ReportError("serve", s);
+  } else if (env_hash != nullptr && *env_hash != '\0') {
+    o.admin_key_sha256 = env_hash;
+  }
+
+  // SIGINT and SIGTERM are handled by one watcher thread (sigwait), never
+  // by an asynchronous handler; every other thread inherits them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto created = server::Server::Create(std::move(o));
+  if (!created.ok() && created.status().code() == StatusCode::kIndexNotFound) {
+    return ReportError("serve", Status::IndexNotFound(created.status().message() +
+                                                      " (make one with portalkb index, or give an admin key: the "
+                                                      "server then starts with an empty index)"));
+  }
+  if (!created.ok()) return ReportError("serve", created.status());
+  server::Server& srv = *created.value();
+  std::cerr << "portalkb serve: " << srv.url() << (vm->count("demo") ? " (demo mode: open to anyone)" : "") << "\n";
+  std::thread watcher([&srv, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    srv.Stop();
+  });
+  const Status run = srv.Run();
+  // Run ended without a signal (a listen failure): release the watcher.
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  if (!run.ok()) return ReportError("serve", run);
+  return kExitOk;
+}
+
+}  // namespace portalkb::cli

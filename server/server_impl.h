@@ -1,0 +1,108 @@
+// Internals of Server shared by its source files: the plumbing every route
+// goes through (server.cc) and the routes themselves (api_routes.cc,
+// admin_routes.cc, page.cc).
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "auth.h"
+#include "core/thread_annotations.h"
+#include "index_committer.h"
+#include "metrics.h"
+#include "portalkb/engine.h"
+#include "rate_limiter.h"
+#include "server.h"
+
+namespace portalkb::server {
+
+// What a route answers on success; failures are a Status.
+struct Reply {
+  int http = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string log_query;  // a query from a body, for the access log (redacted there)
+};
+
+enum class Need {
+  kNothing,    // health, metrics, the page
+  kSearchKey,  // search endpoints: a search key, the admin key, or none in demo mode
+  kAdmin,      // admin endpoints: the admin key only
+};
+
+// Which search made a query id, so events on it are attributed to that
+// search's principal only. Bounded: the oldest ids are forgotten first.
+class QueryOwners {
+ public:
+  void Remember(const std::string& query_id, const std::string& owner);
+  // The owner, or "" when unknown (forgotten, or from before a restart).
+  std::string OwnerOf(const std::string& query_id);
+
+ private:
+  static constexpr std::size_t kMaxRemembered = 100000;
+  Mutex mutex_;
+  std::unordered_map<std::string, std::string> owners_ GUARDED_BY(mutex_);
+  std::deque<std::string> order_ GUARDED_BY(mutex_);
+};
+
+// A stable description of a principal for attribution ("user=jan;org=acme;roles=a,b").
+std::string PrincipalFingerprint(const Principal& principal);
+
+struct Server::Impl {
+  using Route = std::function<Result<Reply>(const httplib::Request&, const Caller&)>;
+
+  ServerOptions options;
+  std::unique_ptr<httplib::Server> http;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<IndexCommitter> committer;  // null when admin endpoints are disabled
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<RateLimiter> key_limiter;
+  std::unique_ptr<RateLimiter> client_limiter;
+  Metrics metrics;
+  QueryOwners query_owners;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> run_started{false};
+  std::atomic<bool> run_finished{false};
+  int bound_port = 0;
+  bool tls = false;
+  // Demo mode: labelled principals and the keys minted for them.
+  struct DemoPrincipal {
+    std::string id, label, key;
+  };
+  std::vector<DemoPrincipal> demo_principals;
+  Mutex log_mutex;
+
+  // Registers `route` for `method` and `pattern` (an httplib regex) under
+  // the metrics/log name `name`; every request goes through Dispatch.
+  void Add(const char* method, const std::string& pattern, std::string name, Need need, Route route);
+  void Dispatch(const std::string& name, Need need, const Route& route, const httplib::Request& req,
+                httplib::Response& res);
+  void WriteError(httplib::Response& res, const Status& status, int retry_after_s = 0);
+  void SetCors(const httplib::Request& req, httplib::Response& res) const;
+  void Log(const std::string& level, const std::string& line);
+  bool LogEnabled(const std::string& level) const;
+
+  void AddApiRoutes();    // api_routes.cc
+  void AddAdminRoutes();  // admin_routes.cc
+  void AddPageRoutes();   // page.cc
+};
+
+// Request helpers shared by the routes.
+// The one value of query parameter `name` ("" when absent); InvalidArgument
+// when it is over `max_bytes`.
+Result<std::string> Param(const httplib::Request& req, const std::string& name, std::size_t max_bytes = 4096);
+// A whole number in [0, max] or `fallback` when absent; InvalidArgument naming it otherwise.
+Result<std::size_t> NumberParam(const httplib::Request& req, const std::string& name, std::size_t fallback,
+                                std::size_t max);
+// true/false/1/0/yes/no; `fallback` when absent.
+Result<bool> BoolParam(const httplib::Request& req, const std::string& name, bool fallback);
+Reply JsonReply(std::string body, int http = 200);
+
+}  // namespace portalkb::server

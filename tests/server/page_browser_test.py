@@ -1,0 +1,169 @@
+"""The search page in a real browser (headless Chromium through Selenium).
+
+Starts `portalkb serve --demo` on a free loopback port over a small index
+and drives the page as a visitor: typing, completions, results with
+highlighted snippets, facets, the principal switcher, feedback, the UI
+language, and no errors in the browser console (the page's Content Security
+Policy would report inline assets loaded from elsewhere).
+
+Needs chromium, chromium-driver and python3-selenium (scripts/setup.sh); the
+tests are skipped, saying so, when they are missing.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+CLI = os.environ.get("PORTALKB_CLI", "build/cli/portalkb")
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+except ImportError:  # pragma: no cover
+    webdriver = None
+
+DOCS = [
+    {"id": "inv-en", "type": "article", "title": "Download an invoice", "lang": "en", "tags": ["invoice"],
+     "category": "Billing/Invoices", "visibility": ["public"], "body": "Open Billing and download the invoice as PDF."},
+    {"id": "inv-nl", "type": "article", "title": "Factuur downloaden", "lang": "nl", "tags": ["invoice"],
+     "category": "Billing/Invoices", "visibility": ["public"], "body": "Download uw invoice als PDF."},
+    {"id": "inv-acme", "type": "document", "title": "Acme invoice agreement", "lang": "en", "tags": ["contract"],
+     "category": "Contracts", "visibility": ["org:acme"], "body": "The invoice terms agreed with Acme."},
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if webdriver is None or not shutil.which("chromium") or not shutil.which("chromedriver"):
+        pytest.skip("chromium, chromium-driver or python3-selenium is not installed (see scripts/setup.sh)")
+    tmp = tempfile.mkdtemp(prefix="portalkb-page-")
+    docs = os.path.join(tmp, "docs.jsonl")
+    with open(docs, "w", encoding="utf-8") as f:
+        for d in DOCS:
+            f.write(json.dumps(d) + "\n")
+    db = os.path.join(tmp, "db")
+    subprocess.run([CLI, "index", "--db", db, docs], check=True, capture_output=True)
+    log_path = os.path.join(tmp, "serve.log")
+    log = open(log_path, "w", encoding="utf-8")
+    proc = subprocess.Popen([CLI, "serve", "--db", db, "--listen", "127.0.0.1:0", "--demo"], stderr=log)
+    port = None
+    for _ in range(300):
+        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", open(log_path, encoding="utf-8").read())
+        if m:
+            port = int(m.group(1))
+            break
+        time.sleep(0.02)
+    assert port, open(log_path, encoding="utf-8").read()
+    yield f"http://127.0.0.1:{port}/"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0
+    log.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture()
+def browser(server):
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--lang=en-US"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    driver.get(server)
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, timeout=10):
+    # The page re-renders as results arrive: an element found a moment ago
+    # may be gone, which only means "look again".
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,
+                                                             NoSuchElementException)).until(lambda d: condition(d))
+
+
+def titles(driver):
+    return driver.execute_script(
+        "return [...document.querySelectorAll('ol#results a.title')].map(a => a.textContent)")
+
+
+def toggle_facet(driver, value):
+    return driver.execute_script(
+        "const l = [...document.querySelectorAll('aside label')].find(l => l.firstChild.nextSibling"
+        " && l.firstChild.nextSibling.textContent === arguments[0]);"
+        "if (!l) return false; l.querySelector('input').click(); return true;", value)
+
+
+def type_query(driver, text):
+    box = driver.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys(text)
+
+
+def test_search_as_you_type_shows_highlighted_results_and_completions(browser):
+    assert "Demo mode" in browser.find_element(By.ID, "demo-banner").text
+    type_query(browser, "invo")
+    wait(browser, lambda d: len(titles(d)) == 2)
+    marks = browser.find_elements(By.CSS_SELECTOR, "ol#results .snippet mark")
+    assert marks, "snippets highlight matched words"
+    assert browser.find_element(By.ID, "status").text == "2 results"
+    wait(browser, lambda d: d.find_element(By.ID, "suggestions").is_displayed())
+    options = browser.find_elements(By.CSS_SELECTOR, "#suggestions li[role=option]")
+    assert any("invoice" in o.text.lower() for o in options)
+    # Keyboard: down to the first completion, Enter searches it.
+    box = browser.find_element(By.ID, "q")
+    first = options[0].text
+    box.send_keys(Keys.ARROW_DOWN)
+    assert options[0].get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == options[0].get_attribute("id")
+    box.send_keys(Keys.ENTER)
+    wait(browser, lambda d: not d.find_element(By.ID, "suggestions").is_displayed())
+    assert box.get_attribute("value") == first
+
+
+def test_facets_filter_and_principals_change_what_is_seen(browser):
+    type_query(browser, "invoice")
+    wait(browser, lambda d: len(titles(d)) == 2)
+    assert "Acme invoice agreement" not in titles(browser)
+    # Facet: Dutch only, then all again.
+    wait(browser, lambda d: toggle_facet(d, "nl"))
+    wait(browser, lambda d: titles(d) == ["Factuur downloaden"])
+    wait(browser, lambda d: toggle_facet(d, "nl"))
+    wait(browser, lambda d: len(titles(d)) == 2)
+    # The Acme customer sees the Acme document.
+    Select(browser.find_element(By.ID, "principal")).select_by_visible_text("Customer of Acme")
+    wait(browser, lambda d: "Acme invoice agreement" in titles(d))
+
+
+def test_feedback_support_and_language(browser):
+    type_query(browser, "invoice")
+    wait(browser, lambda d: len(titles(d)) == 2)
+    browser.find_element(By.CSS_SELECTOR, "ol#results .helpful button").click()
+    wait(browser, lambda d: "Thank you!" in d.find_element(By.CSS_SELECTOR, "ol#results .helpful").text)
+    browser.find_element(By.ID, "contact").click()
+    wait(browser, lambda d: "Support has been told" in d.find_element(By.ID, "support").text)
+    Select(browser.find_element(By.ID, "ui-lang")).select_by_value("nl")
+    assert browser.find_element(By.ID, "t-title").text == "Zoeken"
+    assert browser.find_element(By.ID, "status").text == "2 resultaten"
+    Select(browser.find_element(By.ID, "ui-lang")).select_by_value("sv")
+    assert browser.find_element(By.ID, "t-title").text == "Sök"
+
+
+def test_phone_width_puts_results_above_filters_and_console_is_clean(browser):
+    browser.set_window_size(390, 844)
+    type_query(browser, "invoice")
+    wait(browser, lambda d: len(titles(d)) == 2)
+    results = browser.find_element(By.ID, "results").rect
+    facets = browser.find_element(By.ID, "facets").rect
+    assert facets["y"] > results["y"], "on a phone the filters follow the results"
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors

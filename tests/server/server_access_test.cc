@@ -1,0 +1,164 @@
+// Planted-secret access checks through HTTP with scoped search keys: the
+// tests/access/access_test.cc cases, asked over the wire. A word that occurs
+// only in a restricted document never reaches another principal's key: not
+// as a hit, a total, a facet value, a snippet, a suggestion, a correction, a
+// related document, or a report.
+#include "server_fixture.h"
+
+namespace portalkb::server {
+namespace {
+
+class HttpPlantedSecret : public ServerTest {
+ protected:
+  void SetUp() override {
+    Document secret = Doc("secret", "Zephyrquartz merger plan", "The zephyrquartz acquisition closes in March. Topic.",
+                          {"org:acme/role:finance"});
+    secret.type = DocumentType::kDocument;
+    secret.tags = {"zephyrquartz"};
+    secret.category = "Zephyrquartz/Plans";
+    secret.attributes["project"] = {"zephyrquartz"};
+    Index({secret, Doc("pub", "Quarterly topic overview", "A public article about the topic and quarterly reports.",
+                       {"public"})});
+    Start();
+    outsider_ = Key(As("eve", "globex", {"finance", "customer"}));
+    insider_ = Key(As("ann", "acme", {"finance"}));
+  }
+  std::string outsider_;
+  std::string insider_;
+};
+
+TEST_F(HttpPlantedSecret, NeverInHitsTotalsOrSnippets) {
+  for (const char* q : {"zephyrquartz", "zephyrquarts", "zephyr", "\"zephyrquartz acquisition\"", "merger plan",
+                        "topic"}) {
+    const auto r = Search(outsider_, {{"q", q}});
+    for (const auto& h : r["hits"]) {
+      EXPECT_NE(h["id"], "secret") << q;
+      EXPECT_EQ(h["snippet"].get<std::string>().find("ephyrquartz"), std::string::npos) << q;
+      for (const auto& m : h["matches"]) EXPECT_EQ(m["matched"].get<std::string>().find("zephyr"), std::string::npos);
+    }
+    EXPECT_EQ(r["total"], r["hits"].size()) << q;
+    // The whole answer but the echoed query: nothing of the secret anywhere.
+    nlohmann::json rest = r;
+    rest.erase("query");
+    const std::string text = rest.dump();
+    EXPECT_EQ(text.find("ephyrquartz"), std::string::npos) << text;
+    EXPECT_EQ(text.find("merger"), std::string::npos) << text;
+  }
+  EXPECT_EQ(Ids(Search(insider_, {{"q", "zephyrquartz"}})), std::vector<std::string>{"secret"})
+      << "the control: the owner does see it";
+}
+
+TEST_F(HttpPlantedSecret, RequestParametersCannotWidenTheKey) {
+  // Filters, facets, sort and language only ever narrow; a body cannot carry a principal.
+  for (const httplib::Params& p : std::vector<httplib::Params>{
+           {{"q", "zephyrquartz"}, {"filter", "org=acme"}},
+           {{"q", "zephyrquartz"}, {"filter", "!type=article"}},
+           {{"q", "zephyrquartz"}, {"filter", "project=zephyrquartz"}},
+           {{"q", "zephyrquartz"}, {"filter", "tags=zephyrquartz|x"}},
+           {{"q", "zephyrquartz"}, {"sort", "updated_at"}}}) {
+    EXPECT_EQ(Search(outsider_, p)["total"], 0);
+  }
+  for (const char* body : {R"({"query": "zephyrquartz", "principal": {"org": "acme", "roles": ["finance"]}})",
+                           R"({"query": "zephyrquartz", "admin": true})",
+                           R"({"query": "zephyrquartz", "roles": ["finance"], "org": "acme"})"}) {
+    auto r = Client().Post("/v1/search", Bearer(outsider_), body, "application/json");
+    EXPECT_EQ(r->status, 400) << body;
+    EXPECT_EQ(r->body.find("secret\""), std::string::npos);
+  }
+  // Query-string principal parameters are not read either.
+  EXPECT_EQ(Search(outsider_, {{"q", "zephyrquartz"}, {"org", "acme"}, {"role", "finance"}, {"as-admin", "1"}})["total"],
+            0);
+}
+
+TEST_F(HttpPlantedSecret, NeverInFacets) {
+  httplib::Params p = {{"q", "topic"}};
+  for (const char* f : {"type", "tags", "category", "org", "project", "lang"}) p.emplace("facet", f);
+  const auto r = Search(outsider_, p);
+  for (const auto& [field, counts] : r["facets"].items()) {
+    for (const auto& c : counts) {
+      EXPECT_EQ(c["value"].get<std::string>().find("ephyrquartz"), std::string::npos) << field;
+      EXPECT_NE(c["value"], "acme") << field;
+      EXPECT_NE(c["value"], "document") << field;
+    }
+  }
+  EXPECT_EQ(r["total"], 1);
+  ASSERT_TRUE(r["facets"].contains("type"));
+  EXPECT_EQ(r["facets"]["type"][0]["count"], 1);
+}
+
+TEST_F(HttpPlantedSecret, NeverACorrection) {
+  const auto r = Search(outsider_, {{"q", "zephyrquartzz plan"}});
+  EXPECT_TRUE(r["corrected_query"].is_null() ||
+              r["corrected_query"].get<std::string>().find("zephyr") == std::string::npos);
+  EXPECT_TRUE(r["suggestion"].is_null() || r["suggestion"].get<std::string>().find("zephyr") == std::string::npos);
+  for (const auto& id : Ids(r)) EXPECT_NE(id, "secret");
+  EXPECT_EQ(Ids(Search(insider_, {{"q", "zephyrqvartz"}})), std::vector<std::string>{"secret"}) << "the control";
+}
+
+TEST_F(HttpPlantedSecret, NeverASuggestionOrARelatedDocument) {
+  auto c = Client();
+  auto suggest = Json(c.Get("/v1/suggest?q=zeph", Bearer(outsider_)));
+  EXPECT_TRUE(suggest["suggestions"].empty()) << suggest.dump();
+  auto related = c.Get("/v1/documents/pub/related?limit=10", Bearer(outsider_));
+  ASSERT_EQ(related->status, 200) << related->body;
+  EXPECT_EQ(related->body.find("\"secret\""), std::string::npos) << related->body;
+  auto hidden = c.Get("/v1/documents/secret/related", Bearer(outsider_));
+  EXPECT_EQ(hidden->status, 404) << "a hidden document is indistinguishable from a missing one";
+  auto missing = c.Get("/v1/documents/no-such-doc/related", Bearer(outsider_));
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Json(hidden)["error"]["code"], Json(missing)["error"]["code"]);
+  EXPECT_EQ(c.Get("/v1/documents/secret/related", Bearer(insider_))->status, 200) << "the control";
+}
+
+TEST_F(HttpPlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingVisible) {
+  auto c = Client();
+  // Several distinct people per query (keys of distinct users), each clicking.
+  for (int i = 0; i < 4; ++i) {
+    const std::string in = Key(As("ann" + std::to_string(i), "acme", {"finance"}));
+    const std::string out = Key(As("eve" + std::to_string(i), "globex", {"finance", "customer"}));
+    for (const auto& [key, query] : std::vector<std::pair<std::string, std::string>>{
+             {in, "zephyrquartz acquisition"}, {out, "quarterly reports"}}) {
+      const auto r = Search(key, {{"q", query}, {"session", "s" + std::to_string(i)}});
+      ASSERT_FALSE(r["hits"].empty()) << query;
+      const std::string click = R"({"query_id": ")" + r["query_id"].get<std::string>() + R"(", "doc_id": ")" +
+                                r["hits"][0]["id"].get<std::string>() + R"(", "position": 1})";
+      ASSERT_EQ(c.Post("/v1/events/click", Bearer(key), click, "application/json")->status, 200);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the analytics flush interval
+  auto texts = [&](const std::string& key, const std::string& prefix) {
+    std::vector<std::string> out;
+    const auto s = Json(c.Get("/v1/suggest", {{"q", prefix}}, Bearer(key)));
+    for (const auto& item : s["suggestions"]) out.push_back(item["kind"].get<std::string>() + ":" + item["text"].get<std::string>());
+    return out;
+  };
+  EXPECT_TRUE(texts(outsider_, "zeph").empty());
+  EXPECT_EQ(texts(insider_, "zeph"), (std::vector<std::string>{"query:zephyrquartz acquisition"}));
+  const auto quarterly = texts(outsider_, "quarterly re");
+  EXPECT_NE(std::find(quarterly.begin(), quarterly.end(), "query:quarterly reports"), quarterly.end());
+}
+
+TEST_F(HttpPlantedSecret, ReportsAreForTheAdminKeyOnly) {
+  auto c = Client();
+  Search(insider_, {{"q", "zephyrquartz"}});
+  for (const char* kind : {"zero-results", "summary", "top-queries", "content-gaps", "feedback"}) {
+    auto r = c.Get(std::string("/v1/reports/") + kind, Bearer(outsider_));
+    EXPECT_EQ(r->status, 403) << kind;
+    EXPECT_EQ(r->body.find("zephyr"), std::string::npos) << kind;
+    EXPECT_EQ(c.Get(std::string("/v1/reports/") + kind, Bearer(insider_))->status, 403) << kind;
+  }
+  EXPECT_EQ(c.Get("/v1/reports/top-queries", Admin())->status, 200);
+}
+
+TEST_F(HttpPlantedSecret, AKeyWithAFixedFilterIsHeldToIt) {
+  // An insider key fixed to articles only does not find the secret document.
+  const std::string articles_only = Key(As("ann", "acme", {"finance"}), "type=article");
+  EXPECT_EQ(Search(articles_only, {{"q", "zephyrquartz"}})["total"], 0);
+  EXPECT_EQ(Search(articles_only, {{"q", "zephyrquartz"}, {"filter", "type=document"}})["total"], 0);
+  EXPECT_EQ(Search(articles_only, {{"q", "topic"}})["total"], 1);
+  // Related takes no filter, so a filtered key may not ask for it at all.
+  EXPECT_EQ(Client().Get("/v1/documents/pub/related", Bearer(articles_only))->status, 403);
+}
+
+}  // namespace
+}  // namespace portalkb::server
