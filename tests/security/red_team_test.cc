@@ -225,3 +225,62 @@ TEST(RedTeamTypos, WordsOfHiddenDocumentsDoNotCrowdOutTypoCandidates) {
 
 }  // namespace
 }  // namespace portalkb
+
+namespace portalkb {
+namespace {
+
+TEST(RedTeamSuggest, AnotherPersonsQueryIsOfferedOnlyWhenEveryWordIsVisibleAndSeveralTypedIt) {
+  testing::TempDir dir;
+  {
+    auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+    ASSERT_TRUE(writer->Put(WithGrants(MakeArticle("fin", "Budget zorbaxium", "budget zorbaxium plan"),
+                                       {"org:acme/role:finance"})).ok());
+    ASSERT_TRUE(writer->Put(MakeArticle("pub", "Budget guide", "budget help for everyone")).ok());
+    ASSERT_TRUE(writer->Commit().ok());
+  }
+  auto engine = std::move(Engine::Open(dir / "index")).value();
+  ASSERT_NE(engine->analytics(), nullptr) << engine->analytics_status().ToString();
+  auto log = [&](const std::string& user, const std::string& query) {
+    SearchRequest r;
+    r.query = query;
+    r.principal.user = user;
+    r.principal.org = "acme";
+    r.principal.roles = {"finance"};
+    r.session = "s-" + user;
+    auto found = engine->Search(r);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_FALSE(found->hits.empty()) << query;
+    ASSERT_TRUE(engine->analytics()->LogClick(found->query_id, found->hits[0].id, 1).ok());
+  };
+  for (const char* user : {"ann", "bob", "cas", "dee"}) {
+    log(user, "budget zorbaxium plan");
+    log(user, "budget help");
+  }
+  log("ann", "budget 0612345678");  // personal data: never offered
+  ASSERT_TRUE(engine->analytics()->Flush().ok());
+  auto texts = [&](const Principal& p) {
+    SuggestRequest s;
+    s.prefix = "budg";
+    s.principal = p;
+    s.limit = 10;
+    auto out = engine->Suggest(s);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    std::vector<std::string> queries;
+    for (const auto& x : out.value()) {
+      if (x.kind == "query") queries.push_back(x.text);
+    }
+    return queries;
+  };
+  // Anonymous: "zorbaxium" occurs only in a finance-only document.
+  EXPECT_EQ(texts(Principal::Anonymous()), std::vector<std::string>{"budget help"});
+  Principal finance;
+  finance.org = "acme";
+  finance.roles = {"finance"};
+  const auto seen = texts(finance);
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "budget zorbaxium plan"), seen.end());
+  for (const auto& q : seen) EXPECT_EQ(q.find("[phone]"), std::string::npos) << q;
+  for (const auto& q : seen) EXPECT_EQ(q.find("0612345678"), std::string::npos) << q;
+}
+
+}  // namespace
+}  // namespace portalkb
