@@ -28,6 +28,11 @@ struct AnalysedClause {
 // 1 one typo (and prefix completions, split and joined words), 2 two typos.
 struct Tiers {
   std::vector<Q> tier[3];
+  // The word as typed occurs nowhere in the index and has no synonym: its
+  // typo tiers then rank relative to the best one it has (a misspelling
+  // with no exact match anywhere is not worse than another word's exact
+  // match; BM25 decides between them).
+  bool no_exact = false;
 };
 
 Q Or(std::vector<Q> subqueries) {
@@ -296,6 +301,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     t.tier[0].push_back(word_query(token.folded, token.lowered, stop, 1.0, u, 0, "exact"));
     if (stop) continue;
     synonym_queries({token.folded}, u, 0, t.tier[0]);
+    t.no_exact = t.tier[0].size() == 1 && frequency(token.folded) == 0;
     // In a long query a known word is taken as meant: its typo variants
     // would add noise that its neighbours already outweigh.
     const bool known = !tiered && frequency(token.folded) > 0;
@@ -405,12 +411,16 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       continue;
     }
     const int worst = !t.tier[2].empty() ? 2 : !t.tier[1].empty() ? 1 : 0;
-    Q unit(Q::OP_AND, Bonus(kUnitBonus - worst * kTierStep), Or(all));
-    if (worst > 0) {
+    const int best = !t.no_exact ? 0 : !t.tier[1].empty() ? 1 : worst;
+    Q unit(Q::OP_AND, Bonus(kUnitBonus - (worst - best) * kTierStep), Or(all));
+    if (worst > best) {
       // Step back up for each better tier the document also matches.
       std::vector<Q> better;
       std::vector<Q> tier_or_better;
-      for (int tier = 0; tier < worst; ++tier) {
+      for (int tier = 0; tier < best; ++tier) {
+        for (const auto& q : t.tier[tier]) tier_or_better.push_back(q);
+      }
+      for (int tier = best; tier < worst; ++tier) {
         for (const auto& q : t.tier[tier]) tier_or_better.push_back(q);
         if (!tier_or_better.empty()) better.emplace_back(Q::OP_AND, Bonus(kTierStep), Boolean(Or(tier_or_better)));
       }

@@ -160,3 +160,4 @@ TEST_F(LanguageDetection, SynonymsOfTheQueryLanguageAreNotStemmedAsAnother) {
 
 }  // namespace
 }  // namespace portalkb
+
