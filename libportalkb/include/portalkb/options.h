@@ -108,6 +108,10 @@ struct WriterOptions {
   // Ingest: follow symbolic links that lead out of a directory being indexed
   // (otherwise each is reported as a rejection and skipped). Default false.
   bool follow_symlinks = false;
+  // Ingest: threads analysing documents (tokenising, folding, stemming)
+  // while one thread reads files and writes to the index. 0: one per
+  // hardware thread; 1: everything on the calling thread.
+  std::size_t analysis_threads = 0;
   // Bounds on each record read by Ingest and each document Put (see
   // document.h for the defaults).
   DocumentLimits limits;
