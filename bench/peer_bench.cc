@@ -244,12 +244,14 @@ int main(int argc, char** argv) {
   std::string work;
   std::size_t query_count = 200;
   std::size_t threads = 0;
+  std::size_t commit_every = portalkb::WriterOptions{}.commit_every;
   po::options_description options("peer_bench --corpus FILE.jsonl [options]");
   options.add_options()("help", "show this help")(
       "corpus", po::value(&corpus)->required(), "JSON Lines corpus (build/bench/generate_corpus writes one)")(
       "work-dir", po::value(&work), "where both indexes are built (default: a new temporary directory)")(
       "queries", po::value(&query_count)->default_value(200), "queries per kind (documents sampled evenly)")(
-      "threads", po::value(&threads)->default_value(0), "portalkb analysis threads (0: one per hardware thread)");
+      "threads", po::value(&threads)->default_value(0), "portalkb analysis threads (0: one per hardware thread)")(
+      "commit-every", po::value(&commit_every), "portalkb documents per commit while ingesting");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -319,6 +321,7 @@ int main(int argc, char** argv) {
   {
     portalkb::WriterOptions writer_options;
     writer_options.analysis_threads = threads;
+    writer_options.commit_every = std::max<std::size_t>(1, commit_every);
     auto writer = portalkb::IndexWriter::Open(index, writer_options);
     if (!writer.ok()) {
       std::cerr << "peer_bench: " << writer.status().ToString() << "\n";

@@ -339,8 +339,10 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
     if (!failure.ok()) return;
     if (record.bytes_read > 0) status.bytes_done = bytes_before_file + record.bytes_read;
     filling.push_back({std::move(record), Status::Ok(), {}});
-    if (filling.size() >= kBatchRecords) dispatch();
-    report_progress(false);
+    // At each batch, and at most every kProgressInterval in between (large records).
+    const bool batch_done = filling.size() >= kBatchRecords;
+    if (batch_done) dispatch();
+    report_progress(batch_done);
   };
   for (std::size_t i = 0; i < list.files.size() && failure.ok(); ++i) {
     LoadFile(list.files[i], sink, options_.limits);

@@ -47,8 +47,8 @@ struct IngestStatus {
   double seconds = 0;             // since the ingest started
   bool finished = false;          // the last call, after the final commit
 };
-// Called while reading (at most every 200 ms), after each file, and once
-// when finished.
+// Called while reading (after each batch of a few hundred records, and at
+// most every 200 ms in between), after each file, and once when finished.
 using IngestBytesProgress = std::function<void(const IngestStatus&)>;
 
 class WritableStore;
