@@ -17,7 +17,8 @@ std::string Megabytes(std::uint64_t bytes) {
 
 // "3 s", "4 min 05 s": the time left at the rate so far, or "?" before there is one.
 std::string TimeLeft(const IngestStatus& s) {
-  if (s.bytes_done == 0 || s.seconds <= 0 || s.bytes_total < s.bytes_done) return "?";
+  // Under a second the rate says little (the first batch is still being analysed).
+  if (s.bytes_done == 0 || s.seconds < 1 || s.bytes_total < s.bytes_done) return "?";
   const double rate = static_cast<double>(s.bytes_done) / s.seconds;
   const auto left = static_cast<long long>(static_cast<double>(s.bytes_total - s.bytes_done) / rate + 0.5);
   char text[32];
