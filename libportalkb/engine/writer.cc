@@ -62,7 +62,7 @@ Status IndexWriter::Commit(bool derived_files) {
   Status s = store_->Commit();
   if (s.ok()) indexer_->clear_slots_changed();
   if (s.ok()) pending_ = 0;
-  if (!s.ok() || !derived_files) return s;
+  if (!s.ok() || !derived_files || !options_.write_derived_files) return s;
   // The documents are committed whatever happens here. A derived file that
   // cannot be written stays at its older revision, which readers recognise
   // and replace by building the structure in memory, so a failure costs

@@ -102,6 +102,21 @@ TEST_F(DerivedFiles, MappedFacetColumnsEqualTheBuiltOnes) {
   EXPECT_EQ(mapped->Find("nothing"), nullptr);
 }
 
+TEST_F(DerivedFiles, AWriterWithoutThemLeavesStaleFilesThatReadersIgnore) {
+  WriterOptions options;
+  options.write_derived_files = false;
+  auto writer = IndexWriter::Open(index_, options);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(writer.value()->Put(MakeArticle("c", "Verhuizing doorgeven", "Geef uw verhuizing door", "nl")).ok());
+  ASSERT_TRUE(writer.value()->Commit().ok());
+  const Xapian::Database db = Db();
+  EXPECT_EQ(DerivedFile::Open(File(kVocabularyFileName), kVocabularyMagic, db.get_revision()).status().code(),
+            StatusCode::kCorruption)
+      << "still the previous revision's";
+  EXPECT_EQ(Vocabulary::Open(index_, db)->words().Frequency("verhuizing"), 1u) << "built from the index instead";
+  EXPECT_EQ(FacetIndex::Open(index_, db)->updated_at().size(), 4u) << "columns cover docids 0..3";
+}
+
 TEST_F(DerivedFiles, SearchesAnswerTheSameWithAndWithoutTheFiles) {
   auto run = [&] {
     auto engine = Engine::Open(index_);

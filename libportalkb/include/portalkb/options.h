@@ -112,6 +112,12 @@ struct WriterOptions {
   // while one thread reads files and writes to the index. 0: one per
   // hardware thread; 1: everything on the calling thread.
   std::size_t analysis_threads = 0;
+  // Commit() writes the typo vocabulary and facet columns of the new
+  // revision beside the index, so readers map them instead of building them
+  // on their first search (about 25 ms and 130 ms at 100,000 documents).
+  // Writing them costs each commit about as much; a writer that commits
+  // single documents many times a second may switch it off. Default true.
+  bool write_derived_files = true;
   // Bounds on each record read by Ingest and each document Put (see
   // document.h for the defaults).
   DocumentLimits limits;
