@@ -85,9 +85,8 @@ int RunIndex(const std::vector<std::string>& args) {
   auto vm = ParseOptions("index", args, options, positional, "--db DIR [--follow-symlinks] [--progress] [--threads N] PATH...", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
-  constexpr std::size_t kMaxThreads = 64;
-  if (threads > kMaxThreads) {
-    std::cerr << "index: --threads " << threads << " is more than the limit of " << kMaxThreads << "\n";
+  if (threads > kMaxAnalysisThreads) {
+    std::cerr << "index: --threads " << threads << " is more than the limit of " << kMaxAnalysisThreads << "\n";
     return kExitUsage;
   }
 

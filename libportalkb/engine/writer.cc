@@ -4,6 +4,7 @@
 #include <future>
 #include <map>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -27,6 +28,10 @@ IndexWriter::~IndexWriter() = default;
 
 Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, WriterOptions options) {
   if (options.commit_every == 0) return Status::InvalidArgument("commit_every must be at least 1");
+  if (options.analysis_threads > kMaxAnalysisThreads) {
+    return Status::InvalidArgument("analysis_threads " + std::to_string(options.analysis_threads) +
+                                   " is more than the limit of " + std::to_string(kMaxAnalysisThreads));
+  }
   auto store = WritableStore::Open(path, options.create_if_missing);
   if (!store.ok()) return store.status();
   auto stored_slots = store.value()->GetMetadata(schema::kSlotsKey);
@@ -268,9 +273,10 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
     progress(status);
   };
 
-  const std::size_t threads = options_.analysis_threads != 0
-                                  ? options_.analysis_threads
-                                  : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  const std::size_t threads =
+      options_.analysis_threads != 0
+          ? options_.analysis_threads
+          : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxAnalysisThreads);
   std::vector<std::unique_ptr<Tokenizer>> tokenizers;
   for (std::size_t t = 0; t < threads; ++t) tokenizers.push_back(std::make_unique<Tokenizer>());
 
@@ -328,8 +334,12 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
       AnalyseBatch(analysed, tokenizers, batch_slots, 0);
     } else {
       for (std::size_t t = 0; t < threads; ++t) {
-        running.push_back(std::async(std::launch::async, AnalyseBatch, std::ref(analysed), std::cref(tokenizers),
-                                     std::cref(batch_slots), t));
+        try {
+          running.push_back(std::async(std::launch::async, AnalyseBatch, std::ref(analysed), std::cref(tokenizers),
+                                       std::cref(batch_slots), t));
+        } catch (const std::system_error&) {
+          AnalyseBatch(analysed, tokenizers, batch_slots, t);  // no thread to be had: this one does its share
+        }
       }
     }
     write(previous);

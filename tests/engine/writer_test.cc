@@ -172,6 +172,10 @@ TEST(IndexWriter, IngestOnSeveralThreadsBuildsTheSameIndexAsOnOne) {
     EXPECT_EQ(x.get_value(11), y.get_value(11));
   }
   EXPECT_EQ(Total(dir / "three", "factuur"), one.added);
+
+  WriterOptions too_many;
+  too_many.analysis_threads = kMaxAnalysisThreads + 1;
+  EXPECT_EQ(IndexWriter::Open(dir / "four", too_many).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(IndexWriter, ProgressCountsBytesWithinOneLargeFile) {

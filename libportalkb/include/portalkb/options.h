@@ -98,6 +98,8 @@ struct EngineOptions {
 // checks the options it is given.
 Status ValidateEngineOptions(const EngineOptions& options);
 
+inline constexpr std::size_t kMaxAnalysisThreads = 64;
+
 struct WriterOptions {
   // Create the index directory if it does not exist. Otherwise opening a
   // missing index is IndexNotFound.
@@ -110,7 +112,8 @@ struct WriterOptions {
   bool follow_symlinks = false;
   // Ingest: threads analysing documents (tokenising, folding, stemming)
   // while one thread reads files and writes to the index. 0: one per
-  // hardware thread; 1: everything on the calling thread.
+  // hardware thread (at most kMaxAnalysisThreads); 1: everything on the
+  // calling thread. More than kMaxAnalysisThreads: InvalidArgument.
   std::size_t analysis_threads = 0;
   // Commit() writes the typo vocabulary and facet columns of the new
   // revision beside the index, so readers map them instead of building them
