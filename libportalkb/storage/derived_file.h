@@ -54,10 +54,4 @@ class DerivedFile {
 Status WriteDerivedFile(const std::string& path, std::string_view magic, std::uint64_t revision,
                         std::string_view payload);
 
-// Appends `value`'s bytes (native order) to `out`: how payloads are written.
-template <typename T>
-void AppendRaw(std::string& out, const T& value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
 }  // namespace portalkb
