@@ -82,7 +82,7 @@ struct Engine::Impl {
     } unlock{build_mutex};
     current = Current();  // another thread may have built it meanwhile
     if (current != nullptr && current->revision() >= revision) return current;
-    std::shared_ptr<const IndexSnapshot> fresh = IndexSnapshot::Build(db, options, tokenizer);
+    std::shared_ptr<const IndexSnapshot> fresh = IndexSnapshot::Build(db, path, options, tokenizer);
     MutexLock lock(snapshot_mutex);
     snapshot = fresh;
     return fresh;

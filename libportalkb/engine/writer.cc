@@ -1,10 +1,15 @@
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <future>
 #include <map>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "facets/facet_index.h"
 #include "index/document_indexer.h"
 #include "ingest/loader.h"
 #include "portalkb/index_writer.h"
@@ -12,6 +17,7 @@
 #include "storage/schema.h"
 #include "storage/store.h"
 #include "synonyms/synonym_set.h"
+#include "typo/typo_expander.h"
 
 namespace portalkb {
 
@@ -22,6 +28,10 @@ IndexWriter::~IndexWriter() = default;
 
 Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, WriterOptions options) {
   if (options.commit_every == 0) return Status::InvalidArgument("commit_every must be at least 1");
+  if (options.analysis_threads > kMaxAnalysisThreads) {
+    return Status::InvalidArgument("analysis_threads " + std::to_string(options.analysis_threads) +
+                                   " is more than the limit of " + std::to_string(kMaxAnalysisThreads));
+  }
   auto store = WritableStore::Open(path, options.create_if_missing);
   if (!store.ok()) return store.status();
   auto stored_slots = store.value()->GetMetadata(schema::kSlotsKey);
@@ -48,13 +58,25 @@ Result<bool> IndexWriter::Delete(const std::string& id) {
   return existed;
 }
 
-Status IndexWriter::Commit() {
+Status IndexWriter::Commit() { return Commit(/*derived_files=*/true); }
+
+Status IndexWriter::Commit(bool derived_files) {
   if (indexer_->slots_changed()) {
     if (Status s = store_->SetMetadata(schema::kSlotsKey, EncodeAttributeSlots(indexer_->slots())); !s.ok()) return s;
   }
   Status s = store_->Commit();
   if (s.ok()) indexer_->clear_slots_changed();
   if (s.ok()) pending_ = 0;
+  if (!s.ok() || !derived_files || !options_.write_derived_files) return s;
+  // The documents are committed whatever happens here. A derived file that
+  // cannot be written stays at its older revision, which readers recognise
+  // and replace by building the structure in memory, so a failure costs
+  // start-up time only and is not reported as a failed commit.
+  Status derived = store_->ReadCommitted("write derived files", [&](const Xapian::Database& db) {
+    (void)Vocabulary::Write(store_->path(), db);
+    (void)FacetIndex::Write(store_->path(), db);
+  });
+  (void)derived;
   return s;
 }
 
@@ -186,41 +208,170 @@ Status IndexWriter::UnsetSetting(const std::string& name) {
   return store_->SetMetadata(schema::kSettingsKey, settings->Encode());
 }
 
+namespace {
+
+// A record on its way through an ingest: read, validated, analysed, written.
+struct PendingRecord {
+  LoadedRecord record;
+  Status status;          // a load, validation or analysis failure
+  Xapian::Document xdoc;  // when status is ok
+};
+
+// Validated records of a batch go through analysis on `tokenizers.size()`
+// threads; each thread takes every n-th record, so no record is shared.
+void AnalyseBatch(std::vector<PendingRecord>& batch, const std::vector<std::unique_ptr<Tokenizer>>& tokenizers,
+                  const AttributeSlots& slots, std::size_t worker) {
+  for (std::size_t i = worker; i < batch.size(); i += tokenizers.size()) {
+    PendingRecord& p = batch[i];
+    if (!p.status.ok()) continue;
+    p.status = GuardXapian("analyse document '" + p.record.doc.id + "'", [&] {
+      p.xdoc = DocumentIndexer::Analyse(p.record.doc, *tokenizers[worker], slots);
+    });
+  }
+}
+
+// Records per batch: enough to keep the analysis threads busy for a while,
+// few enough that a batch's documents stay small in memory.
+constexpr std::size_t kBatchRecords = 256;
+constexpr auto kProgressInterval = std::chrono::milliseconds(200);
+
+}  // namespace
+
 Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestProgress& progress) {
+  if (!progress) return Ingest(paths, IngestBytesProgress{});
+  std::size_t files_seen = 0;
+  return Ingest(paths, IngestBytesProgress([&](const IngestStatus& status) {
+    // The file-count callback hears of each file once, as before.
+    if (status.files_done == files_seen) return;
+    files_seen = status.files_done;
+    progress(status.files_done, status.files_total, status.documents);
+  }));
+}
+
+Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestBytesProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
   IngestReport report;
   FileList list = CollectFiles(paths, WalkOptions{options_.follow_symlinks});
   for (auto& e : list.errors) report.rejected.push_back({e.file, e.line, e.error});
 
+  IngestStatus status;
+  status.files_total = list.files.size();
+  for (const auto& file : list.files) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (!ec) status.bytes_total += size;
+  }
+  std::uint64_t bytes_before_file = 0;  // sizes of the files done
+  auto last_report = started;
+  auto report_progress = [&](bool force) {
+    if (!progress) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_report < kProgressInterval) return;
+    last_report = now;
+    status.documents = report.added + report.updated;
+    status.seconds = std::chrono::duration<double>(now - started).count();
+    progress(status);
+  };
+
+  const std::size_t threads =
+      options_.analysis_threads != 0
+          ? options_.analysis_threads
+          : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxAnalysisThreads);
+  std::vector<std::unique_ptr<Tokenizer>> tokenizers;
+  for (std::size_t t = 0; t < threads; ++t) tokenizers.push_back(std::make_unique<Tokenizer>());
+
   Status failure = Status::Ok();  // a failure of the index itself stops the ingest
+  std::vector<PendingRecord> filling;   // being read
+  std::vector<PendingRecord> analysed;  // analysis done (or running, while `running` is non-empty)
+  std::vector<std::future<void>> running;
+  AttributeSlots batch_slots;           // the slots `analysed` was analysed with
+
+  // Writes the analysed batch in record order.
+  auto write = [&](std::vector<PendingRecord>& batch) {
+    for (PendingRecord& p : batch) {
+      if (!failure.ok()) return;
+      if (!p.record.error.empty()) {
+        report.rejected.push_back({p.record.file, p.record.line, p.record.error});
+        continue;
+      }
+      if (!p.status.ok()) {
+        if (p.status.code() == StatusCode::kInvalidArgument) {
+          report.rejected.push_back({p.record.file, p.record.line, p.status.message()});
+        } else {
+          failure = p.status;
+        }
+        continue;
+      }
+      auto existed = store_->Replace(schema::Term(schema::kId, p.record.doc.id), p.xdoc);
+      if (!existed.ok()) {
+        failure = existed.status();
+        return;
+      }
+      ++pending_;
+      ++(existed.value() ? report.updated : report.added);
+      if (p.record.title_derived) ++report.derived_titles;
+      if (pending_ >= options_.commit_every) failure = Commit(/*derived_files=*/false);
+    }
+  };
+  auto wait = [&] {
+    for (auto& f : running) f.get();  // AnalyseBatch catches what analysis throws
+    running.clear();
+  };
+  // Hands `filling` to the analysis threads, then writes the previous batch
+  // while they work on it.
+  auto dispatch = [&] {
+    wait();
+    std::vector<PendingRecord> previous = std::move(analysed);
+    analysed = std::move(filling);
+    filling.clear();
+    for (PendingRecord& p : analysed) {
+      if (!p.record.error.empty()) continue;
+      p.status = ValidateDocument(p.record.doc, options_.limits);
+      if (p.status.ok()) indexer_->AssignSlots(p.record.doc);
+    }
+    batch_slots = indexer_->slots();
+    if (threads == 1) {
+      AnalyseBatch(analysed, tokenizers, batch_slots, 0);
+    } else {
+      for (std::size_t t = 0; t < threads; ++t) {
+        try {
+          running.push_back(std::async(std::launch::async, AnalyseBatch, std::ref(analysed), std::cref(tokenizers),
+                                       std::cref(batch_slots), t));
+        } catch (const std::system_error&) {
+          AnalyseBatch(analysed, tokenizers, batch_slots, t);  // no thread to be had: this one does its share
+        }
+      }
+    }
+    write(previous);
+  };
+
   const RecordSink sink = [&](LoadedRecord&& record) {
     if (!failure.ok()) return;
-    if (!record.error.empty()) {
-      report.rejected.push_back({record.file, record.line, record.error});
-      return;
-    }
-    const bool title_derived = record.title_derived;
-    auto outcome = Put(std::move(record.doc));
-    if (!outcome.ok()) {
-      if (outcome.status().code() == StatusCode::kInvalidArgument) {
-        report.rejected.push_back({record.file, record.line, outcome.status().message()});
-      } else {
-        failure = outcome.status();
-      }
-      return;
-    }
-    ++(outcome.value() == PutOutcome::kAdded ? report.added : report.updated);
-    if (title_derived) ++report.derived_titles;
-    if (pending_ >= options_.commit_every) failure = Commit();
+    if (record.bytes_read > 0) status.bytes_done = bytes_before_file + record.bytes_read;
+    filling.push_back({std::move(record), Status::Ok(), {}});
+    // At each batch, and at most every kProgressInterval in between (large records).
+    const bool batch_done = filling.size() >= kBatchRecords;
+    if (batch_done) dispatch();
+    report_progress(batch_done);
   };
   for (std::size_t i = 0; i < list.files.size() && failure.ok(); ++i) {
     LoadFile(list.files[i], sink, options_.limits);
     ++report.files;
-    if (progress) progress(i + 1, list.files.size(), report.added + report.updated);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(list.files[i], ec);
+    bytes_before_file += ec ? 0 : size;
+    status.bytes_done = bytes_before_file;
+    status.files_done = i + 1;
+    report_progress(true);
   }
+  if (failure.ok()) dispatch();  // the last partial batch
+  wait();
+  write(analysed);
   if (!failure.ok()) return failure;
   if (Status s = Commit(); !s.ok()) return s;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  status.finished = true;
+  report_progress(true);
   return report;
 }
 

@@ -32,6 +32,22 @@ bool IsNumeric(const std::vector<std::string>& values) {
 }
 
 Xapian::Document DocumentIndexer::Build(const Document& doc) {
+  AssignSlots(doc);
+  return Analyse(doc, tokenizer_, slots_);
+}
+
+void DocumentIndexer::AssignSlots(const Document& doc) {
+  for (const auto& [name, values] : doc.attributes) {
+    if (!IsNumeric(values) || slots_.count(name) > 0) continue;
+    Xapian::valueno next = schema::kFirstAttributeSlot;
+    for (const auto& [n, s] : slots_) next = std::max(next, s + 1);
+    slots_.emplace(name, next);
+    slots_changed_ = true;
+  }
+}
+
+Xapian::Document DocumentIndexer::Analyse(const Document& doc, const Tokenizer& tokenizer,
+                                          const AttributeSlots& slots) {
   using namespace schema;
   Xapian::Document xdoc;
   const LanguageRules rules(doc.lang);
@@ -54,7 +70,7 @@ Xapian::Document DocumentIndexer::Build(const Document& doc) {
 
   Xapian::termpos base = 1;
   for (const auto& field : fields) {
-    const std::vector<Token> tokens = tokenizer_.Tokenize(*field.text);
+    const std::vector<Token> tokens = tokenizer.Tokenize(*field.text);
     Xapian::termpos last = 0;
     for (const Token& t : tokens) {
       const Xapian::termpos pos = base + t.position;
@@ -93,13 +109,8 @@ Xapian::Document DocumentIndexer::Build(const Document& doc) {
   for (const auto& [name, values] : doc.attributes) {
     for (const auto& v : values) AddBoolean(xdoc, kAttribute, name + ":" + AsciiLower(v));
     if (!IsNumeric(values)) continue;
-    auto slot = slots_.find(name);
-    if (slot == slots_.end()) {
-      Xapian::valueno next = kFirstAttributeSlot;
-      for (const auto& [n, s] : slots_) next = std::max(next, s + 1);
-      slot = slots_.emplace(name, next).first;
-      slots_changed_ = true;
-    }
+    const auto slot = slots.find(name);
+    if (slot == slots.end()) continue;  // AssignSlots was not run: a caller's bug, not the document's
     xdoc.add_value(slot->second, Xapian::sortable_serialise(std::strtod(values.front().c_str(), nullptr)));
   }
   if (auto seconds = ParseIsoDateTime(doc.updated_at)) {

@@ -71,6 +71,7 @@ void StreamJsonLines(const std::string& path, const RecordSink& sink, const Docu
   std::vector<char> block(1u << 16);
   int line_no = 1;
   bool overlong = false;
+  std::uint64_t consumed = 0;  // bytes up to the end of the current line
   auto finish_line = [&] {
     if (overlong) {
       LoadedRecord r;
@@ -78,14 +79,18 @@ void StreamJsonLines(const std::string& path, const RecordSink& sink, const Docu
       r.line = line_no;
       r.error = "line longer than the limit of " + std::to_string(limits.max_record_bytes) +
                 " bytes for a record (max_record_bytes)";
+      r.bytes_read = consumed;
       sink(std::move(r));
     } else if (!Trim(line).empty()) {
-      sink(LoadJsonLine(line, line_no, path, limits));
+      LoadedRecord r = LoadJsonLine(line, line_no, path, limits);
+      r.bytes_read = consumed;
+      sink(std::move(r));
     }
     line.clear();
     overlong = false;
     ++line_no;
   };
+  std::uint64_t chunk_start = 0;  // file offset of block[0]
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     const std::string_view chunk(block.data(), static_cast<std::size_t>(in.gcount()));
@@ -102,9 +107,11 @@ void StreamJsonLines(const std::string& path, const RecordSink& sink, const Docu
         }
       }
       if (nl == std::string_view::npos) break;
+      consumed = chunk_start + nl + 1;
       finish_line();
       begin = nl + 1;
     }
+    chunk_start += chunk.size();
   }
   if (in.bad()) {
     LoadedRecord r;
@@ -114,6 +121,7 @@ void StreamJsonLines(const std::string& path, const RecordSink& sink, const Docu
     sink(std::move(r));
     return;
   }
+  consumed = chunk_start;
   if (overlong || !line.empty()) finish_line();
 }
 

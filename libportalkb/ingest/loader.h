@@ -20,6 +20,9 @@ struct LoadedRecord {
   int line = 0;        // 1-based, 0 when the whole file is the record
   std::string error;   // empty when `doc` was read
   bool title_derived = false;  // the record had no title; it was taken from its summary or body
+  // JSON Lines: bytes of the file read up to the end of this record's line,
+  // for progress by bytes (0 for formats read whole).
+  std::uint64_t bytes_read = 0;
 };
 
 using RecordSink = std::function<void(LoadedRecord&&)>;

@@ -5,11 +5,12 @@
 
 namespace portalkb {
 
-std::shared_ptr<const IndexSnapshot> IndexSnapshot::Build(const Xapian::Database& db, const EngineOptions& base,
-                                                         const Tokenizer& tokenizer) {
+std::shared_ptr<const IndexSnapshot> IndexSnapshot::Build(const Xapian::Database& db, const std::string& index_dir,
+                                                         const EngineOptions& base, const Tokenizer& tokenizer) {
   std::shared_ptr<IndexSnapshot> s(new IndexSnapshot());
   s->revision_ = db.get_revision();
-  s->vocabulary_ = Vocabulary::Load(db);
+  s->index_dir_ = index_dir;
+  s->vocabulary_ = Vocabulary::Open(index_dir, db);
   s->synonym_rules_ = DecodeSynonymRules(db.get_metadata(kSynonymsMetadataKey));
   s->synonyms_ = std::make_unique<const SynonymSet>(
       s->synonym_rules_.ok() ? s->synonym_rules_.value() : std::vector<SynonymRule>{}, tokenizer);
@@ -25,7 +26,7 @@ std::shared_ptr<const IndexSnapshot> IndexSnapshot::Build(const Xapian::Database
 
 std::shared_ptr<const FacetIndex> IndexSnapshot::Facets(const Xapian::Database& db) const {
   MutexLock lock(facets_mutex_);
-  if (facets_ == nullptr) facets_ = FacetIndex::Load(db);
+  if (facets_ == nullptr) facets_ = FacetIndex::Open(index_dir_, db);
   return facets_;
 }
 

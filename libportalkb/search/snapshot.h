@@ -32,8 +32,11 @@ class IndexSnapshot {
   // Xapian::Error (run it under ReadableStore::Read). Unreadable stored
   // settings or synonyms leave `base` and no synonyms in force; the
   // statuses say why.
-  static std::shared_ptr<const IndexSnapshot> Build(const Xapian::Database& db, const EngineOptions& base,
-                                                    const Tokenizer& tokenizer);
+  // The vocabulary and the facet columns are mapped from the derived files
+  // in `index_dir` when those were built from this revision (see
+  // storage/derived_file.h), and built in memory otherwise.
+  static std::shared_ptr<const IndexSnapshot> Build(const Xapian::Database& db, const std::string& index_dir,
+                                                    const EngineOptions& base, const Tokenizer& tokenizer);
 
   Xapian::rev revision() const { return revision_; }
   // The engine's options with the index's stored settings applied.
@@ -55,6 +58,7 @@ class IndexSnapshot {
  private:
   IndexSnapshot() = default;
   Xapian::rev revision_ = 0;
+  std::string index_dir_;
   EngineOptions options_;
   Result<IndexSettings> settings_ = IndexSettings{};
   std::shared_ptr<const Vocabulary> vocabulary_;

@@ -62,6 +62,9 @@ class WritableStore {
   Result<bool> Replace(const std::string& id_term, const Xapian::Document& doc);
   Result<bool> Delete(const std::string& id_term);
   Status Commit();
+  // Runs `fn` on the database as last committed (plus nothing: call it right
+  // after Commit()), for building what is derived from that revision.
+  Status ReadCommitted(const std::string& what, const std::function<void(const Xapian::Database&)>& fn);
   // User metadata, committed with the documents.
   Result<std::string> GetMetadata(const std::string& key);
   Status SetMetadata(const std::string& key, const std::string& value);

@@ -1,6 +1,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "storage/derived_file.h"
 #include "storage/schema.h"
 #include "storage/store.h"
 
@@ -118,6 +119,9 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
     if (db.get_revision() == 0 && db.get_doccount() == 0 && db.get_metadata(schema::kFormatKey).empty()) {
       db.set_metadata(schema::kFormatKey, std::to_string(schema::kFormatVersion));
       db.commit();
+      // Derived files left by an index that was removed here would carry
+      // revisions this new database is about to reach again.
+      for (const char* name : {kVocabularyFileName, kFacetsFileName}) fs::remove(fs::path(path) / name, ec);
     }
     format = CheckFormat(db, path);
     // Changes always sit in an open transaction: Xapian would otherwise
@@ -180,6 +184,12 @@ Status WritableStore::Commit() {
     db_.begin_transaction(/*flushed=*/true);
     in_transaction_ = true;
   });
+}
+
+Status WritableStore::ReadCommitted(const std::string& what,
+                                    const std::function<void(const Xapian::Database&)>& fn) {
+  if (Status t = RequireTransaction(what); !t.ok()) return t;
+  return GuardXapian(what, [&] { fn(db_); });
 }
 
 Result<std::string> WritableStore::GetMetadata(const std::string& key) {

@@ -1,6 +1,7 @@
 #include "typo/term_trie.h"
 
 #include <algorithm>
+#include <cstring>
 #include <queue>
 
 #include "typo/edit_distance.h"
@@ -33,49 +34,94 @@ TermTrie::TermTrie(std::vector<std::pair<std::string, std::uint32_t>> input) {
     std::uint32_t node;
     std::size_t lo, hi, depth;
   };
-  nodes_.push_back(Node{});
+  auto owned = std::make_shared<std::vector<Node>>();
+  std::vector<Node>& nodes = *owned;
+  nodes.push_back(Node{});
   std::vector<Pending> queue{{0, 0, terms.size(), 0}};
   for (std::size_t q = 0; q < queue.size(); ++q) {
     const Pending p = queue[q];
     std::size_t lo = p.lo;
     // A term that ends at this depth sorts first in its range.
     if (lo < p.hi && terms[lo].first.size() == p.depth) {
-      nodes_[p.node].frequency = terms[lo].second;
+      nodes[p.node].frequency = terms[lo].second;
       ++lo;
     }
-    nodes_[p.node].first_child = static_cast<std::uint32_t>(nodes_.size());
+    nodes[p.node].first_child = static_cast<std::uint32_t>(nodes.size());
     while (lo < p.hi) {
       const char32_t c = terms[lo].first[p.depth];
       std::size_t hi = lo;
       while (hi < p.hi && terms[hi].first[p.depth] == c) ++hi;
       Node child;
       child.label = c;
-      nodes_.push_back(child);
-      ++nodes_[p.node].child_count;
-      queue.push_back({static_cast<std::uint32_t>(nodes_.size() - 1), lo, hi, p.depth + 1});
+      nodes.push_back(child);
+      ++nodes[p.node].child_count;
+      queue.push_back({static_cast<std::uint32_t>(nodes.size() - 1), lo, hi, p.depth + 1});
       lo = hi;
     }
   }
   // best_below, children before parents: breadth-first order reversed.
-  for (std::size_t i = nodes_.size(); i-- > 0;) {
-    Node& n = nodes_[i];
+  for (std::size_t i = nodes.size(); i-- > 0;) {
+    Node& n = nodes[i];
     n.best_below = n.frequency;
     for (std::uint32_t k = 0; k < n.child_count; ++k) {
-      n.best_below = std::max(n.best_below, nodes_[n.first_child + k].best_below);
+      n.best_below = std::max(n.best_below, nodes[n.first_child + k].best_below);
     }
   }
+  this->nodes_ = owned->data();
+  node_count_ = owned->size();
+  storage_ = std::move(owned);
+}
+
+namespace {
+// Serialized form: node count, term count, then the nodes.
+struct TrieHeader {
+  std::uint64_t node_count;
+  std::uint64_t terms;
+};
+}  // namespace
+
+std::string TermTrie::Serialize() const {
+  const TrieHeader h{node_count_, terms_};
+  std::string out(reinterpret_cast<const char*>(&h), sizeof h);
+  if (node_count_ > 0) out.append(reinterpret_cast<const char*>(nodes_), node_count_ * sizeof(Node));
+  return out;
+}
+
+Result<TermTrie> TermTrie::FromBytes(std::string_view bytes, std::shared_ptr<const void> owner) {
+  static_assert(sizeof(Node) == 20 && alignof(Node) == 4, "the vocabulary file's node layout");
+  TrieHeader h;
+  if (bytes.size() < sizeof h) return Status::Corruption("vocabulary: shorter than its header");
+  std::memcpy(&h, bytes.data(), sizeof h);
+  if (h.node_count > (bytes.size() - sizeof h) / sizeof(Node) || h.node_count * sizeof(Node) != bytes.size() - sizeof h) {
+    return Status::Corruption("vocabulary: " + std::to_string(h.node_count) + " nodes do not fill " +
+                              std::to_string(bytes.size()) + " bytes");
+  }
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(Node) != 0) {
+    return Status::Corruption("vocabulary: node array is not aligned");
+  }
+  TermTrie trie;
+  trie.storage_ = std::move(owner);
+  trie.nodes_ = h.node_count == 0 ? nullptr : reinterpret_cast<const Node*>(bytes.data() + sizeof h);
+  trie.node_count_ = static_cast<std::size_t>(h.node_count);
+  trie.terms_ = static_cast<std::size_t>(h.terms);
+  return trie;
+}
+
+std::uint32_t TermTrie::ChildCount(std::uint32_t index) const {
+  const Node& n = nodes_[index];
+  if (n.first_child <= index || n.first_child > node_count_ || n.child_count > node_count_ - n.first_child) return 0;
+  return n.child_count;
 }
 
 long TermTrie::Find(std::u32string_view path) const {
-  if (nodes_.empty()) return -1;
+  if (node_count_ == 0) return -1;
   std::uint32_t node = 0;
   for (char32_t c : path) {
-    const Node& n = nodes_[node];
-    const auto begin = nodes_.begin() + n.first_child;
-    const auto end = begin + n.child_count;
-    const auto it = std::lower_bound(begin, end, c, [](const Node& x, char32_t v) { return x.label < v; });
+    const Node* begin = nodes_ + nodes_[node].first_child;
+    const Node* end = begin + ChildCount(node);
+    const Node* it = std::lower_bound(begin, end, c, [](const Node& x, char32_t v) { return x.label < v; });
     if (it == end || it->label != c) return -1;
-    node = static_cast<std::uint32_t>(it - nodes_.begin());
+    node = static_cast<std::uint32_t>(it - nodes_);
   }
   return node;
 }
@@ -88,7 +134,7 @@ std::uint32_t TermTrie::Frequency(std::string_view term) const {
 std::vector<TrieMatch> TermTrie::Within(std::string_view word_utf8, int max_distance, int first_letter_cost,
                                         std::size_t limit) const {
   std::vector<TrieMatch> matches;
-  if (nodes_.empty() || limit == 0) return matches;
+  if (node_count_ == 0 || limit == 0) return matches;
   const std::u32string word = ToCodePoints(word_utf8);
   const std::size_t m = word.size();
   const int f = first_letter_cost;
@@ -107,7 +153,7 @@ std::vector<TrieMatch> TermTrie::Within(std::string_view word_utf8, int max_dist
   while (!stack.empty()) {
     Frame& frame = stack.back();
     const Node& parent = nodes_[frame.node];
-    if (frame.next_child == parent.child_count) {
+    if (frame.next_child == ChildCount(frame.node)) {
       stack.pop_back();
       if (!path.empty()) path.pop_back();
       continue;
@@ -137,7 +183,7 @@ std::vector<TrieMatch> TermTrie::Within(std::string_view word_utf8, int max_dist
       matches.push_back({ToUtf8(path), row[m], child.frequency});
       path.pop_back();
     }
-    if (row_min <= max_distance && child.child_count > 0) {
+    if (row_min <= max_distance && ChildCount(child_index) > 0) {
       path.push_back(c);
       stack.push_back({child_index, 0});
     }
@@ -181,7 +227,8 @@ std::vector<TrieMatch> TermTrie::Complete(std::string_view prefix_utf8, std::siz
       continue;
     }
     if (n.frequency > 0) queue.push({n.frequency, item.node, true, item.path});
-    for (std::uint32_t k = 0; k < n.child_count; ++k) {
+    const std::uint32_t children = ChildCount(item.node);
+    for (std::uint32_t k = 0; k < children; ++k) {
       const std::uint32_t child = n.first_child + k;
       std::u32string path = item.path;
       path.push_back(nodes_[child].label);

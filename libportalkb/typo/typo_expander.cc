@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/derived_file.h"
 #include "typo/edit_distance.h"
 
 namespace portalkb {
@@ -15,6 +16,22 @@ std::shared_ptr<const Vocabulary> Vocabulary::Load(const Xapian::Database& db) {
     terms.emplace_back(term, static_cast<std::uint32_t>(it.get_termfreq()));
   }
   return std::make_shared<const Vocabulary>(TermTrie(std::move(terms)));
+}
+
+std::shared_ptr<const Vocabulary> Vocabulary::Open(const std::string& index_dir, const Xapian::Database& db) {
+  auto file = DerivedFile::Open(index_dir + "/" + kVocabularyFileName, kVocabularyMagic, db.get_revision());
+  if (file.ok()) {
+    const std::shared_ptr<const DerivedFile> mapping = std::move(file).value();
+    auto trie = TermTrie::FromBytes(mapping->payload(), mapping);
+    if (trie.ok()) return std::make_shared<const Vocabulary>(std::move(trie).value());
+  }
+  return Load(db);
+}
+
+Status Vocabulary::Write(const std::string& index_dir, const Xapian::Database& db) {
+  const std::shared_ptr<const Vocabulary> built = Load(db);
+  return WriteDerivedFile(index_dir + "/" + kVocabularyFileName, kVocabularyMagic, db.get_revision(),
+                          built->words().Serialize());
 }
 
 int TypoExpander::AllowedTypos(const TypoOptions& options, std::size_t length) {

@@ -14,15 +14,23 @@
 
 namespace portalkb {
 
-// The folded words of an index with their document frequencies, loaded from
-// the index's unprefixed terms. Immutable once built; safe to share between
+// The folded words of an index with their document frequencies, from the
+// index's unprefixed terms. Immutable once built; safe to share between
 // threads.
 class Vocabulary {
  public:
   explicit Vocabulary(TermTrie words) : words_(std::move(words)) {}
-  // Reads every unprefixed term. Throws Xapian::Error (callers run it under
-  // ReadableStore::Read).
+  // Reads every unprefixed term and builds the trie in memory. Throws
+  // Xapian::Error (callers run it under ReadableStore::Read).
   static std::shared_ptr<const Vocabulary> Load(const Xapian::Database& db);
+  // Maps the vocabulary file in `index_dir` when it was built from `db`'s
+  // revision (no sorting, no reading of terms); otherwise (missing, stale,
+  // damaged) falls back to Load. Throws Xapian::Error.
+  static std::shared_ptr<const Vocabulary> Open(const std::string& index_dir, const Xapian::Database& db);
+  // Builds the vocabulary of `db`'s current revision and writes it to
+  // `index_dir`'s vocabulary file (the writer does, after each commit).
+  // Throws Xapian::Error; an unwritable file is an error Status.
+  static Status Write(const std::string& index_dir, const Xapian::Database& db);
   const TermTrie& words() const { return words_; }
 
  private:

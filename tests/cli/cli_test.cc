@@ -80,6 +80,18 @@ TEST_F(Cli, IndexSummarisesAndExitsNonZeroWhenSomethingWasRejected) {
   EXPECT_NE(again.out.find("0 added, 1 updated"), std::string::npos) << again.out;
 }
 
+TEST_F(Cli, IndexThreadsAreBoundedAndProgressStaysOffStdout) {
+  dir_.Write("in/a.jsonl", R"({"id": "a", "title": "A", "lang": "en", "visibility": ["public"]})" "\n");
+  const auto many = Run({"index", "--db", dir_ / "db", "--threads", "65", dir_ / "in"});
+  EXPECT_EQ(many.exit_code, 2);
+  EXPECT_NE(many.err.find("--threads 65 is more than the limit of 64"), std::string::npos) << many.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "db")) << "nothing opened before the options are checked";
+  const auto one = Run({"index", "--db", dir_ / "db", "--threads", "1", "--progress", dir_ / "in"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("1 added, 0 updated, 0 rejected"), std::string::npos) << one.out;
+  EXPECT_EQ(one.out.find("indexing:"), std::string::npos) << "--progress lines go to stderr, not the summary";
+}
+
 TEST_F(Cli, IndexSkipsSymlinksOutOfTheDirectoryUnlessFollowSymlinks) {
   testing::TempDir outside;
   outside.Write("passwd.txt", "root secret line\n");

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <xapian.h>
+
 #include "portalkb/portalkb.h"
 #include "test_util.h"
 
@@ -110,6 +112,94 @@ TEST(IndexWriter, IngestIndexesGoodRecordsAndReportsBadOnesWithFileAndLine) {
   EXPECT_TRUE(has("nogrant.md", 0, "visibility"));
   EXPECT_EQ(Total(dir / "index", "second"), 1u);
   EXPECT_EQ(Total(dir / "index", "first"), 0u);
+}
+
+// Records for the ingest tests below: more than two analysis batches, with
+// bad records, a repeated id and numeric further fields first seen at
+// different points (their value slots must not depend on the threads).
+std::string ManyRecords(std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i % 97 == 5) {
+      out += "{not json\n";
+      continue;
+    }
+    const std::string id = i == 600 ? "r-3" : "r-" + std::to_string(i);  // record 600 updates r-3
+    const std::string lang = i % 131 == 7 ? "xx" : (i % 2 == 0 ? "nl" : "en");
+    std::string extra;
+    if (i >= 10) extra += R"(, "price": ")" + std::to_string(i) + R"(")";
+    if (i >= 300) extra += R"(, "weight": ")" + std::to_string(i % 17) + R"(")";
+    out += R"({"id": ")" + id + R"(", "title": "Factuur )" + std::to_string(i) + R"( betalen", "lang": ")" + lang +
+           R"(", "visibility": ["public"], "body": "Uw factuur )" + std::to_string(i * 7) + R"( en wachtwoord")" +
+           extra + "}\n";
+  }
+  return out;
+}
+
+TEST(IndexWriter, IngestOnSeveralThreadsBuildsTheSameIndexAsOnOne) {
+  testing::TempDir dir;
+  dir.Write("in/docs.jsonl", ManyRecords(700));
+  auto ingest = [&](const std::string& index, std::size_t threads) {
+    WriterOptions options;
+    options.analysis_threads = threads;
+    options.commit_every = 100;  // commits in the middle of batches too
+    auto writer = std::move(IndexWriter::Open(index, options)).value();
+    auto report = writer->Ingest({dir / "in"});
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? std::move(report).value() : IngestReport{};
+  };
+  const IngestReport one = ingest(dir / "one", 1);
+  const IngestReport three = ingest(dir / "three", 3);
+  EXPECT_EQ(one.added, 700u - 8u - 6u - 1u);  // 8 broken lines, 6 unknown languages, r-3 twice
+  EXPECT_EQ(one.updated, 1u);
+  EXPECT_EQ(three.added, one.added);
+  EXPECT_EQ(three.updated, one.updated);
+  ASSERT_EQ(three.rejected.size(), one.rejected.size());
+  for (std::size_t i = 0; i < one.rejected.size(); ++i) {
+    EXPECT_EQ(three.rejected[i].line, one.rejected[i].line) << "rejections in record order";
+    EXPECT_EQ(three.rejected[i].reason, one.rejected[i].reason);
+  }
+  const Xapian::Database a(dir / "one"), b(dir / "three");
+  EXPECT_EQ(a.get_metadata("portalkb.slots"), R"({"price":10,"weight":11})");
+  EXPECT_EQ(b.get_metadata("portalkb.slots"), a.get_metadata("portalkb.slots"));
+  ASSERT_EQ(a.get_lastdocid(), b.get_lastdocid());
+  for (Xapian::docid d = 1; d <= a.get_lastdocid(); ++d) {
+    const Xapian::Document x = a.get_document(d), y = b.get_document(d);
+    ASSERT_EQ(x.get_data(), y.get_data()) << "document " << d << " in the same order";
+    EXPECT_EQ(std::vector<std::string>(x.termlist_begin(), x.termlist_end()),
+              std::vector<std::string>(y.termlist_begin(), y.termlist_end()));
+    EXPECT_EQ(x.get_value(10), y.get_value(10));
+    EXPECT_EQ(x.get_value(11), y.get_value(11));
+  }
+  EXPECT_EQ(Total(dir / "three", "factuur"), one.added);
+
+  WriterOptions too_many;
+  too_many.analysis_threads = kMaxAnalysisThreads + 1;
+  EXPECT_EQ(IndexWriter::Open(dir / "four", too_many).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(IndexWriter, ProgressCountsBytesWithinOneLargeFile) {
+  testing::TempDir dir;
+  const std::string file = dir.Write("docs.jsonl", ManyRecords(700));
+  const auto size = std::filesystem::file_size(file);
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  std::vector<IngestStatus> seen;
+  auto report = writer->Ingest({file}, IngestBytesProgress([&](const IngestStatus& s) { seen.push_back(s); }));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_FALSE(seen.empty());
+  std::size_t inside_the_file = 0;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].bytes_total, size);
+    EXPECT_EQ(seen[i].files_total, 1u);
+    if (i > 0) {
+      EXPECT_GE(seen[i].bytes_done, seen[i - 1].bytes_done);
+    }
+    if (seen[i].bytes_done > 0 && seen[i].bytes_done < size && seen[i].files_done == 0) ++inside_the_file;
+  }
+  EXPECT_GE(inside_the_file, 2u) << "one file, several batches: progress moves before the file is done";
+  EXPECT_TRUE(seen.back().finished);
+  EXPECT_EQ(seen.back().bytes_done, size);
+  EXPECT_EQ(seen.back().documents, report->added + report->updated);
 }
 
 TEST(IndexWriter, PdfHtmlAndTextFilesAreIngestedWithSidecars) {

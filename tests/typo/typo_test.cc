@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <set>
 
 #include "typo/edit_distance.h"
@@ -86,6 +88,54 @@ TEST(TermTrie, CompletesPrefixesMostFrequentFirst) {
   EXPECT_TRUE(trie.Complete("xyz", 3).empty());
   EXPECT_EQ(trie.Frequency("ver"), 1u);
   EXPECT_EQ(trie.Frequency("verg"), 0u);
+}
+
+// The vocabulary file holds Serialize()'s bytes; a mapped trie must answer
+// exactly like the one built in memory.
+TEST(TermTrie, SerializedBytesAnswerLikeTheBuiltTrie) {
+  const TermTrie built({{"factuur", 50}, {"facturen", 30}, {"financiën", 7}, {"wachtwoord", 9}, {"ver", 1},
+                        {"vergeten", 10}, {"vergunning", 40}});
+  auto bytes = std::make_shared<std::string>(built.Serialize());
+  auto mapped = TermTrie::FromBytes(*bytes, bytes);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().message();
+  const TermTrie& trie = mapped.value();
+  EXPECT_EQ(trie.size(), built.size());
+  EXPECT_EQ(trie.node_count(), built.node_count());
+  auto words = [](const std::vector<TrieMatch>& ms) {
+    std::vector<std::string> out;
+    for (const auto& m : ms) out.push_back(m.term + "/" + std::to_string(m.distance) + "/" + std::to_string(m.frequency));
+    return out;
+  };
+  for (const char* w : {"factur", "financien", "wachtwrod", "vergeten", "x"}) {
+    EXPECT_EQ(words(trie.Within(w, 2, 2, 10)), words(built.Within(w, 2, 2, 10))) << w;
+  }
+  EXPECT_EQ(words(trie.Complete("ver", 5)), words(built.Complete("ver", 5)));
+  EXPECT_EQ(words(trie.Complete("ver", 5)).front(), "vergunning/0/40");
+  EXPECT_EQ(trie.Frequency("financiën"), 7u);
+  const TermTrie copy = trie;  // copies share the bytes
+  EXPECT_EQ(copy.Frequency("factuur"), 50u);
+}
+
+TEST(TermTrie, DamagedBytesAreRejectedOrHarmless) {
+  const TermTrie built({{"ab", 2}, {"abc", 3}, {"b", 1}});
+  const std::string good = built.Serialize();
+  auto truncated = std::make_shared<std::string>(good.substr(0, good.size() - 3));
+  EXPECT_EQ(TermTrie::FromBytes(*truncated, truncated).status().code(), StatusCode::kCorruption);
+  auto tiny = std::make_shared<std::string>("abc");
+  EXPECT_EQ(TermTrie::FromBytes(*tiny, tiny).status().code(), StatusCode::kCorruption);
+
+  // Node 1 ("a") pointing back at the root would be a cycle; a child range
+  // past the end would be an out-of-bounds read. Both read as "no children".
+  constexpr std::size_t kHeader = 16, kNode = 20, kFirstChild = 4, kChildCount = 8;
+  auto damaged = std::make_shared<std::string>(good);
+  const std::uint32_t zero = 0, huge = 1u << 30;
+  std::memcpy(damaged->data() + kHeader + 1 * kNode + kFirstChild, &zero, 4);
+  std::memcpy(damaged->data() + kHeader + 2 * kNode + kChildCount, &huge, 4);
+  auto trie = TermTrie::FromBytes(*damaged, damaged);
+  ASSERT_TRUE(trie.ok());
+  EXPECT_EQ(trie->Frequency("abc"), 0u);
+  EXPECT_TRUE(trie->Within("abd", 2, 1, 10).size() <= 3);  // terminates, in bounds (ASan checks the rest)
+  EXPECT_LE(trie->Complete("", 10).size(), 3u);
 }
 
 Token MakeToken(const std::string& folded) {

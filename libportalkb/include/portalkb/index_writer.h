@@ -36,6 +36,21 @@ struct IngestReport {
 using IngestProgress = std::function<void(std::size_t files_done, std::size_t files_total,
                                           std::uint64_t documents)>;
 
+// Where an ingest stands, by bytes: one large JSON Lines file moves the
+// figures as it is read, not only when it is done.
+struct IngestStatus {
+  std::uint64_t bytes_done = 0;   // of the input files, read so far
+  std::uint64_t bytes_total = 0;  // sizes of all input files, taken at the start
+  std::size_t files_done = 0;
+  std::size_t files_total = 0;
+  std::uint64_t documents = 0;    // added or updated so far
+  double seconds = 0;             // since the ingest started
+  bool finished = false;          // the last call, after the final commit
+};
+// Called while reading (after each batch of a few hundred records, and at
+// most every 200 ms in between), after each file, and once when finished.
+using IngestBytesProgress = std::function<void(const IngestStatus&)>;
+
 class WritableStore;
 class DocumentIndexer;
 
@@ -87,10 +102,16 @@ class IndexWriter {
   // with the last commit intact.
   Result<IngestReport> Ingest(const std::vector<std::string>& paths,
                               const IngestProgress& progress = {});
+  // The same, reporting progress by bytes read (see IngestStatus).
+  Result<IngestReport> Ingest(const std::vector<std::string>& paths, const IngestBytesProgress& progress);
 
  private:
   IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store,
               std::map<std::string, unsigned> attribute_slots);
+  // Commit(), writing the derived files (vocabulary, facet columns) of the
+  // new revision only when `derived_files`: Ingest's intermediate commits
+  // leave them to its last one.
+  Status Commit(bool derived_files);
   WriterOptions options_;
   std::unique_ptr<WritableStore> store_;
   std::unique_ptr<DocumentIndexer> indexer_;

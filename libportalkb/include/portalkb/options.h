@@ -148,6 +148,8 @@ struct EngineOptions {
 // checks the options it is given.
 Status ValidateEngineOptions(const EngineOptions& options);
 
+inline constexpr std::size_t kMaxAnalysisThreads = 64;
+
 struct WriterOptions {
   // Create the index directory if it does not exist. Otherwise opening a
   // missing index is IndexNotFound.
@@ -158,6 +160,17 @@ struct WriterOptions {
   // Ingest: follow symbolic links that lead out of a directory being indexed
   // (otherwise each is reported as a rejection and skipped). Default false.
   bool follow_symlinks = false;
+  // Ingest: threads analysing documents (tokenising, folding, stemming)
+  // while one thread reads files and writes to the index. 0: one per
+  // hardware thread (at most kMaxAnalysisThreads); 1: everything on the
+  // calling thread. More than kMaxAnalysisThreads: InvalidArgument.
+  std::size_t analysis_threads = 0;
+  // Commit() writes the typo vocabulary and facet columns of the new
+  // revision beside the index, so readers map them instead of building them
+  // on their first search (about 25 ms and 130 ms at 100,000 documents).
+  // Writing them costs each commit about as much; a writer that commits
+  // single documents many times a second may switch it off. Default true.
+  bool write_derived_files = true;
   // Bounds on each record read by Ingest and each document Put (see
   // document.h for the defaults).
   DocumentLimits limits;
