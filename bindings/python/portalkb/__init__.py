@@ -42,7 +42,7 @@ __all__ = [
     "Analytics", "Hit", "WordMatch", "FacetCount", "SearchResult", "Suggestion", "SynonymRule",
     "Error", "InvalidArgument", "InvalidQuery", "NotFound", "AlreadyExists", "IndexNotFound",
     "PermissionDenied", "Unauthenticated", "CorruptIndex", "Busy", "ResourceExhausted",
-    "Unavailable", "IOError", "supported_languages",
+    "Unavailable", "IOError", "supported_languages", "keys",
 ]
 
 #: Documents converted and indexed per call into the library by KnowledgeBase.add:
@@ -683,3 +683,7 @@ class KnowledgeBase:
     def commit(self) -> None:
         """Makes every change so far visible to readers, atomically."""
         self._core.commit()
+
+
+# Last: portalkb.keys uses Principal and the argument checks above.
+from . import keys  # noqa: E402

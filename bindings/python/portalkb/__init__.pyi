@@ -7,6 +7,7 @@ from typing import (Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mu
                     Optional, Sequence, Tuple, Union)
 
 from . import errors as errors
+from . import keys as keys
 from ._core import FacetCount as FacetCount
 from ._core import Hit as Hit
 from ._core import SearchResult as SearchResult
@@ -32,7 +33,7 @@ __all__ = [
     "Analytics", "Hit", "WordMatch", "FacetCount", "SearchResult", "Suggestion", "SynonymRule",
     "Error", "InvalidArgument", "InvalidQuery", "NotFound", "AlreadyExists", "IndexNotFound",
     "PermissionDenied", "Unauthenticated", "CorruptIndex", "Busy", "ResourceExhausted",
-    "Unavailable", "IOError", "supported_languages",
+    "Unavailable", "IOError", "supported_languages", "keys",
 ]
 
 ADD_BATCH_SIZE: int

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -97,6 +98,34 @@ py::object ReportValueToPython(const ReportValue& v) {
   py::list list;
   for (const auto& s : std::get<std::vector<std::string>>(v)) list.append(s);
   return list;
+}
+
+// Scoped search keys (portalkb/keys.h). Secrets cross as bytes: the library
+// treats them as bytes, and a secrets file need not be UTF-8.
+py::dict LoadKeySecretsAsBytes(const std::string& path) {
+  std::map<std::string, std::string> secrets;
+  {
+    py::gil_scoped_release release;
+    secrets = Unwrap(LoadKeySecrets(path), "load_secrets");
+  }
+  py::dict d;
+  for (const auto& [id, secret] : secrets) d[py::str(id)] = py::bytes(secret);
+  return d;
+}
+
+// `token` arrives as bytes (the Python layer encodes it with surrogatepass
+// and caps its length), so every str reaches the library, which is the one
+// judge of what a valid token is. Returns (key_id, user, org, roles, filter,
+// public, expires_at).
+py::tuple VerifyKey(const py::bytes& token, const std::map<std::string, std::string>& secrets, long long now) {
+  const std::string text = token;
+  SearchKeyClaims claims;
+  {
+    py::gil_scoped_release release;
+    claims = Unwrap(VerifySearchKey(text, secrets, now), "verify_key");
+  }
+  return py::make_tuple(claims.key_id, claims.principal.user, claims.principal.org, claims.principal.roles,
+                        claims.filter, claims.is_public, claims.expires_at);
 }
 
 // One open index: an Engine for reading (thread-safe, shared by every
@@ -555,6 +584,33 @@ PYBIND11_MODULE(_core, m) {
       [](const std::string& text, long long now_ms) { return Unwrap(ParseReportTime(text, now_ms), "time"); },
       "Parses '2026-01-31', '30d' or '12w' into milliseconds since the epoch.");
   m.def("now_ms", &NowMs, "Milliseconds since the epoch.");
+  m.def(
+      "mint_key",
+      [](const py::bytes& secret_bytes, const std::string& key_id, const std::string& user, const std::string& org,
+         const std::vector<std::string>& roles, bool admin, const std::string& filter, bool is_public,
+         long long ttl_seconds) {
+        const std::string secret = secret_bytes;
+        SearchKeyClaims claims;
+        claims.key_id = key_id;
+        claims.principal = MakePrincipal(user, org, roles, admin);
+        claims.filter = filter;
+        claims.is_public = is_public;
+        py::gil_scoped_release release;
+        const long long now = NowMs() / 1000;
+        claims.expires_at = now + ttl_seconds;
+        return Unwrap(MintSearchKey(secret, claims, now), "mint_key");
+      },
+      py::arg("secret"), py::arg("key_id"), py::arg("user"), py::arg("org"), py::arg("roles"), py::arg("admin"),
+      py::arg("filter"), py::arg("public"), py::arg("ttl_seconds"),
+      "Signs a search key expiring ttl_seconds from now (MintSearchKey).");
+  m.def("verify_key", &VerifyKey, py::arg("token"), py::arg("secrets"), py::arg("now"),
+        "Checks a search key at `now` (seconds since the epoch) and returns its claims (VerifySearchKey).");
+  m.def("load_secrets", &LoadKeySecretsAsBytes, py::arg("path"),
+        "Reads a key-secrets file (mode 600) into {key_id: secret bytes} (LoadKeySecrets).");
+  m.attr("MIN_SECRET_BYTES") = kMinKeySecretBytes;
+  m.attr("MAX_KEY_BYTES") = kMaxSearchKeyBytes;
+  m.attr("MAX_FILTER_BYTES") = kMaxSearchKeyFilterBytes;
+  m.attr("MAX_TTL_SECONDS") = kMaxSearchKeyTtlSeconds;
   m.def("supported_languages", &SupportedLanguages, "Languages with analysis support.");
   m.def("setting_names", &IndexSettings::Names, "Every setting name, in display order.");
 

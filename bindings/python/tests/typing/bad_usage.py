@@ -8,3 +8,6 @@ kb.search("x", principal="admin")  # BAD: a Principal
 portalkb.Principal(admin=True)  # BAD: no admin argument
 n: str = kb.search("x").total  # BAD: total is int
 kb.analytics.report("zero-results", since=3)  # BAD: not a time
+portalkb.keys.mint("s" * 32, key_id="k1", ttl="1h")  # BAD: ttl is seconds or a timedelta
+portalkb.keys.verify("pkb1.x", ["k1"])  # BAD: secrets is a mapping
+portalkb.keys.verify("pkb1.x", {}).expires_at = None  # BAD: frozen, and a datetime

@@ -1,4 +1,5 @@
 """Typical use of portalkb; must type-check under mypy --strict."""
+import datetime
 from typing import Dict, List
 
 import portalkb
@@ -29,3 +30,13 @@ try:
     index("/nonexistent/kb")
 except portalkb.Error as e:
     print(e.code, e.message)
+
+
+def browser_key(secrets_path: str, user: str) -> str:
+    secrets = portalkb.keys.load_secrets(secrets_path)
+    token = portalkb.keys.mint(secrets["k1"], key_id="k1", principal=portalkb.Principal(user=user),
+                               ttl=datetime.timedelta(minutes=30))
+    claims: portalkb.keys.KeyClaims = portalkb.keys.verify(token, secrets)
+    expires: datetime.datetime = claims.expires_at
+    assert claims.principal.user == user and expires.tzinfo is not None
+    return token
