@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <thread>
 
 #include "access/access_filter.h"
 #include "analysis/analyzer.h"
@@ -63,10 +66,21 @@ struct Engine::Impl {
 
   long long Now() const { return options.clock ? options.clock() : static_cast<long long>(std::time(nullptr)); }
 
-  // The snapshot for `db`'s revision: the current one when it is as new as
-  // `db`, else built by this thread, unless another thread is building one
-  // already, in which case this call goes on with the current snapshot
-  // (it never waits for a build, except when there is no snapshot at all).
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(refresh_mutex);
+      stopping = true;
+    }
+    refresh_wanted.notify_all();
+    if (refresher.joinable()) refresher.join();
+  }
+
+  // The snapshot for `db`'s revision. The current one when it is as new as
+  // `db`. Otherwise the cheap part (settings, synonyms, slots) is read now,
+  // so a search right after a commit uses the new rules, and the heavy part
+  // (typo vocabulary, facet columns) is carried over and rebuilt by the
+  // refresher thread, off the search path. Only the very first call builds
+  // everything (and waits for it).
   std::shared_ptr<const IndexSnapshot> SnapshotFor(const Xapian::Database& db, const Tokenizer& tokenizer)
       EXCLUDES(snapshot_mutex, build_mutex) {
     const Xapian::rev revision = db.get_revision();
@@ -82,10 +96,54 @@ struct Engine::Impl {
     } unlock{build_mutex};
     current = Current();  // another thread may have built it meanwhile
     if (current != nullptr && current->revision() >= revision) return current;
-    std::shared_ptr<const IndexSnapshot> fresh = IndexSnapshot::Build(db, path, options, tokenizer);
-    MutexLock lock(snapshot_mutex);
-    snapshot = fresh;
+    std::shared_ptr<const IndexSnapshot> fresh = current == nullptr
+                                                     ? IndexSnapshot::Build(db, path, options, tokenizer)
+                                                     : IndexSnapshot::Refresh(*current, db, tokenizer);
+    {
+      MutexLock lock(snapshot_mutex);
+      snapshot = fresh;
+    }
+    if (fresh->heavy_revision() < fresh->revision()) WakeRefresher();
     return fresh;
+  }
+
+  void WakeRefresher() {
+    {
+      std::lock_guard<std::mutex> lock(refresh_mutex);
+      refresh_pending = true;
+      if (!refresher.joinable() && !stopping) refresher = std::thread([this] { RefreshLoop(); });
+    }
+    refresh_wanted.notify_one();
+  }
+
+  // The refresher: rebuilds the vocabulary and facet columns (those only if
+  // a search used them) of the newest revision on its own Xapian handle and
+  // swaps them into the current snapshot.
+  void RefreshLoop() {
+    Tokenizer tokenizer;
+    while (true) {
+      {
+        std::unique_lock<std::mutex> lock(refresh_mutex);
+        refresh_wanted.wait(lock, [&] { return stopping || refresh_pending; });
+        if (stopping) return;
+        refresh_pending = false;
+      }
+      auto store = stores.Acquire();
+      if (!store) continue;
+      std::shared_ptr<const IndexSnapshot> heavy;
+      const bool want_facets = Current() != nullptr && Current()->facets_loaded();
+      Status s = store->Read("refresh", [&](const Xapian::Database& db) {
+        heavy = IndexSnapshot::Build(db, path, options, tokenizer);
+        if (want_facets) (void)heavy->Facets(db);
+      });
+      if (!s.ok() || heavy == nullptr) continue;  // the next commit or search tries again
+      MutexLock build(build_mutex);
+      std::shared_ptr<const IndexSnapshot> current = Current();
+      std::shared_ptr<const IndexSnapshot> next =
+          current == nullptr || heavy->revision() >= current->revision() ? heavy : current->WithHeavyPartsOf(*heavy);
+      MutexLock lock(snapshot_mutex);
+      snapshot = next;
+    }
   }
 
   std::shared_ptr<const IndexSnapshot> Current() EXCLUDES(snapshot_mutex) {
@@ -116,6 +174,12 @@ struct Engine::Impl {
   Mutex snapshot_mutex;
   std::shared_ptr<const IndexSnapshot> snapshot GUARDED_BY(snapshot_mutex);
   Mutex build_mutex;  // held by the one thread building a snapshot
+  // The refresher thread, started on the first newer revision.
+  std::mutex refresh_mutex;
+  std::condition_variable refresh_wanted;
+  bool refresh_pending = false;  // guarded by refresh_mutex
+  bool stopping = false;         // guarded by refresh_mutex
+  std::thread refresher;         // guarded by refresh_mutex (started once)
   // Set once in Open, then only used through its own thread-safe methods.
   std::unique_ptr<Analytics> analytics;
   Status analytics_status;

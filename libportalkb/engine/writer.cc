@@ -241,8 +241,11 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
   if (!progress) return Ingest(paths, IngestBytesProgress{});
   std::size_t files_seen = 0;
   return Ingest(paths, IngestBytesProgress([&](const IngestStatus& status) {
-    // The file-count callback hears of each file once, as before.
+    // The file-count callback hears of each file once, as before; of the
+    // last one at the end, with every document counted (analysis on worker
+    // threads may still be behind the files read).
     if (status.files_done == files_seen) return;
+    if (status.files_done == status.files_total && !status.finished) return;
     files_seen = status.files_done;
     progress(status.files_done, status.files_total, status.documents);
   }));

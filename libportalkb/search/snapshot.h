@@ -38,7 +38,22 @@ class IndexSnapshot {
   static std::shared_ptr<const IndexSnapshot> Build(const Xapian::Database& db, const std::string& index_dir,
                                                     const EngineOptions& base, const Tokenizer& tokenizer);
 
+  // The cheap part of a refresh: settings, synonyms and slots read from
+  // `db`'s revision now; the vocabulary and facet columns carried over from
+  // `previous` (immutable, shared), so no search pays for rebuilding them.
+  // heavy_revision() tells how old those are; the engine's refresher
+  // replaces them off the search path (WithHeavyPartsOf).
+  static std::shared_ptr<const IndexSnapshot> Refresh(const IndexSnapshot& previous, const Xapian::Database& db,
+                                                      const Tokenizer& tokenizer);
+  // This snapshot's settings, synonyms and slots with the vocabulary and
+  // facet columns of `heavy`.
+  std::shared_ptr<const IndexSnapshot> WithHeavyPartsOf(const IndexSnapshot& heavy) const;
+
   Xapian::rev revision() const { return revision_; }
+  // The revision the vocabulary and facet columns were read from (<= revision()).
+  Xapian::rev heavy_revision() const { return heavy_revision_; }
+  // Whether a search has asked for the facet columns of this snapshot.
+  bool facets_loaded() const EXCLUDES(facets_mutex_);
   // The engine's options with the index's stored settings applied.
   const EngineOptions& options() const { return options_; }
   const Result<IndexSettings>& settings() const { return settings_; }
@@ -57,13 +72,17 @@ class IndexSnapshot {
 
  private:
   IndexSnapshot() = default;
+  // Settings, synonyms and slots of `db`'s revision, options from base_.
+  void ReadMetadata(const Xapian::Database& db, const Tokenizer& tokenizer);
   Xapian::rev revision_ = 0;
+  Xapian::rev heavy_revision_ = 0;
   std::string index_dir_;
+  EngineOptions base_;
   EngineOptions options_;
   Result<IndexSettings> settings_ = IndexSettings{};
   std::shared_ptr<const Vocabulary> vocabulary_;
   Result<std::vector<SynonymRule>> synonym_rules_ = std::vector<SynonymRule>{};
-  std::unique_ptr<const SynonymSet> synonyms_;
+  std::shared_ptr<const SynonymSet> synonyms_;
   std::map<std::string, unsigned> slots_;
 
   mutable Mutex facets_mutex_;

@@ -18,6 +18,15 @@ std::shared_ptr<const Vocabulary> Vocabulary::Load(const Xapian::Database& db) {
   return std::make_shared<const Vocabulary>(TermTrie(std::move(terms)));
 }
 
+std::shared_ptr<const Vocabulary> Vocabulary::OpenMapped(const std::string& index_dir, const Xapian::Database& db) {
+  auto file = DerivedFile::Open(index_dir + "/" + kVocabularyFileName, kVocabularyMagic, db.get_revision());
+  if (!file.ok()) return nullptr;
+  const std::shared_ptr<const DerivedFile> mapping = std::move(file).value();
+  auto trie = TermTrie::FromBytes(mapping->payload(), mapping);
+  if (!trie.ok()) return nullptr;
+  return std::make_shared<const Vocabulary>(std::move(trie).value());
+}
+
 std::shared_ptr<const Vocabulary> Vocabulary::Open(const std::string& index_dir, const Xapian::Database& db) {
   auto file = DerivedFile::Open(index_dir + "/" + kVocabularyFileName, kVocabularyMagic, db.get_revision());
   if (file.ok()) {

@@ -26,6 +26,9 @@ class Vocabulary {
   // Maps the vocabulary file in `index_dir` when it was built from `db`'s
   // revision (no sorting, no reading of terms); otherwise (missing, stale,
   // damaged) falls back to Load. Throws Xapian::Error.
+  // The derived file of `db`'s revision, mapped; nullptr when there is none
+  // (missing, stale or damaged). Cheap: nothing is read or built.
+  static std::shared_ptr<const Vocabulary> OpenMapped(const std::string& index_dir, const Xapian::Database& db);
   static std::shared_ptr<const Vocabulary> Open(const std::string& index_dir, const Xapian::Database& db);
   // Builds the vocabulary of `db`'s current revision and writes it to
   // `index_dir`'s vocabulary file (the writer does, after each commit).

@@ -212,5 +212,36 @@ TEST_F(Concurrency, ManyEnginesOfOneProcessNeedNotBeOpenedPerThread) {
   EXPECT_EQ(seen, std::set<std::string>{"doc-7"});
 }
 
+TEST_F(Concurrency, TheRefresherCatchesTheVocabularyUpOffTheSearchPath) {
+  // A writer that skips the derived files: readers then carry the old typo
+  // vocabulary over and the refresher thread rebuilds it in the background.
+  writer_.reset();
+  WriterOptions options;
+  options.write_derived_files = false;
+  auto writer = std::move(IndexWriter::Open(dir_ / "index", options)).value();
+  auto engine = Open();
+  ASSERT_NE(engine, nullptr);
+  SearchRequest request;
+  request.query = "zeppelinhangar";  // typo'd below; the word arrives with the next commit
+  request.log = false;
+  ASSERT_EQ(engine->Search(request)->total, 0u);
+  Document d = MakeArticle("new", "Zeppelin", "the zeppelinhangar opens");
+  ASSERT_TRUE(writer->Put(d).ok());
+  ASSERT_TRUE(writer->Commit().ok());
+  // The document itself is seen at once (exact word) ...
+  EXPECT_EQ(engine->Search(request)->total, 1u);
+  // ... and a typo of it once the refresher has rebuilt the vocabulary.
+  request.query = "zeppelinhanger";
+  request.correct = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::uint64_t total = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    total = engine->Search(request)->total;
+    if (total == 1u) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(total, 1u) << "the vocabulary never caught up";
+}
+
 }  // namespace
 }  // namespace portalkb
