@@ -80,20 +80,16 @@ struct Engine::Impl {
   // so a search right after a commit uses the new rules, and the heavy part
   // (typo vocabulary, facet columns) is carried over and rebuilt by the
   // refresher thread, off the search path. Only the very first call builds
-  // everything (and waits for it).
+  // everything.
   std::shared_ptr<const IndexSnapshot> SnapshotFor(const Xapian::Database& db, const Tokenizer& tokenizer)
       EXCLUDES(snapshot_mutex, build_mutex) {
     const Xapian::rev revision = db.get_revision();
     std::shared_ptr<const IndexSnapshot> current = Current();
     if (current != nullptr && current->revision() >= revision) return current;
-    if (!build_mutex.TryLock()) {
-      if (current != nullptr) return current;
-      build_mutex.Lock();
-    }
-    struct Unlock {
-      Mutex& m;
-      ~Unlock() { m.Unlock(); }
-    } unlock{build_mutex};
+    // The cheap part takes a metadata read and a mapping, so concurrent
+    // callers wait for the one that builds it: every call sees the settings
+    // and synonyms committed before it started.
+    MutexLock build(build_mutex);
     current = Current();  // another thread may have built it meanwhile
     if (current != nullptr && current->revision() >= revision) return current;
     std::shared_ptr<const IndexSnapshot> fresh = current == nullptr

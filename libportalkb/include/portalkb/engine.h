@@ -23,8 +23,11 @@ namespace portalkb {
 // Thread-safety: every method may be called from any number of threads at
 // once. What is derived from one revision of the index (typo vocabulary,
 // synonyms, settings, facet columns) is an immutable snapshot shared by all
-// threads; the first call that sees a new revision builds the next snapshot
-// while concurrent calls finish on the one they started with. Xapian handles
+// threads, and a search finishes on the snapshot it started with. After a
+// commit, settings and synonyms apply from the next call of every thread;
+// the typo vocabulary and facet columns map from the writer's derived files,
+// or, when those are not written yet, follow from a background rebuild a
+// moment later (see ARCHITECTURE.md, Threads). Xapian handles
 // and tokenizers are per-call scratch, leased from small pools. No call waits
 // for an IndexWriter (in this process or another): each call reopens the
 // index and sees everything committed before it started.
