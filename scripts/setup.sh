@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config ninja-build
+  build-essential cmake pkg-config ninja-build clang-format clang-tidy
   libxapian-dev libicu-dev libre2-dev libboost-program-options-dev
   nlohmann-json3-dev libyaml-cpp-dev libcmark-dev libgumbo-dev libpoppler-cpp-dev
   libsqlite3-dev libsodium-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 jobs="$(nproc)"
 
+echo "== format (.clang-format)"
+scripts/check_format.sh
+
 echo "== sanitizer build (ASan + UBSan)"
 PORTALKB_BUILD_DIR=build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
   -DPORTALKB_SANITIZE=ON -DPORTALKB_WERROR=ON -DPORTALKB_BUILD_BENCHMARKS=OFF
