@@ -106,7 +106,8 @@ void BM_IndexGeneratedDocuments(benchmark::State& state) {
     o.analytics = false;
     return o;
   }());
-  if (!engine.ok() || engine.value()->Stats()->documents != n) state.SkipWithError("index does not hold every document");
+  if (!engine.ok() || engine.value()->Stats()->documents != n)
+    state.SkipWithError("index does not hold every document");
   std::filesystem::remove_all(path);
   state.counters["docs_per_second"] =
       benchmark::Counter(static_cast<double>(n * state.iterations()), benchmark::Counter::kIsRate);

@@ -18,7 +18,8 @@ namespace {
 constexpr std::size_t kSearches = 1'000'000;
 
 long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string TempPath(const std::string& name) {

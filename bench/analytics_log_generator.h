@@ -18,14 +18,17 @@ struct GeneratedLog {
 };
 
 inline GeneratedLog GenerateLog(Analytics& log, std::size_t searches, long long end_ms, std::uint32_t seed = 5) {
-  static const char* kWords[] = {
-      "factuur", "downloaden", "wachtwoord", "vergeten", "parkeervergunning", "aanvragen", "adres", "wijzigen",
-      "bestelling", "annuleren", "retour", "terugbetaling", "contract", "opzeggen", "afval", "grofvuil",
-      "invoice", "download", "password", "reset", "parcel", "tracking", "refund", "return", "council", "tax",
-      "faktura", "lösenord", "paket", "retur", "bygglov", "sophämtning", "storing", "melding", "abonnement", "korting"};
+  static const char* kWords[] = {"factuur",   "downloaden",    "wachtwoord", "vergeten",   "parkeervergunning",
+                                 "aanvragen", "adres",         "wijzigen",   "bestelling", "annuleren",
+                                 "retour",    "terugbetaling", "contract",   "opzeggen",   "afval",
+                                 "grofvuil",  "invoice",       "download",   "password",   "reset",
+                                 "parcel",    "tracking",      "refund",     "return",     "council",
+                                 "tax",       "faktura",       "lösenord",   "paket",      "retur",
+                                 "bygglov",   "sophämtning",   "storing",    "melding",    "abonnement",
+                                 "korting"};
   constexpr std::size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
-  static const char* kGaps[] = {"hypotheekrente", "zonnepanelen subsidie", "vacatures", "co2 voetafdruk", "fiskekort",
-                                "mortgage rates", "webinar", "jachtvergunning"};
+  static const char* kGaps[] = {"hypotheekrente", "zonnepanelen subsidie", "vacatures", "co2 voetafdruk",
+                                "fiskekort",      "mortgage rates",        "webinar",   "jachtvergunning"};
   std::mt19937 rng(seed);
   // Intents: pairs of words; Zipf (s = 1) over 5,000 of them.
   std::vector<std::string> intents;

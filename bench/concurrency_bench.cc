@@ -54,10 +54,10 @@ Principal Customer() {
 // Typo'd queries in the corpus' languages: each word one or two edits from
 // a corpus word (checked below: most must find something).
 const std::vector<std::string>& TypoQueries() {
-  static const std::vector<std::string> q = {
-      "factur downlaoden", "wachtwoord vergten", "adreswijziging doorgevn", "pasword reset",
-      "invioce download",  "delivery adress",    "glömt lösenrd",           "fakturra betala",
-      "parkeervergunnig",  "retrun an item",     "contrakt opzeggen",       "leverans sparning"};
+  static const std::vector<std::string> q = {"factur downlaoden", "wachtwoord vergten", "adreswijziging doorgevn",
+                                             "pasword reset",     "invioce download",   "delivery adress",
+                                             "glömt lösenrd",     "fakturra betala",    "parkeervergunnig",
+                                             "retrun an item",    "contrakt opzeggen",  "leverans sparning"};
   return q;
 }
 
@@ -222,10 +222,12 @@ int Main(int argc, char** argv) {
   std::printf("  \"rss_ratio_8_vs_1\": %.2f,\n", static_cast<double>(rss_eight) / static_cast<double>(rss_one));
   std::printf("  \"commit_visible_ms_median\": %.2f,\n  \"commit_visible_ms_max\": %.2f,\n", Median(visible_ms),
               *std::max_element(visible_ms.begin(), visible_ms.end()));
-  std::printf("  \"search_ms_p50_idle\": %.2f,\n  \"search_ms_p99_idle\": %.2f,\n", Median(latency_idle), p99(latency_idle));
+  std::printf("  \"search_ms_p50_idle\": %.2f,\n  \"search_ms_p99_idle\": %.2f,\n", Median(latency_idle),
+              p99(latency_idle));
   std::printf("  \"search_ms_p50_while_committing\": %.2f,\n  \"search_ms_p99_while_committing\": %.2f,\n",
               Median(latency_writing), p99(latency_writing));
-  std::printf("  \"queries_finding_something\": %.3f\n}\n", total > 0 ? static_cast<double>(found) / static_cast<double>(total) : 0.0);
+  std::printf("  \"queries_finding_something\": %.3f\n}\n",
+              total > 0 ? static_cast<double>(found) / static_cast<double>(total) : 0.0);
   opened.value().reset();
   if (temporary) std::filesystem::remove_all(index);
   // A broken engine must not look fast.

@@ -56,8 +56,8 @@ class CorpusGenerator {
     const int extra = 3 + static_cast<int>(rng() % 6);
     for (int k = 0; k < extra; ++k) d.body += " " + pool[rng() % pool.size()];
 
-    static const char* kProducts[] = {"Connect", "Connect Plus", "Cloud Backup", "Fiber 500", "Mobile Pro",
-                                      "Office Suite", "Helpdesk", "Field Service", "Energy", "Parking"};
+    static const char* kProducts[] = {"Connect",      "Connect Plus", "Cloud Backup",  "Fiber 500", "Mobile Pro",
+                                      "Office Suite", "Helpdesk",     "Field Service", "Energy",    "Parking"};
     d.attributes["product"] = {kProducts[rng() % 10]};
     const int year = 2023 + static_cast<int>(rng() % 4);
     const int month = 1 + static_cast<int>(rng() % (year == 2026 ? 10 : 12));
@@ -73,8 +73,10 @@ class CorpusGenerator {
       d.visibility = {*Grant::Parse(roll < 25 ? "org:" + org + "/role:finance" : "org:" + org)};
       d.attributes["price"] = {std::to_string(100 + rng() % 99900)};
     } else {
-      d.visibility = {roll < 60 ? Grant{} : *Grant::Parse(roll < 85 ? "role:customer" : roll < 95 ? "role:finance"
-                                                                                                  : "role:support-agent")};
+      d.visibility = {roll < 60 ? Grant{}
+                                : *Grant::Parse(roll < 85   ? "role:customer"
+                                                : roll < 95 ? "role:finance"
+                                                            : "role:support-agent")};
       if (rng() % 50 == 0) d.status = PublishStatus::kDraft;
     }
     return d;

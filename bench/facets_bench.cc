@@ -32,8 +32,8 @@ const Index& Get() {
       return ix;
     }
     static const char* kLangs[] = {"nl", "en", "sv", "de"};
-    static const char* kWords[] = {"invoice", "contract", "delivery", "password", "parking", "waste", "refund",
-                                   "account", "order", "permit", "ticket", "report", "address", "payment"};
+    static const char* kWords[] = {"invoice", "contract", "delivery", "password", "parking", "waste",   "refund",
+                                   "account", "order",    "permit",   "ticket",   "report",  "address", "payment"};
     std::mt19937 rng(11);
     for (int i = 0; i < kDocuments; ++i) {
       Document d;
@@ -45,7 +45,8 @@ const Index& Get() {
       d.body = "How the portal handles " + a + " and " + b + " for customers. Step " + std::to_string(i % 7);
       d.category = std::string(rng() % 2 ? "Billing/" : "Account/") + kWords[rng() % 14];
       d.tags = {kWords[rng() % 14], kWords[rng() % 14]};
-      d.updated_at = "202" + std::to_string(4 + rng() % 3) + "-0" + std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 10);
+      d.updated_at = "202" + std::to_string(4 + rng() % 3) + "-0" + std::to_string(1 + rng() % 9) + "-1" +
+                     std::to_string(rng() % 10);
       const int g = static_cast<int>(rng() % 10);
       const std::string org = "org" + std::to_string(rng() % 100);
       if (d.type == DocumentType::kDocument) {

@@ -29,7 +29,8 @@ nlohmann::json ToJson(const portalkb::Document& d) {
   nlohmann::json grants = nlohmann::json::array();
   for (const auto& g : d.visibility) grants.push_back(g.ToString());
   j["visibility"] = grants;
-  for (const auto& [field, values] : d.attributes) j[field] = values.size() == 1 ? nlohmann::json(values[0]) : nlohmann::json(values);
+  for (const auto& [field, values] : d.attributes)
+    j[field] = values.size() == 1 ? nlohmann::json(values[0]) : nlohmann::json(values);
   return j;
 }
 

@@ -246,8 +246,8 @@ int main(int argc, char** argv) {
   std::size_t threads = 0;
   std::size_t commit_every = portalkb::WriterOptions{}.commit_every;
   po::options_description options("peer_bench --corpus FILE.jsonl [options]");
-  options.add_options()("help", "show this help")(
-      "corpus", po::value(&corpus)->required(), "JSON Lines corpus (build/bench/generate_corpus writes one)")(
+  options.add_options()("help", "show this help")("corpus", po::value(&corpus)->required(),
+                                                  "JSON Lines corpus (build/bench/generate_corpus writes one)")(
       "work-dir", po::value(&work), "where both indexes are built (default: a new temporary directory)")(
       "queries", po::value(&query_count)->default_value(200), "queries per kind (documents sampled evenly)")(
       "threads", po::value(&threads)->default_value(0), "portalkb analysis threads (0: one per hardware thread)")(
@@ -341,10 +341,11 @@ int main(int argc, char** argv) {
   {
     Fts5 fts(fts_path);
     const auto start = Clock::now();
-    bool ok = fts.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                       "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, summary, body, tags, category,"
-                       " type UNINDEXED, lang UNINDEXED, updated_at UNINDEXED,"
-                       " tokenize='unicode61 remove_diacritics 2'); BEGIN;");
+    bool ok = fts.Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, summary, body, tags, category,"
+        " type UNINDEXED, lang UNINDEXED, updated_at UNINDEXED,"
+        " tokenize='unicode61 remove_diacritics 2'); BEGIN;");
     sqlite3_stmt* insert = fts.Prepared("INSERT INTO docs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     std::size_t inserted = 0;
     for (const auto& line : lines) {
@@ -353,9 +354,9 @@ int main(int argc, char** argv) {
       if (j.is_discarded()) continue;
       std::string tags;
       for (const auto& t : j.value("tags", std::vector<std::string>{})) tags += t + " ";
-      const std::string values[] = {j.value("id", ""),       j.value("title", ""), j.value("summary", ""),
-                                    j.value("body", ""),     tags,                 j.value("category", ""),
-                                    j.value("type", ""),     j.value("lang", ""),  j.value("updated_at", "")};
+      const std::string values[] = {
+          j.value("id", ""),       j.value("title", ""), j.value("summary", ""), j.value("body", ""),      tags,
+          j.value("category", ""), j.value("type", ""),  j.value("lang", ""),    j.value("updated_at", "")};
       for (int k = 0; k < 9; ++k) {
         sqlite3_bind_text(insert, k + 1, values[k].c_str(), static_cast<int>(values[k].size()), SQLITE_TRANSIENT);
       }
@@ -469,7 +470,7 @@ int main(int argc, char** argv) {
   check(static_cast<double>(fts_found) >= 0.95 * n,
         "FTS5 finds the exact queries too: " + std::to_string(fts_found) + "/" + std::to_string(queries.size()));
   check(static_cast<double>(facet_ok) >= 0.95 * n, "portalkb facet queries count all five fields: " +
-                                                      std::to_string(facet_ok) + "/" + std::to_string(queries.size()));
+                                                       std::to_string(facet_ok) + "/" + std::to_string(queries.size()));
   const double recall = 100.0 * static_cast<double>(recalled) / n;
   const double recall_title = 100.0 * static_cast<double>(recalled_title) / n;
   std::printf("typo recall, exact top hit (same id) in the typo'd top 10: %.1f%%\n", recall);
@@ -484,8 +485,8 @@ int main(int argc, char** argv) {
   PrintRow("index size / input", ours.index_mb * 1e6 / static_cast<double>(fs::file_size(corpus)),
            theirs.index_mb * 1e6 / static_cast<double>(fs::file_size(corpus)), "", true);
   PrintRow("open + first search ms", ours.startup_ms, theirs.startup_ms, "ms", true);
-  std::printf("%-28s %12.2f %12s %9s  ms (portalkb without its derived files)\n", "open + first, no derived", fallback_ms,
-              "", "");
+  std::printf("%-28s %12.2f %12s %9s  ms (portalkb without its derived files)\n", "open + first, no derived",
+              fallback_ms, "", "");
   std::printf("%-28s %12.2f %12s %9s  ms\n", "open + first 5-facet search", startup_facets_ms, "", "");
   std::printf("%-28s %12.2f %12s %9s  ms (without derived files)\n", "open + first 5-facet, no der.",
               fallback_facets_ms, "", "");
@@ -495,8 +496,9 @@ int main(int argc, char** argv) {
     PrintRow(std::string(kind) + " p99 ms", Percentile(ours.latencies[kind], 0.99),
              Percentile(theirs.latencies[kind], 0.99), "ms", true);
   }
-  std::printf("(FTS5 has no typo tolerance: its typo row runs the misspelt words as they are; its facet row\n"
-              " is five GROUP BY queries plus the top 10.)\n");
+  std::printf(
+      "(FTS5 has no typo tolerance: its typo row runs the misspelt words as they are; its facet row\n"
+      " is five GROUP BY queries plus the top 10.)\n");
   fts.Finalize();
   engine.value().reset();
   if (!vm.count("work-dir")) fs::remove_all(work);

@@ -18,11 +18,12 @@ namespace {
 // trie has the shared prefixes and branching of a real vocabulary.
 std::vector<std::string> MakeVocabulary(std::size_t count, std::uint32_t seed) {
   static const char* kSyllables[] = {
-      "aan", "ver", "ge", "be", "ont", "over", "on", "in", "uit", "door", "wacht", "woord", "fac", "tuur",
-      "re", "ke", "ning", "park", "eer", "gun", "bestel", "ling", "adres", "wij", "zig", "in", "log", "pa",
-      "gi", "na", "con", "tract", "ser", "vice", "ment", "tion", "ing", "er", "ly", "lö", "sen", "ord",
-      "fak", "tu", "ra", "be", "ta", "lning", "å", "ter", "sta", "ll", "ä", "ndr", "ö", "st", "ri", "ka",
-      "mo", "bil", "ab", "on", "ne", "men", "tal", "de", "li", "ve", "ry", "ret", "ourn", "ac", "count"};
+      "aan",  "ver", "ge",  "be",   "ont",  "over",  "on",  "in",     "uit",   "door",  "wacht", "woord", "fac",
+      "tuur", "re",  "ke",  "ning", "park", "eer",   "gun", "bestel", "ling",  "adres", "wij",   "zig",   "in",
+      "log",  "pa",  "gi",  "na",   "con",  "tract", "ser", "vice",   "ment",  "tion",  "ing",   "er",    "ly",
+      "lö",   "sen", "ord", "fak",  "tu",   "ra",    "be",  "ta",     "lning", "å",     "ter",   "sta",   "ll",
+      "ä",    "ndr", "ö",   "st",   "ri",   "ka",    "mo",  "bil",    "ab",    "on",    "ne",    "men",   "tal",
+      "de",   "li",  "ve",  "ry",   "ret",  "ourn",  "ac",  "count"};
   constexpr std::size_t kN = sizeof(kSyllables) / sizeof(kSyllables[0]);
   std::mt19937 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, kN - 1);
@@ -43,10 +44,21 @@ std::string AddTypo(const std::string& word, std::mt19937& rng) {
   std::uniform_int_distribution<std::size_t> pos(1, w.size() - 1);
   const std::size_t p = pos(rng);
   switch (rng() % 4) {
-    case 0: w.erase(p, 1); break;
-    case 1: w.insert(p, 1, w[p]); break;
-    case 2: if (p + 1 < w.size()) std::swap(w[p], w[p + 1]); else w[p] = U'x'; break;
-    default: w[p] = w[p] == U'e' ? U'a' : U'e'; break;
+    case 0:
+      w.erase(p, 1);
+      break;
+    case 1:
+      w.insert(p, 1, w[p]);
+      break;
+    case 2:
+      if (p + 1 < w.size())
+        std::swap(w[p], w[p + 1]);
+      else
+        w[p] = U'x';
+      break;
+    default:
+      w[p] = w[p] == U'e' ? U'a' : U'e';
+      break;
   }
   return ToUtf8(w);
 }

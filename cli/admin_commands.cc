@@ -12,9 +12,8 @@ int RunDelete(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db;
   std::vector<std::string> ids;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("id", po::value(&ids)->required()->composing(), "ids of the documents to delete");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "id", po::value(&ids)->required()->composing(), "ids of the documents to delete");
   po::positional_options_description positional;
   positional.add("id", -1);
   bool help = false;
@@ -46,9 +45,7 @@ int RunDelete(const std::vector<std::string>& args) {
 int RunStats(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("json", "print one JSON object");
+  options.add_options()("db", po::value(&db)->required(), "index directory")("json", "print one JSON object");
   bool help = false;
   // Counts over the whole index: an administrative view, run as admin.
   auto vm = ParseOptions("stats", args, options, {},
@@ -69,9 +66,11 @@ int RunStats(const std::vector<std::string>& args) {
   }
   std::printf("index      %s (as admin: every document counted)\n", db.c_str());
   std::printf("documents  %llu\n", static_cast<unsigned long long>(stats->documents));
-  for (const auto& [type, n] : stats->by_type) std::printf("  %-9s%llu\n", type.c_str(), static_cast<unsigned long long>(n));
+  for (const auto& [type, n] : stats->by_type)
+    std::printf("  %-9s%llu\n", type.c_str(), static_cast<unsigned long long>(n));
   std::printf("languages ");
-  for (const auto& [lang, n] : stats->by_lang) std::printf(" %s %llu", lang.c_str(), static_cast<unsigned long long>(n));
+  for (const auto& [lang, n] : stats->by_lang)
+    std::printf(" %s %llu", lang.c_str(), static_cast<unsigned long long>(n));
   std::printf("\nterms      %llu\n", static_cast<unsigned long long>(stats->terms));
   std::printf("size       %.1f MiB\n", static_cast<double>(stats->bytes) / (1024.0 * 1024.0));
   std::printf("analytics  %s\n", stats->analytics.c_str());

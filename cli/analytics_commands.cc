@@ -14,7 +14,8 @@ namespace portalkb::cli {
 namespace {
 
 long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // Opens the analytics log of the index at `db`; the index must exist.
@@ -30,11 +31,10 @@ int RunLogClick(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db, query_id, doc;
   int position = 0;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("query-id", po::value(&query_id)->required(), "the query_id printed by search --json")
-      ("doc", po::value(&doc)->required(), "id of the clicked document")
-      ("position", CountValue(&position)->required(), "1-based rank of the clicked hit");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "query-id", po::value(&query_id)->required(), "the query_id printed by search --json")(
+      "doc", po::value(&doc)->required(), "id of the clicked document")("position", CountValue(&position)->required(),
+                                                                        "1-based rank of the clicked hit");
   bool help = false;
   auto vm = ParseOptions("log-click", args, options, {}, "--db DIR --query-id Q --doc ID --position N", help);
   if (!vm) return kExitUsage;
@@ -48,14 +48,14 @@ int RunLogClick(const std::vector<std::string>& args) {
 int RunLogFeedback(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db, query_id, doc, helpful, comment;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("doc", po::value(&doc)->required(), "id of the document voted on")
-      ("helpful", po::value(&helpful)->required(), "yes or no")
-      ("comment", po::value(&comment), "optional comment (personal data is redacted)")
-      ("query-id", po::value(&query_id), "the search that led to the document");
+  options.add_options()("db", po::value(&db)->required(), "index directory")("doc", po::value(&doc)->required(),
+                                                                             "id of the document voted on")(
+      "helpful", po::value(&helpful)->required(), "yes or no")("comment", po::value(&comment),
+                                                               "optional comment (personal data is redacted)")(
+      "query-id", po::value(&query_id), "the search that led to the document");
   bool help = false;
-  auto vm = ParseOptions("log-feedback", args, options, {}, "--db DIR --doc ID --helpful yes|no [--comment TEXT] [--query-id Q]", help);
+  auto vm = ParseOptions("log-feedback", args, options, {},
+                         "--db DIR --doc ID --helpful yes|no [--comment TEXT] [--query-id Q]", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   if (helpful != "yes" && helpful != "no") {
@@ -64,16 +64,16 @@ int RunLogFeedback(const std::vector<std::string>& args) {
   }
   auto log = OpenLog(db);
   if (!log.ok()) return ReportError("log-feedback", log.status());
-  if (Status s = log.value()->LogFeedback(query_id, doc, helpful == "yes", comment); !s.ok()) return ReportError("log-feedback", s);
+  if (Status s = log.value()->LogFeedback(query_id, doc, helpful == "yes", comment); !s.ok())
+    return ReportError("log-feedback", s);
   return kExitOk;
 }
 
 int RunLogSupportContact(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db, query_id;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("query-id", po::value(&query_id)->required(), "the search after which the visitor contacted support");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "query-id", po::value(&query_id)->required(), "the search after which the visitor contacted support");
   bool help = false;
   auto vm = ParseOptions("log-support-contact", args, options, {}, "--db DIR --query-id Q", help);
   if (!vm) return kExitUsage;
@@ -88,24 +88,24 @@ int RunReport(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db, since = "30d", until, format = "table", output;
   ReportRequest request;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("since", po::value(&since)->default_value("30d"), "start: an ISO date or relative (30d, 12w)")
-      ("until", po::value(&until), "end (exclusive): an ISO date or relative; default now")
-      ("lang", po::value(&request.lang), "only searches in this language (an exact tag; detected when not given)")
-      ("role", po::value(&request.role), "only searches by principals with exactly this role (no patterns)")
-      ("format", po::value(&format)->default_value("table"), "table, csv, json or html")
-      ("output", po::value(&output), "write to this file instead of standard output")
-      ("limit", CountValue(&request.limit)->default_value(50), "rows")
-      ("bucket", po::value(&request.bucket)->default_value("day"), "summary: day or week")
-      ("burst-window-ms", CountValue(&request.burst_window_ms)->default_value(5000), "typing-burst window")
-      ("kind", po::value(&request.kind)->required(),
-       "zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "since", po::value(&since)->default_value("30d"), "start: an ISO date or relative (30d, 12w)")(
+      "until", po::value(&until), "end (exclusive): an ISO date or relative; default now")(
+      "lang", po::value(&request.lang), "only searches in this language (an exact tag; detected when not given)")(
+      "role", po::value(&request.role), "only searches by principals with exactly this role (no patterns)")(
+      "format", po::value(&format)->default_value("table"), "table, csv, json or html")(
+      "output", po::value(&output), "write to this file instead of standard output")(
+      "limit", CountValue(&request.limit)->default_value(50), "rows")(
+      "bucket", po::value(&request.bucket)->default_value("day"), "summary: day or week")(
+      "burst-window-ms", CountValue(&request.burst_window_ms)->default_value(5000), "typing-burst window")(
+      "kind", po::value(&request.kind)->required(),
+      "zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts");
   po::positional_options_description positional;
   positional.add("kind", 1);
   bool help = false;
-  auto vm = ParseOptions("report", args, options, positional,
-                         "KIND --db DIR [--since D] [--until D] [--lang L] [--role R] [--format table|csv|json|html]", help);
+  auto vm =
+      ParseOptions("report", args, options, positional,
+                   "KIND --db DIR [--since D] [--until D] [--lang L] [--role R] [--format table|csv|json|html]", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   const long long now = NowMs();
@@ -138,11 +138,10 @@ int RunReport(const std::vector<std::string>& args) {
 int RunAnalytics(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db, action, older_than, user;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("older-than", po::value(&older_than), "purge: delete events older than this (365d, 12w, or a date)")
-      ("user", po::value(&user), "erase-user: the user id whose events to delete (any case or spacing)")
-      ("action", po::value(&action)->required(), "purge or erase-user");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "older-than", po::value(&older_than), "purge: delete events older than this (365d, 12w, or a date)")(
+      "user", po::value(&user), "erase-user: the user id whose events to delete (any case or spacing)")(
+      "action", po::value(&action)->required(), "purge or erase-user");
   po::positional_options_description positional;
   positional.add("action", 1);
   bool help = false;
@@ -154,7 +153,8 @@ int RunAnalytics(const std::vector<std::string>& args) {
     std::cerr << "portalkb analytics: " << m << "\n";
     return kExitUsage;
   };
-  if (action != "purge" && action != "erase-user") return usage("unknown action '" + action + "' (expected purge or erase-user)");
+  if (action != "purge" && action != "erase-user")
+    return usage("unknown action '" + action + "' (expected purge or erase-user)");
   if (action == "purge" && older_than.empty()) return usage("purge needs --older-than");
   if (action == "erase-user" && user.empty()) return usage("erase-user needs --user");
   long long cutoff = 0;

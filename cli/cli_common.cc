@@ -11,8 +11,8 @@ CountError::CountError(const std::string& token)
     : po::validation_error(po::validation_error::invalid_option_value, "", token) {
   // Boost puts the option's name in for %canonical_option% when it reports
   // (its %value% is lost on the way, so the token goes in here, cut short).
-  m_error_template = "option '%canonical_option%' must be a whole number of 0 or more, not '" +
-                     token.substr(0, 40) + "'";
+  m_error_template =
+      "option '%canonical_option%' must be a whole number of 0 or more, not '" + token.substr(0, 40) + "'";
 }
 
 std::uint64_t ParseCountOrThrow(const std::string& token, std::uint64_t max) {
@@ -68,11 +68,10 @@ int ReportError(const std::string& command, const Status& status) {
 bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) == 1; }
 
 void AddPrincipalOptions(po::options_description& options, PrincipalArgs& args) {
-  options.add_options()
-      ("user", po::value(&args.user), "search as this user")
-      ("org", po::value(&args.org), "search as a member of this organisation")
-      ("role", po::value(&args.roles)->composing(), "a role of the principal (repeatable)")
-      ("as-admin", "see everything, drafts included (says so in the output)");
+  options.add_options()("user", po::value(&args.user), "search as this user")(
+      "org", po::value(&args.org), "search as a member of this organisation")(
+      "role", po::value(&args.roles)->composing(), "a role of the principal (repeatable)")(
+      "as-admin", "see everything, drafts included (says so in the output)");
 }
 
 Principal MakePrincipal(const po::variables_map& vm, const PrincipalArgs& args) {
@@ -91,7 +90,7 @@ std::string SnippetForTerminal(const std::string& html, bool terminal) {
     const char* to_plain;
   };
   static constexpr Replacement kReplacements[] = {
-      {"<mark>", "\x1b[1m", "*"}, {"</mark>", "\x1b[0m", "*"}, {"&lt;", "<", "<"},   {"&gt;", ">", ">"},
+      {"<mark>", "\x1b[1m", "*"}, {"</mark>", "\x1b[0m", "*"}, {"&lt;", "<", "<"},  {"&gt;", ">", ">"},
       {"&quot;", "\"", "\""},     {"&#39;", "'", "'"},         {"&amp;", "&", "&"},
   };
   std::string out;

@@ -25,12 +25,10 @@ int RunEval(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string db;
   std::string file;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("json", "print one JSON object")
-      ("ignore-lang", "search every query in all languages instead of its own")
-      ("no-baseline", "skip the plain BM25 baseline run (half the searches)")
-      ("queries", po::value(&file)->required(), "a .jsonl file of queries, or a directory of them");
+  options.add_options()("db", po::value(&db)->required(), "index directory")("json", "print one JSON object")(
+      "ignore-lang", "search every query in all languages instead of its own")(
+      "no-baseline", "skip the plain BM25 baseline run (half the searches)")(
+      "queries", po::value(&file)->required(), "a .jsonl file of queries, or a directory of them");
   PrincipalArgs principal_args;
   AddPrincipalOptions(options, principal_args);
   po::positional_options_description positional;
@@ -57,7 +55,8 @@ int RunEval(const std::vector<std::string>& args) {
   if (!report.ok()) return ReportError("eval", report.status());
   const EvalReport& r = report.value();
   const double ratio = r.typo_correct_mrr > 0 ? r.typo_mrr / r.typo_correct_mrr : 0.0;
-  const double none_rate = r.none_queries > 0 ? static_cast<double>(r.none_with_strong_results) / static_cast<double>(r.none_queries) : 0.0;
+  const double none_rate =
+      r.none_queries > 0 ? static_cast<double>(r.none_with_strong_results) / static_cast<double>(r.none_queries) : 0.0;
 
   if (vm->count("json")) {
     auto out = ToJsonValue(r);
@@ -89,7 +88,8 @@ int RunEval(const std::vector<std::string>& args) {
   header("lang");
   for (const auto& [k, m] : r.by_lang) PrintRow(k, m, base(r.baseline_by_lang, k));
   if (r.has_baseline) std::printf("(bm25: the plain BM25 baseline on the same index; ratio: engine MRR / bm25 MRR)\n");
-  std::printf("\ntypo MRR %.3f vs the same queries spelled right %.3f (ratio %.3f)\n", r.typo_mrr, r.typo_correct_mrr, ratio);
+  std::printf("\ntypo MRR %.3f vs the same queries spelled right %.3f (ratio %.3f)\n", r.typo_mrr, r.typo_correct_mrr,
+              ratio);
   std::printf("should-find-nothing queries: %zu, with results %zu, with strong (all-words) results %zu (%.1f%%)\n",
               r.none_queries, r.none_with_results, r.none_with_strong_results, 100.0 * none_rate);
   if (r.has_baseline) std::printf("  bm25 baseline: %zu with results\n", r.baseline_none_with_results);
@@ -101,7 +101,8 @@ int RunEval(const std::vector<std::string>& args) {
       std::string expected;
       for (const auto& id : f.query.expected) expected += (expected.empty() ? "" : ", ") + id;
       std::printf("  [%s/%s] \"%s\" expected %s; got %s\n", f.query.kind.c_str(), f.query.lang.c_str(),
-                  f.query.query.c_str(), expected.empty() ? "nothing" : expected.c_str(), top.empty() ? "nothing" : top.c_str());
+                  f.query.query.c_str(), expected.empty() ? "nothing" : expected.c_str(),
+                  top.empty() ? "nothing" : top.c_str());
     }
   }
   return kExitOk;

@@ -70,19 +70,19 @@ int RunIndex(const std::vector<std::string>& args) {
   bool follow_symlinks = false;
   bool show_progress = false;
   std::size_t threads = 0;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory (created if missing)")
-      ("path", po::value(&paths)->required()->composing(), "files or directories to ingest")
-      ("follow-symlinks", po::bool_switch(&follow_symlinks),
-       "follow symbolic links that lead outside the directories given (default: report and skip them)")
-      ("progress", po::bool_switch(&show_progress),
-       "report progress even when standard output is not a terminal (a line on stderr every 5 s)")
-      ("threads", po::value(&threads)->default_value(0),
-       "threads analysing documents (0: one per hardware thread; 1: all on one thread)");
+  options.add_options()("db", po::value(&db)->required(), "index directory (created if missing)")(
+      "path", po::value(&paths)->required()->composing(), "files or directories to ingest")(
+      "follow-symlinks", po::bool_switch(&follow_symlinks),
+      "follow symbolic links that lead outside the directories given (default: report and skip them)")(
+      "progress", po::bool_switch(&show_progress),
+      "report progress even when standard output is not a terminal (a line on stderr every 5 s)")(
+      "threads", po::value(&threads)->default_value(0),
+      "threads analysing documents (0: one per hardware thread; 1: all on one thread)");
   po::positional_options_description positional;
   positional.add("path", -1);
   bool help = false;
-  auto vm = ParseOptions("index", args, options, positional, "--db DIR [--follow-symlinks] [--progress] [--threads N] PATH...", help);
+  auto vm = ParseOptions("index", args, options, positional,
+                         "--db DIR [--follow-symlinks] [--progress] [--threads N] PATH...", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   if (threads > kMaxAnalysisThreads) {
@@ -115,10 +115,11 @@ int RunIndex(const std::vector<std::string>& args) {
   }
   const auto indexed = report->added + report->updated;
   const double rate = report->seconds > 0 ? static_cast<double>(indexed) / report->seconds : 0.0;
-  std::printf("indexed %llu documents from %llu files: %llu added, %llu updated, %zu rejected in %.2f s (%.0f documents/s)\n",
-              static_cast<unsigned long long>(indexed), static_cast<unsigned long long>(report->files),
-              static_cast<unsigned long long>(report->added), static_cast<unsigned long long>(report->updated),
-              report->rejected.size(), report->seconds, rate);
+  std::printf(
+      "indexed %llu documents from %llu files: %llu added, %llu updated, %zu rejected in %.2f s (%.0f documents/s)\n",
+      static_cast<unsigned long long>(indexed), static_cast<unsigned long long>(report->files),
+      static_cast<unsigned long long>(report->added), static_cast<unsigned long long>(report->updated),
+      report->rejected.size(), report->seconds, rate);
   if (report->derived_titles > 0) {
     std::printf("%llu documents had no title; it was taken from their summary or first sentence\n",
                 static_cast<unsigned long long>(report->derived_titles));

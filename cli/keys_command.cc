@@ -13,15 +13,29 @@ namespace {
 
 // "90s", "30m", "1h", "7d" or plain seconds.
 Result<long long> ParseTtl(const std::string& text) {
-  if (text.empty() || text.size() > 12) return Status::InvalidArgument("--ttl '" + text + "': expected e.g. 30m, 1h, 7d");
+  if (text.empty() || text.size() > 12)
+    return Status::InvalidArgument("--ttl '" + text + "': expected e.g. 30m, 1h, 7d");
   long long unit = 1;
   std::string digits = text;
   switch (text.back()) {
-    case 's': unit = 1; digits.pop_back(); break;
-    case 'm': unit = 60; digits.pop_back(); break;
-    case 'h': unit = 3600; digits.pop_back(); break;
-    case 'd': unit = 86400; digits.pop_back(); break;
-    default: break;
+    case 's':
+      unit = 1;
+      digits.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      digits.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      digits.pop_back();
+      break;
+    case 'd':
+      unit = 86400;
+      digits.pop_back();
+      break;
+    default:
+      break;
   }
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
     return Status::InvalidArgument("--ttl '" + text + "': expected e.g. 30m, 1h, 7d");
@@ -64,15 +78,15 @@ int RunKeysMint(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string secret_file, ttl_text;
   SearchKeyClaims claims;
-  options.add_options()
-      ("secret-file", po::value(&secret_file)->required(), "key-secrets file (KEY_ID SECRET lines, mode 600)")
-      ("key-id", po::value(&claims.key_id)->required(), "which secret of the file signs the key")
-      ("user", po::value(&claims.principal.user), "the key searches as this user")
-      ("org", po::value(&claims.principal.org), "the key searches as a member of this organisation")
-      ("role", po::value(&claims.principal.roles)->composing(), "a role of the principal (repeatable)")
-      ("filter", po::value(&claims.filter), "a filter ANDed to every search made with the key")
-      ("public", "a key for anonymous visitors (no user, org or roles)")
-      ("ttl", po::value(&ttl_text)->required(), "lifetime: 90s, 30m, 1h, 7d (at most 400d)");
+  options.add_options()("secret-file", po::value(&secret_file)->required(),
+                        "key-secrets file (KEY_ID SECRET lines, mode 600)")(
+      "key-id", po::value(&claims.key_id)->required(), "which secret of the file signs the key")(
+      "user", po::value(&claims.principal.user), "the key searches as this user")(
+      "org", po::value(&claims.principal.org), "the key searches as a member of this organisation")(
+      "role", po::value(&claims.principal.roles)->composing(), "a role of the principal (repeatable)")(
+      "filter", po::value(&claims.filter), "a filter ANDed to every search made with the key")(
+      "public", "a key for anonymous visitors (no user, org or roles)")("ttl", po::value(&ttl_text)->required(),
+                                                                        "lifetime: 90s, 30m, 1h, 7d (at most 400d)");
   bool help = false;
   auto vm = ParseOptions("keys mint", args, options, {},
                          "--secret-file F --key-id K [--org O] [--role R]... [--user U] [--filter EXPR] [--public] "
@@ -87,8 +101,7 @@ int RunKeysMint(const std::vector<std::string>& args) {
   if (!secrets.ok()) return ReportError("keys mint", secrets.status());
   const auto secret = secrets->find(claims.key_id);
   if (secret == secrets->end()) {
-    return ReportError("keys mint",
-                       Status::InvalidArgument("--key-id " + claims.key_id + ": not in " + secret_file));
+    return ReportError("keys mint", Status::InvalidArgument("--key-id " + claims.key_id + ": not in " + secret_file));
   }
   const long long now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

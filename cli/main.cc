@@ -25,7 +25,8 @@ constexpr Command kCommands[] = {
     {"report", &portalkb::cli::RunReport, "search analytics reports: zero-results, summary, content-gaps, ..."},
     {"log-click", &portalkb::cli::RunLogClick, "record a click on a search result"},
     {"log-feedback", &portalkb::cli::RunLogFeedback, "record a \"was this helpful?\" vote"},
-    {"log-support-contact", &portalkb::cli::RunLogSupportContact, "record that a visitor contacted support after a search"},
+    {"log-support-contact", &portalkb::cli::RunLogSupportContact,
+     "record that a visitor contacted support after a search"},
     {"analytics", &portalkb::cli::RunAnalytics, "purge old events or erase one user's events"},
     {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
     {"serve", &portalkb::cli::RunServe, "serve the HTTP API and search page over an index"},
@@ -34,7 +35,8 @@ constexpr Command kCommands[] = {
 
 void PrintUsage(std::ostream& out) {
   out << "usage: portalkb COMMAND [OPTIONS]\n\ncommands:\n";
-  for (const auto& c : kCommands) out << "  " << c.name << std::string(21 - std::string(c.name).size(), ' ') << c.summary << "\n";
+  for (const auto& c : kCommands)
+    out << "  " << c.name << std::string(21 - std::string(c.name).size(), ' ') << c.summary << "\n";
   out << "\nRun 'portalkb COMMAND --help' for a command's options.\n";
 }
 

@@ -14,15 +14,14 @@ int RunRelated(const std::vector<std::string>& args) {
   std::size_t limit = 5;
   PrincipalArgs principal;
   AddPrincipalOptions(options, principal);
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("limit", CountValue(&limit)->default_value(5), "number of related documents (0-100)")
-      ("json", "print one JSON object")
-      ("id", po::value(&id)->required(), "the document to find relatives of");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "limit", CountValue(&limit)->default_value(5), "number of related documents (0-100)")(
+      "json", "print one JSON object")("id", po::value(&id)->required(), "the document to find relatives of");
   po::positional_options_description positional;
   positional.add("id", 1);
   bool help = false;
-  auto vm = ParseOptions("related", args, options, positional, "--db DIR [--user U] [--org O] [--role R]... [--json] ID", help);
+  auto vm = ParseOptions("related", args, options, positional,
+                         "--db DIR [--user U] [--org O] [--role R]... [--json] ID", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
 

@@ -14,26 +14,27 @@ int RunSearch(const std::vector<std::string>& args) {
   std::vector<std::string> words;
   PrincipalArgs principal;
   AddPrincipalOptions(options, principal);
-  options.add_options()
-      ("filter", po::value(&request.filters)->composing(),
-       "FIELD=V[|V...], FIELD>=V, FIELD<V, !FIELD=V (repeatable; fields: type, lang, category, tags, org, updated_at, further fields)")
-      ("facet", po::value(&request.facets)->composing(), "count values of FIELD over all matches (repeatable)")
-      ("sort", po::value(&request.sort), "relevance (default), updated_at or a numeric field, with :asc or :desc")
-      ("db", po::value(&db)->required(), "index directory")
-      ("lang", po::value(&request.lang), "only documents in this language (nl, en, sv, de), analysed as it")
-      ("limit", CountValue(&request.limit)->default_value(10), "number of hits (0-1000)")
-      ("offset", CountValue(&request.offset)->default_value(0), "hits to skip, for paging")
-      ("no-typos", "match words exactly (no typo tolerance)")
-      ("no-prefix", "do not complete the last word as a prefix")
-      ("no-correct", "do not retry with \"did you mean\" corrections")
-      ("session", po::value(&request.session), "pseudonymous session id for analytics")
-      ("no-log", "do not record this search in the analytics log")
-      ("json", "print one JSON object")
-      ("query", po::value(&words)->required()->composing(), "the query: words, \"phrases\", -excluded");
+  options.add_options()("filter", po::value(&request.filters)->composing(),
+                        "FIELD=V[|V...], FIELD>=V, FIELD<V, !FIELD=V (repeatable; fields: type, lang, category, tags, "
+                        "org, updated_at, further fields)")("facet", po::value(&request.facets)->composing(),
+                                                            "count values of FIELD over all matches (repeatable)")(
+      "sort", po::value(&request.sort), "relevance (default), updated_at or a numeric field, with :asc or :desc")(
+      "db", po::value(&db)->required(), "index directory")(
+      "lang", po::value(&request.lang), "only documents in this language (nl, en, sv, de), analysed as it")(
+      "limit", CountValue(&request.limit)->default_value(10), "number of hits (0-1000)")(
+      "offset", CountValue(&request.offset)->default_value(0), "hits to skip, for paging")(
+      "no-typos", "match words exactly (no typo tolerance)")("no-prefix", "do not complete the last word as a prefix")(
+      "no-correct", "do not retry with \"did you mean\" corrections")("session", po::value(&request.session),
+                                                                      "pseudonymous session id for analytics")(
+      "no-log", "do not record this search in the analytics log")("json", "print one JSON object")(
+      "query", po::value(&words)->required()->composing(), "the query: words, \"phrases\", -excluded");
   po::positional_options_description positional;
   positional.add("query", -1);
   bool help = false;
-  auto vm = ParseOptions("search", args, options, positional, "--db DIR [--user U] [--org O] [--role R]... [--filter EXPR]... [--facet FIELD]... [--sort FIELD[:asc|desc]] [--lang L] [--limit N] [--offset N] [--json] QUERY", help);
+  auto vm = ParseOptions("search", args, options, positional,
+                         "--db DIR [--user U] [--org O] [--role R]... [--filter EXPR]... [--facet FIELD]... [--sort "
+                         "FIELD[:asc|desc]] [--lang L] [--limit N] [--offset N] [--json] QUERY",
+                         help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;

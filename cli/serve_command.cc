@@ -20,24 +20,24 @@ int RunServe(const std::vector<std::string>& args) {
   std::string db, listen, config, key_secrets, admin_hash_file, tls_cert, tls_key, log_level;
   int threads = 0;
   std::vector<std::string> cors;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("listen", po::value(&listen), "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)")
-      ("threads", po::value(&threads), "request threads, one per connection being served (default 16)")
-      ("config", po::value(&config), "YAML configuration file (limits, rate limits, CORS, timeouts); options here win")
-      ("demo", "serve without keys: anonymous searches and demo principals on the page (never in production)")
-      ("key-secrets", po::value(&key_secrets), "search-key secrets: KEY_ID SECRET lines, mode 600")
-      ("admin-key-hash", po::value(&admin_hash_file),
-       "file with the SHA-256 (hex) of the admin key (portalkb keys hash); or env PORTALKB_ADMIN_KEY_SHA256")
-      ("tls-cert", po::value(&tls_cert), "PEM certificate (with --tls-key: serve HTTPS)")
-      ("tls-key", po::value(&tls_key), "PEM private key")
-      ("cors-origin", po::value(&cors)->composing(), "an origin allowed to call the API from a browser (repeatable)")
-      ("log-level", po::value(&log_level), "error, warn, info (access log; default) or debug");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "listen", po::value(&listen), "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)")(
+      "threads", po::value(&threads), "request threads, one per connection being served (default 16)")(
+      "config", po::value(&config), "YAML configuration file (limits, rate limits, CORS, timeouts); options here win")(
+      "demo", "serve without keys: anonymous searches and demo principals on the page (never in production)")(
+      "key-secrets", po::value(&key_secrets), "search-key secrets: KEY_ID SECRET lines, mode 600")(
+      "admin-key-hash", po::value(&admin_hash_file),
+      "file with the SHA-256 (hex) of the admin key (portalkb keys hash); or env PORTALKB_ADMIN_KEY_SHA256")(
+      "tls-cert", po::value(&tls_cert), "PEM certificate (with --tls-key: serve HTTPS)")("tls-key", po::value(&tls_key),
+                                                                                         "PEM private key")(
+      "cors-origin", po::value(&cors)->composing(), "an origin allowed to call the API from a browser (repeatable)")(
+      "log-level", po::value(&log_level), "error, warn, info (access log; default) or debug");
   bool help = false;
-  auto vm = ParseOptions("serve", args, options, {},
-                         "--db DIR [--listen 127.0.0.1:8080] [--threads N] [--config FILE] [--demo] [--key-secrets FILE] "
-                         "[--admin-key-hash FILE] [--tls-cert F --tls-key F] [--log-level L]",
-                         help);
+  auto vm =
+      ParseOptions("serve", args, options, {},
+                   "--db DIR [--listen 127.0.0.1:8080] [--threads N] [--config FILE] [--demo] [--key-secrets FILE] "
+                   "[--admin-key-hash FILE] [--tls-cert F --tls-key F] [--log-level L]",
+                   help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
 
@@ -48,7 +48,8 @@ int RunServe(const std::vector<std::string>& args) {
     if (!in) return ReportError("serve", Status::InvalidArgument("--config " + config + ": cannot be read"));
     std::string text;
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (text.size() > (1u << 20)) return ReportError("serve", Status::InvalidArgument("--config " + config + ": over 1 MiB"));
+    if (text.size() > (1u << 20))
+      return ReportError("serve", Status::InvalidArgument("--config " + config + ": over 1 MiB"));
     if (Status s = server::ApplyServerConfig(text, config, o); !s.ok()) return ReportError("serve", s);
   }
   if (!listen.empty()) {
@@ -67,8 +68,8 @@ int RunServe(const std::vector<std::string>& args) {
   }
   const char* env_hash = std::getenv("PORTALKB_ADMIN_KEY_SHA256");
   if (!admin_hash_file.empty() && env_hash != nullptr && *env_hash != '\0') {
-    return ReportError("serve", Status::InvalidArgument(
-                                    "--admin-key-hash and PORTALKB_ADMIN_KEY_SHA256 both given; use one"));
+    return ReportError("serve",
+                       Status::InvalidArgument("--admin-key-hash and PORTALKB_ADMIN_KEY_SHA256 both given; use one"));
   }
   if (!admin_hash_file.empty()) {
     if (Status s = server::LoadAdminKeyHash(admin_hash_file, o); !s.ok()) return ReportError("serve", s);

@@ -14,11 +14,9 @@ int RunSettings(const std::vector<std::string>& args) {
   std::string db;
   std::string action = "list";
   std::vector<std::string> operands;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("json", "list: print JSON")
-      ("action", po::value(&action), "list (default) | set NAME VALUE | unset NAME")
-      ("operand", po::value(&operands)->composing(), "setting name and value");
+  options.add_options()("db", po::value(&db)->required(), "index directory")("json", "list: print JSON")(
+      "action", po::value(&action), "list (default) | set NAME VALUE | unset NAME")(
+      "operand", po::value(&operands)->composing(), "setting name and value");
   po::positional_options_description positional;
   positional.add("action", 1).add("operand", -1);
   bool help = false;
@@ -51,7 +49,8 @@ int RunSettings(const std::vector<std::string>& args) {
     }
     return kExitOk;
   }
-  if (action != "set" && action != "unset") return usage("unknown action '" + action + "' (expected list, set or unset)");
+  if (action != "set" && action != "unset")
+    return usage("unknown action '" + action + "' (expected list, set or unset)");
   if (action == "set" && operands.size() != 2) return usage("set takes NAME VALUE");
   if (action == "unset" && operands.size() != 1) return usage("unset takes NAME");
 

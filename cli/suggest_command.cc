@@ -14,12 +14,11 @@ int RunSuggest(const std::vector<std::string>& args) {
   std::vector<std::string> words;
   PrincipalArgs principal;
   AddPrincipalOptions(options, principal);
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("lang", po::value(&request.lang), "only titles in this language")
-      ("limit", CountValue(&request.limit)->default_value(10), "number of suggestions (0-100)")
-      ("json", "print one JSON object")
-      ("prefix", po::value(&words)->required()->composing(), "what has been typed so far");
+  options.add_options()("db", po::value(&db)->required(), "index directory")("lang", po::value(&request.lang),
+                                                                             "only titles in this language")(
+      "limit", CountValue(&request.limit)->default_value(10), "number of suggestions (0-100)")(
+      "json", "print one JSON object")("prefix", po::value(&words)->required()->composing(),
+                                       "what has been typed so far");
   po::positional_options_description positional;
   positional.add("prefix", -1);
   bool help = false;

@@ -18,14 +18,12 @@ int RunSynonyms(const std::vector<std::string>& args) {
   std::string lang;
   std::string action;
   std::vector<std::string> operands;
-  options.add_options()
-      ("db", po::value(&db)->required(), "index directory")
-      ("lang", po::value(&lang),
-       "language of the rules (nl, en, sv, de); import takes it from the file name, else imports for every language")
-      ("replace", "import: replace the rules of the language (of every language when none is given) instead of adding")
-      ("json", "list: print JSON")
-      ("action", po::value(&action)->required(), "add | remove | list | import | export")
-      ("operand", po::value(&operands)->composing(), "rules (add, remove) or a file (import)");
+  options.add_options()("db", po::value(&db)->required(), "index directory")(
+      "lang", po::value(&lang),
+      "language of the rules (nl, en, sv, de); import takes it from the file name, else imports for every language")(
+      "replace", "import: replace the rules of the language (of every language when none is given) instead of adding")(
+      "json", "list: print JSON")("action", po::value(&action)->required(), "add | remove | list | import | export")(
+      "operand", po::value(&operands)->composing(), "rules (add, remove) or a file (import)");
   po::positional_options_description positional;
   positional.add("action", 1).add("operand", -1);
   bool help = false;
@@ -83,7 +81,8 @@ int RunSynonyms(const std::vector<std::string>& args) {
   }
   auto rules = ParseSynonymsForLanguages(text, langs);
   if (!rules.ok()) {
-    std::cerr << "portalkb synonyms: " << (action == "import" ? operands[0] + ": " : "") << rules.status().message() << "\n";
+    std::cerr << "portalkb synonyms: " << (action == "import" ? operands[0] + ": " : "") << rules.status().message()
+              << "\n";
     return kExitUsage;
   }
   if (action == "import" && !rules_lang.empty()) {
@@ -114,8 +113,11 @@ int RunSynonyms(const std::vector<std::string>& args) {
   std::string langs_text;
   for (const auto& [l, n] : per_lang) langs_text += (langs_text.empty() ? "" : ", ") + l + " " + std::to_string(n);
   if (action == "remove") langs_text = rules_lang;
-  std::printf("%s %zu rules (%s)\n", action == "remove" ? "removed" : action == "add" ? "added" : "imported", changed,
-              langs_text.empty() ? rules_lang.c_str() : langs_text.c_str());
+  std::printf("%s %zu rules (%s)\n",
+              action == "remove" ? "removed"
+              : action == "add"  ? "added"
+                                 : "imported",
+              changed, langs_text.empty() ? rules_lang.c_str() : langs_text.c_str());
   return action == "remove" && changed < rules->size() ? kExitFailure : kExitOk;
 }
 

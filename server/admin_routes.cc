@@ -54,7 +54,9 @@ void Server::Impl::AddAdminRoutes() {
         auto doc = DocumentFromJson(req.body, Limits(options.limits.max_document_bytes));
         if (!doc.ok()) return doc.status();
         if (doc->id.empty()) doc->id = id;
-        if (doc->id != id) return Status::InvalidArgument("id: '" + Abbreviate(doc->id) + "' differs from the path's '" + Abbreviate(id) + "'");
+        if (doc->id != id)
+          return Status::InvalidArgument("id: '" + Abbreviate(doc->id) + "' differs from the path's '" +
+                                         Abbreviate(id) + "'");
         IndexWriter::PutOutcome outcome{};
         Status s = write(req, [&](IndexWriter& w) -> Status {
           auto r = w.Put(std::move(doc).value());
@@ -105,8 +107,8 @@ void Server::Impl::AddAdminRoutes() {
           ++line_no;
           if (line.empty()) continue;
           if (docs.size() + report.rejected.size() >= options.limits.max_batch_lines) {
-            return Status::ResourceExhausted("batch over the limit of " + std::to_string(options.limits.max_batch_lines) +
-                                             " documents");
+            return Status::ResourceExhausted("batch over the limit of " +
+                                             std::to_string(options.limits.max_batch_lines) + " documents");
           }
           auto doc = DocumentFromJson(line, Limits(options.limits.max_document_bytes));
           if (!doc.ok()) {
@@ -185,7 +187,8 @@ void Server::Impl::AddAdminRoutes() {
   Add("GET", R"(/v1/reports/([a-z-]+))", "reports", Need::kAdmin,
       [this](const httplib::Request& req, const Caller&) -> Result<Reply> {
         Analytics* analytics = engine->analytics();
-        if (analytics == nullptr) return Status::Unavailable("analytics is off: " + engine->analytics_status().message());
+        if (analytics == nullptr)
+          return Status::Unavailable("analytics is off: " + engine->analytics_status().message());
         ReportRequest request;
         request.kind = req.matches[1];
         const long long now = NowMs();

@@ -10,8 +10,7 @@ Authenticator::Authenticator(AuthOptions options) : options_(std::move(options))
 
 long long Authenticator::Now() const {
   if (options_.clock) return options_.clock();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Result<Caller> Authenticator::Identify(std::string_view authorization) const {
@@ -25,9 +24,11 @@ Result<Caller> Authenticator::Identify(std::string_view authorization) const {
     return Status::Unauthenticated("Authorization header: expected 'Bearer KEY'");
   }
   const std::string_view key = Trim(authorization.substr(kBearer.size()));
-  if (key.size() > kMaxSearchKeyBytes) return Status::Unauthenticated("key longer than " + std::to_string(kMaxSearchKeyBytes) + " bytes");
+  if (key.size() > kMaxSearchKeyBytes)
+    return Status::Unauthenticated("key longer than " + std::to_string(kMaxSearchKeyBytes) + " bytes");
   if (StartsWith(key, kSearchKeyPrefix)) {
-    if (options_.secrets.empty()) return Status::Unauthenticated("search keys are not enabled on this server (--key-secrets)");
+    if (options_.secrets.empty())
+      return Status::Unauthenticated("search keys are not enabled on this server (--key-secrets)");
     auto claims = VerifySearchKey(key, options_.secrets, Now());
     if (!claims.ok()) return claims.status();
     caller.kind = Caller::Kind::kSearchKey;
@@ -54,7 +55,8 @@ Result<Caller> Authenticator::Identify(std::string_view authorization) const {
 Result<std::string> ParseSha256Hex(std::string_view hex, const std::string& source) {
   const std::string lower = AsciiLower(Trim(hex));
   if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return Status::InvalidArgument(source + ": expected the SHA-256 of the admin key as 64 hex digits (portalkb keys hash)");
+    return Status::InvalidArgument(source +
+                                   ": expected the SHA-256 of the admin key as 64 hex digits (portalkb keys hash)");
   }
   return lower;
 }

@@ -16,17 +16,17 @@ namespace portalkb::server {
 struct Caller {
   enum class Kind { kAnonymousDemo, kSearchKey, kAdmin };
   Kind kind = Kind::kAnonymousDemo;
-  Principal principal;     // searches run as this; admin for the admin key
-  std::string filter;      // the search key's fixed filter ("" for none)
-  std::string key_id;      // for logs: the search key's key id, "admin", or ""
-  std::string rate_key;    // what per-key rate limits count on; "" without a key
+  Principal principal;   // searches run as this; admin for the admin key
+  std::string filter;    // the search key's fixed filter ("" for none)
+  std::string key_id;    // for logs: the search key's key id, "admin", or ""
+  std::string rate_key;  // what per-key rate limits count on; "" without a key
 };
 
 struct AuthOptions {
-  std::string admin_key_sha256;                  // lower-case hex; "" disables admin endpoints
-  std::map<std::string, std::string> secrets;    // search-key secrets by key id
-  bool demo = false;                             // a request without a key searches anonymously
-  std::function<long long()> clock;              // seconds since the epoch; null: system clock
+  std::string admin_key_sha256;                // lower-case hex; "" disables admin endpoints
+  std::map<std::string, std::string> secrets;  // search-key secrets by key id
+  bool demo = false;                           // a request without a key searches anonymously
+  std::function<long long()> clock;            // seconds since the epoch; null: system clock
 };
 
 // Thread-safety: immutable after construction; Identify is safe to call

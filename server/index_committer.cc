@@ -62,7 +62,8 @@ void IndexCommitter::Stop() {
   if (thread_.joinable()) thread_.join();
   MutexLock lock(mutex_);
   if (dirty_) {
-    if (Status s = writer_->Commit(); !s.ok()) std::cerr << "portalkb serve: last commit failed: " << s.ToString() << "\n";
+    if (Status s = writer_->Commit(); !s.ok())
+      std::cerr << "portalkb serve: last commit failed: " << s.ToString() << "\n";
     dirty_ = false;
   }
 }

@@ -13,8 +13,8 @@
 namespace portalkb::server {
 
 struct RateLimit {
-  double rate = 20;     // tokens per second (> 0); 0 disables the limit
-  double burst = 40;    // bucket size (>= 1)
+  double rate = 20;   // tokens per second (> 0); 0 disables the limit
+  double burst = 40;  // bucket size (>= 1)
 };
 
 // Thread-safety: all methods may be called from any thread.

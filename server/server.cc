@@ -67,16 +67,20 @@ constexpr DemoSpec kDemoPrincipals[] = {
 
 Status ValidateServerOptions(const ServerOptions& o) {
   if (o.db.empty()) return Status::InvalidArgument("--db: an index directory is needed");
-  if (o.port < 0 || o.port > 65535) return Status::InvalidArgument("port " + std::to_string(o.port) + ": must be 0..65535");
-  if (o.threads < 1 || o.threads > 256) return Status::InvalidArgument("threads " + std::to_string(o.threads) + ": must be 1..256");
+  if (o.port < 0 || o.port > 65535)
+    return Status::InvalidArgument("port " + std::to_string(o.port) + ": must be 0..65535");
+  if (o.threads < 1 || o.threads > 256)
+    return Status::InvalidArgument("threads " + std::to_string(o.threads) + ": must be 1..256");
   if (o.commit_interval_ms < 50 || o.commit_interval_ms > 60000) {
-    return Status::InvalidArgument("commit interval " + std::to_string(o.commit_interval_ms) + " ms: must be 50..60000");
+    return Status::InvalidArgument("commit interval " + std::to_string(o.commit_interval_ms) +
+                                   " ms: must be 50..60000");
   }
   if (o.read_timeout_ms < 1 || o.write_timeout_ms < 1) return Status::InvalidArgument("timeouts must be at least 1 ms");
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return Status::InvalidArgument("--tls-cert and --tls-key go together");
   }
-  if (LevelRank(o.log_level) < 0) return Status::InvalidArgument("log level '" + o.log_level + "': error, warn, info or debug");
+  if (LevelRank(o.log_level) < 0)
+    return Status::InvalidArgument("log level '" + o.log_level + "': error, warn, info or debug");
   for (const RateLimit* r : {&o.per_key, &o.per_client}) {
     if (r->rate < 0 || (r->rate > 0 && r->burst < 1)) {
       return Status::InvalidArgument("rate limit: rate must be >= 0 and burst >= 1");
@@ -176,8 +180,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   http.set_tcp_nodelay(true);
   // The hard cap for any body (chunked ones included); per-route limits are
   // checked on Content-Length before the body is read.
-  http.set_payload_max_length(std::max({options.limits.max_body_bytes, options.limits.max_document_bytes,
-                                        options.limits.max_batch_bytes}));
+  http.set_payload_max_length(
+      std::max({options.limits.max_body_bytes, options.limits.max_document_bytes, options.limits.max_batch_bytes}));
   Impl* self = impl.get();
   http.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     if (req.has_header("Content-Length")) {
@@ -191,9 +195,13 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
         res.set_header("Connection", "close");
         self->metrics.Record("body_too_large", res.status, 0);
         if (self->LogEnabled("info")) {
-          self->Log("info", DumpJson(nlohmann::json{{"ts", NowIso()}, {"level", "info"}, {"method", req.method},
-                                                    {"path", Abbreviate(req.path, 200)}, {"endpoint", "body_too_large"},
-                                                    {"status", res.status}, {"client", req.remote_addr}}));
+          self->Log("info", DumpJson(nlohmann::json{{"ts", NowIso()},
+                                                    {"level", "info"},
+                                                    {"method", req.method},
+                                                    {"path", Abbreviate(req.path, 200)},
+                                                    {"endpoint", "body_too_large"},
+                                                    {"status", res.status},
+                                                    {"client", req.remote_addr}}));
         }
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -202,26 +210,30 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   });
   // httplib's own refusals (no route, a body over the hard cap, a bad
   // request line) get the same error body as ours.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([self](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    self->SetCors(req, res);
-    const int code = res.status;
-    Status status = code == 404   ? Status::NotFound("no such endpoint: " + req.method + " " + Abbreviate(req.path))
-                    : code == 413 ? Status::ResourceExhausted("request body too large")
-                    : code == 405 ? Status::InvalidArgument("method not allowed")
-                    : code >= 500 ? Status::Internal("server error")
-                                  : Status::InvalidArgument("bad request");
-    res.set_content(ToJson(status), "application/json");
-    // Requests no route took still count, under one name (paths are unbounded).
-    self->metrics.Record("unmatched", res.status, 0);
-    if (self->LogEnabled("info")) {
-      self->Log("info", DumpJson(nlohmann::json{{"ts", NowIso()}, {"level", "info"}, {"method", req.method},
-                                                {"path", Abbreviate(req.path, 200)}, {"endpoint", "unmatched"},
-                                                {"status", res.status}, {"client", req.remote_addr}}));
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  http.set_error_handler(
+      httplib::Server::HandlerWithResponse([self](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        self->SetCors(req, res);
+        const int code = res.status;
+        Status status = code == 404   ? Status::NotFound("no such endpoint: " + req.method + " " + Abbreviate(req.path))
+                        : code == 413 ? Status::ResourceExhausted("request body too large")
+                        : code == 405 ? Status::InvalidArgument("method not allowed")
+                        : code >= 500 ? Status::Internal("server error")
+                                      : Status::InvalidArgument("bad request");
+        res.set_content(ToJson(status), "application/json");
+        // Requests no route took still count, under one name (paths are unbounded).
+        self->metrics.Record("unmatched", res.status, 0);
+        if (self->LogEnabled("info")) {
+          self->Log("info", DumpJson(nlohmann::json{{"ts", NowIso()},
+                                                    {"level", "info"},
+                                                    {"method", req.method},
+                                                    {"path", Abbreviate(req.path, 200)},
+                                                    {"endpoint", "unmatched"},
+                                                    {"status", res.status},
+                                                    {"client", req.remote_addr}}));
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   http.set_exception_handler([self](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     self->WriteError(res, Status::Internal("unexpected failure"));
   });
@@ -303,15 +315,17 @@ void Server::Stop() {
 // --- plumbing ---------------------------------------------------------------
 
 void Server::Impl::Add(const char* method, const std::string& pattern, std::string name, Need need, Route route) {
-  auto handler = [this, name = std::move(name), need, route = std::move(route)](const httplib::Request& req,
-                                                                              httplib::Response& res) {
-    Dispatch(name, need, route, req, res);
-  };
+  auto handler = [this, name = std::move(name), need, route = std::move(route)](
+                     const httplib::Request& req, httplib::Response& res) { Dispatch(name, need, route, req, res); };
   const std::string m = method;
-  if (m == "GET") http->Get(pattern, handler);
-  else if (m == "POST") http->Post(pattern, handler);
-  else if (m == "PUT") http->Put(pattern, handler);
-  else if (m == "DELETE") http->Delete(pattern, handler);
+  if (m == "GET")
+    http->Get(pattern, handler);
+  else if (m == "POST")
+    http->Post(pattern, handler);
+  else if (m == "PUT")
+    http->Put(pattern, handler);
+  else if (m == "DELETE")
+    http->Delete(pattern, handler);
 }
 
 void Server::Impl::Dispatch(const std::string& name, Need need, const Route& route, const httplib::Request& req,
@@ -369,8 +383,12 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   metrics.Record(name, res.status, ms);
   if (LogEnabled("info")) {
-    nlohmann::json line = {{"ts", NowIso()},       {"level", "info"},     {"method", req.method},
-                           {"path", Abbreviate(req.path, 200)}, {"endpoint", name}, {"status", res.status},
+    nlohmann::json line = {{"ts", NowIso()},
+                           {"level", "info"},
+                           {"method", req.method},
+                           {"path", Abbreviate(req.path, 200)},
+                           {"endpoint", name},
+                           {"status", res.status},
                            {"ms", static_cast<double>(static_cast<long long>(ms * 100)) / 100},
                            {"client", req.remote_addr}};
     if (!caller.key_id.empty()) line["key_id"] = caller.key_id;

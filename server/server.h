@@ -19,7 +19,7 @@ namespace portalkb::server {
 // Bounds on what one request may ask for, on top of the engine's own
 // SearchLimits. Over one: 413 for a body, 400 for the rest, naming the limit.
 struct ServerLimits {
-  std::size_t max_body_bytes = 1u << 20;      // a JSON body (search, settings, synonyms, one document: see below)
+  std::size_t max_body_bytes = 1u << 20;       // a JSON body (search, settings, synonyms, one document: see below)
   std::size_t max_document_bytes = 11u << 20;  // PUT /v1/documents/{id} (a document body may hold 10 MiB)
   std::size_t max_batch_bytes = 64u << 20;     // POST /v1/documents (NDJSON)
   std::size_t max_batch_lines = 10000;         // documents per batch
@@ -33,9 +33,9 @@ struct ServerLimits {
 };
 
 struct ServerOptions {
-  std::string db;                  // index directory
+  std::string db;  // index directory
   std::string host = "127.0.0.1";
-  int port = 8080;                 // 0: any free port (Server::port() says which)
+  int port = 8080;  // 0: any free port (Server::port() says which)
   // Request threads (1..256). httplib serves a connection on one thread
   // until it closes, so this bounds the concurrent connections served.
   int threads = 16;
@@ -44,16 +44,16 @@ struct ServerOptions {
   // start). For trying portalkb out only; logged and shown on the page.
   bool demo = false;
   std::map<std::string, std::string> key_secrets;  // search-key secrets by key id (keys.h)
-  std::string admin_key_sha256;    // hex SHA-256 of the admin key; "" disables the admin endpoints
-  std::string tls_cert_file;       // both or neither: HTTPS
+  std::string admin_key_sha256;                    // hex SHA-256 of the admin key; "" disables the admin endpoints
+  std::string tls_cert_file;                       // both or neither: HTTPS
   std::string tls_key_file;
   ServerLimits limits;
-  int read_timeout_ms = 5000;      // a request must arrive within this
+  int read_timeout_ms = 5000;  // a request must arrive within this
   int write_timeout_ms = 5000;
   // An idle keep-alive connection keeps its thread this long (seconds).
   int keep_alive_timeout_s = 2;
-  RateLimit per_key{20, 40};       // requests per second and burst, per search key (token)
-  RateLimit per_client{50, 100};   // per client address
+  RateLimit per_key{20, 40};      // requests per second and burst, per search key (token)
+  RateLimit per_client{50, 100};  // per client address
   // Origins allowed to call the API from a browser ("https://portal.example");
   // "*" allows any. Empty: no CORS headers.
   std::vector<std::string> cors_origins;

@@ -93,7 +93,8 @@ Status ApplyServerConfig(std::string_view yaml, const std::string& source, Serve
       if (Status s = LoadAdminKeyHash(root["admin_key_hash"].as<std::string>(), o); !s.ok()) return s;
     }
     if (const auto tls = root["tls"]) {
-      if (Status s = CheckKeys(tls, "tls", {"cert", "key"}); !s.ok()) return Status::InvalidArgument(source + ": " + s.message());
+      if (Status s = CheckKeys(tls, "tls", {"cert", "key"}); !s.ok())
+        return Status::InvalidArgument(source + ": " + s.message());
       Read(tls, "cert", o.tls_cert_file);
       Read(tls, "key", o.tls_key_file);
     }
@@ -113,10 +114,10 @@ Status ApplyServerConfig(std::string_view yaml, const std::string& source, Serve
       Read(t, "keep_alive_s", o.keep_alive_timeout_s);
     }
     if (const auto l = root["limits"]) {
-      if (Status s = CheckKeys(l, "limits",
-                               {"max_body_bytes", "max_document_bytes", "max_batch_bytes", "max_batch_lines",
-                                "max_query_bytes", "max_page_size", "max_offset", "max_facets", "max_filters",
-                                "max_suggest_limit", "max_related_limit"});
+      if (Status s = CheckKeys(
+              l, "limits",
+              {"max_body_bytes", "max_document_bytes", "max_batch_bytes", "max_batch_lines", "max_query_bytes",
+               "max_page_size", "max_offset", "max_facets", "max_filters", "max_suggest_limit", "max_related_limit"});
           !s.ok()) {
         return Status::InvalidArgument(source + ": " + s.message());
       }

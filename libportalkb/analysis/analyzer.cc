@@ -22,7 +22,10 @@ struct Segment {
 };
 
 bool IsHyphen(std::string_view text, std::size_t pos, std::size_t& len) {
-  if (pos < text.size() && text[pos] == '-') { len = 1; return true; }
+  if (pos < text.size() && text[pos] == '-') {
+    len = 1;
+    return true;
+  }
   // U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN: E2 80 90 / E2 80 91
   if (pos + 2 < text.size() && static_cast<unsigned char>(text[pos]) == 0xE2 &&
       static_cast<unsigned char>(text[pos + 1]) == 0x80 &&
@@ -41,8 +44,14 @@ std::string StripApostrophes(std::string_view word) {
     const auto c = static_cast<unsigned char>(word[i]);
     if (c == '\'') continue;
     if (c == 0xE2 && i + 2 < word.size() && static_cast<unsigned char>(word[i + 1]) == 0x80 &&
-        static_cast<unsigned char>(word[i + 2]) == 0x99) { i += 2; continue; }
-    if (c == 0xCA && i + 1 < word.size() && static_cast<unsigned char>(word[i + 1]) == 0xBC) { i += 1; continue; }
+        static_cast<unsigned char>(word[i + 2]) == 0x99) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xCA && i + 1 < word.size() && static_cast<unsigned char>(word[i + 1]) == 0xBC) {
+      i += 1;
+      continue;
+    }
     out += word[i];
   }
   return out;
@@ -56,8 +65,8 @@ bool HasDigit(std::string_view s) {
 }
 
 bool IsEmailLocalChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '%' || c == '+' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '%' || c == '+' || c == '-';
 }
 
 bool IsLetterByte(char c) {
@@ -139,7 +148,10 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
       const std::size_t gap_begin = segments[j].end;
       const std::size_t gap_len = segments[j + 1].begin - gap_begin;
       std::size_t hyphen_len = 0;
-      if (IsHyphen(text, gap_begin, hyphen_len) && hyphen_len == gap_len) { ++j; continue; }
+      if (IsHyphen(text, gap_begin, hyphen_len) && hyphen_len == gap_len) {
+        ++j;
+        continue;
+      }
       if (gap_len == 1 && text[gap_begin] == '@' && !email) {
         email = true;
         ++j;

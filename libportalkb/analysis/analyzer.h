@@ -20,8 +20,8 @@ U_NAMESPACE_END
 namespace portalkb {
 
 struct Token {
-  std::string folded;    // case- and diacritic-folded: the form words are indexed under
-  std::string lowered;   // case-folded with accents kept ("financiën")
+  std::string folded;          // case- and diacritic-folded: the form words are indexed under
+  std::string lowered;         // case-folded with accents kept ("financiën")
   std::uint32_t position = 0;  // word position; a joined compound shares its first part's
   std::size_t begin = 0;       // byte offsets of the token in the analysed text
   std::size_t end = 0;

@@ -46,8 +46,8 @@ std::string CaseFold(std::string_view word) {
     return out;
   }
   UErrorCode status = U_ZERO_ERROR;
-  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  const icu::UnicodeString in =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
   const icu::UnicodeString folded = Nfkc_cf().normalize(in, status);
   std::string out;
   if (U_FAILURE(status)) return std::string(word);
@@ -58,8 +58,8 @@ std::string CaseFold(std::string_view word) {
 std::string FoldDiacritics(std::string_view case_folded) {
   if (IsAscii(case_folded)) return std::string(case_folded);
   UErrorCode status = U_ZERO_ERROR;
-  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(case_folded.data(), static_cast<int32_t>(case_folded.size())));
+  const icu::UnicodeString in =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(case_folded.data(), static_cast<int32_t>(case_folded.size())));
   const icu::UnicodeString decomposed = Nfd().normalize(in, status);
   if (U_FAILURE(status)) return std::string(case_folded);
   icu::UnicodeString stripped;
@@ -68,11 +68,20 @@ std::string FoldDiacritics(std::string_view case_folded) {
     i += U16_LENGTH(c);
     if (u_charType(c) == U_NON_SPACING_MARK) continue;
     switch (c) {
-      case 0x00F8: stripped.append(static_cast<UChar32>('o')); break;  // ø
-      case 0x0142: stripped.append(static_cast<UChar32>('l')); break;  // ł
-      case 0x0111: stripped.append(static_cast<UChar32>('d')); break;  // đ
-      case 0x0131: stripped.append(static_cast<UChar32>('i')); break;  // dotless ı
-      default: stripped.append(c);
+      case 0x00F8:
+        stripped.append(static_cast<UChar32>('o'));
+        break;  // ø
+      case 0x0142:
+        stripped.append(static_cast<UChar32>('l'));
+        break;  // ł
+      case 0x0111:
+        stripped.append(static_cast<UChar32>('d'));
+        break;  // đ
+      case 0x0131:
+        stripped.append(static_cast<UChar32>('i'));
+        break;  // dotless ı
+      default:
+        stripped.append(c);
     }
   }
   const icu::UnicodeString composed = Nfc().normalize(stripped, status);

@@ -24,7 +24,8 @@ struct Analytics::Private {
 namespace {
 
 long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // A keyed BLAKE2b hash: the same id always maps to the same key in this log,
@@ -97,8 +98,12 @@ std::string Analytics::NewQueryId() {
   return std::string("q-") + hex;
 }
 
-Analytics::Analytics(std::unique_ptr<AnalyticsStore> store, std::unique_ptr<EventWriter> writer, AnalyticsOptions options)
-    : store_(std::move(store)), writer_(std::move(writer)), options_(std::move(options)), private_(std::make_unique<Private>()) {}
+Analytics::Analytics(std::unique_ptr<AnalyticsStore> store, std::unique_ptr<EventWriter> writer,
+                     AnalyticsOptions options)
+    : store_(std::move(store)),
+      writer_(std::move(writer)),
+      options_(std::move(options)),
+      private_(std::make_unique<Private>()) {}
 
 Analytics::~Analytics() { writer_.reset(); }
 
@@ -175,7 +180,8 @@ Status Analytics::LogClick(const std::string& query_id, const std::string& doc_i
   return store_->InsertClick(query_id, doc_id, position, NowMs());
 }
 
-Status Analytics::LogFeedback(const std::string& query_id, const std::string& doc_id, bool helpful, const std::string& comment) {
+Status Analytics::LogFeedback(const std::string& query_id, const std::string& doc_id, bool helpful,
+                              const std::string& comment) {
   if (doc_id.empty()) return Status::InvalidArgument("feedback needs a document id");
   return store_->InsertFeedback(query_id, doc_id, helpful, private_->redactor.Redact(comment), NowMs());
 }
@@ -191,7 +197,8 @@ Status Analytics::Health() const { return writer_->LastError(); }
 
 Result<std::vector<LoggedSearch>> Analytics::Searches(long long since_ms, long long until_ms, std::int64_t after_seq,
                                                       std::size_t limit) {
-  if (limit < 1 || limit > 10000) return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..10000");
+  if (limit < 1 || limit > 10000)
+    return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..10000");
   if (Status s = Flush(); !s.ok()) return s;
   std::vector<LoggedSearch> out;
   // The rowid is the log order; paging on it (not OFFSET) keeps each page one index range.
@@ -229,7 +236,7 @@ Result<std::vector<LoggedSearch>> Analytics::Searches(long long since_ms, long l
 std::size_t Analytics::PendingEvents() { return writer_->Pending(); }
 
 Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
-                                                                                   std::size_t limit) {
+                                                                                     std::size_t limit) {
   std::vector<std::pair<std::string, std::int64_t>> out;
   if (prefix.empty() || limit == 0) return out;
   const std::int64_t min_users = std::max(1, options_.suggest_min_users);
@@ -240,7 +247,8 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQue
   Status s = store_->Query(
       "SELECT normalized, count(*) AS n FROM searches WHERE normalized >= ?1 AND normalized < ?1 || char(1114111) "
       "AND results > 0 AND clicked = 1 AND superseded_ms IS NULL GROUP BY normalized "
-      "HAVING count(DISTINCT CASE WHEN user_key <> '' THEN 'u' || user_key WHEN session <> '' THEN 's' || session END) >= ?2 "
+      "HAVING count(DISTINCT CASE WHEN user_key <> '' THEN 'u' || user_key WHEN session <> '' THEN 's' || session END) "
+      ">= ?2 "
       "AND NOT EXISTS (SELECT 1 FROM searches r WHERE r.normalized = searches.normalized AND r.redacted = 1) "
       "ORDER BY n DESC, normalized LIMIT ?3",
       {prefix, min_users, static_cast<std::int64_t>(std::min<std::size_t>(limit, 1000))},

@@ -99,7 +99,8 @@ Status AnalyticsStore::InsertSearches(std::vector<StoredSearch> batch) {
   if (batch.empty()) return Status::Ok();
   // Events of one session may be queued by different threads out of order;
   // bursts are judged in timestamp order.
-  std::stable_sort(batch.begin(), batch.end(), [](const StoredSearch& a, const StoredSearch& b) { return a.ts_ms < b.ts_ms; });
+  std::stable_sort(batch.begin(), batch.end(),
+                   [](const StoredSearch& a, const StoredSearch& b) { return a.ts_ms < b.ts_ms; });
   std::lock_guard<std::mutex> lock(mutex_);
   sqlite::Transaction transaction(db_);
   if (!transaction.status().ok()) return transaction.status();
@@ -152,10 +153,11 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
     previous = it->second;
   } else {
     for (const bool before : {true, false}) {
-      auto st = db_.Prepare(before ? "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
-                                     "WHERE session = ?1 AND query_id <> ?2 AND ts <= ?3 ORDER BY ts DESC, id DESC LIMIT 1"
-                                   : "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
-                                     "WHERE session = ?1 AND query_id <> ?2 AND ts > ?3 ORDER BY ts, id LIMIT 1");
+      auto st =
+          db_.Prepare(before ? "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
+                               "WHERE session = ?1 AND query_id <> ?2 AND ts <= ?3 ORDER BY ts DESC, id DESC LIMIT 1"
+                             : "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
+                               "WHERE session = ?1 AND query_id <> ?2 AND ts > ?3 ORDER BY ts, id LIMIT 1");
       if (!st.ok()) return st.status();
       st->BindText(1, e.session).BindText(2, e.query_id).BindInt64(3, e.ts_ms);
       auto row = st->Step();
@@ -169,8 +171,9 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
   const long long dt = extends ? e.ts_ms - previous->ts_ms : 0;
   if (previous.has_value() && (extends || next.has_value())) {
     // A late `e` now sits between `previous` and `next`, so it decides.
-    if (Status s = Run("UPDATE searches SET superseded_ms = ?1 WHERE query_id = ?2",
-                       {extends ? sqlite::Value(static_cast<std::int64_t>(dt)) : sqlite::Value(nullptr), previous->query_id});
+    if (Status s =
+            Run("UPDATE searches SET superseded_ms = ?1 WHERE query_id = ?2",
+                {extends ? sqlite::Value(static_cast<std::int64_t>(dt)) : sqlite::Value(nullptr), previous->query_id});
         !s.ok()) {
       return s;
     }
@@ -182,7 +185,8 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
   // renumber the ones after it.)
   const long long seq = !previous.has_value() ? 1 : previous->seq + (extends && dt <= kDefaultBurstWindowMs ? 0 : 1);
   if (Status s = Run("UPDATE searches SET session_seq = ?1, superseded_ms = ?2 WHERE query_id = ?3",
-                     {static_cast<std::int64_t>(seq), superseded ? sqlite::Value(*superseded) : sqlite::Value(nullptr), e.query_id});
+                     {static_cast<std::int64_t>(seq), superseded ? sqlite::Value(*superseded) : sqlite::Value(nullptr),
+                      e.query_id});
       !s.ok()) {
     return s;
   }
@@ -208,7 +212,8 @@ Status AnalyticsStore::Query(const std::string& sql, const std::vector<sqlite::V
   }
 }
 
-Status AnalyticsStore::InsertClick(const std::string& query_id, const std::string& doc_id, int position, long long ts_ms) {
+Status AnalyticsStore::InsertClick(const std::string& query_id, const std::string& doc_id, int position,
+                                   long long ts_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   sqlite::Transaction transaction(db_);
   if (!transaction.status().ok()) return transaction.status();
@@ -253,10 +258,11 @@ Result<std::size_t> AnalyticsStore::DeleteUser(const std::string& user_key) {
   if (!transaction.status().ok()) return transaction.status();
   std::size_t deleted = 0;
   // Events linked to the user's searches go with them.
-  for (const char* sql : {"DELETE FROM clicks WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
-                          "DELETE FROM feedback WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
-                          "DELETE FROM support_contacts WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
-                          "DELETE FROM searches WHERE user_key = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM clicks WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
+        "DELETE FROM feedback WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
+        "DELETE FROM support_contacts WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?)",
+        "DELETE FROM searches WHERE user_key = ?"}) {
     if (Status s = Run(sql, {user_key}); !s.ok()) return s;
     deleted = static_cast<std::size_t>(db_.Changes());
   }

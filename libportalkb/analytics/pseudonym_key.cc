@@ -41,8 +41,8 @@ Result<std::string> ReadKey(const std::string& path) {
                                     ": group and others must have no access (chmod 600 '" + path + "')");
   }
   if (st.st_size != static_cast<off_t>(kPseudonymKeyBytes)) {
-    return Status::Corruption("pseudonym key file '" + path + "' holds " + std::to_string(st.st_size) + " bytes, expected " +
-                              std::to_string(kPseudonymKeyBytes));
+    return Status::Corruption("pseudonym key file '" + path + "' holds " + std::to_string(st.st_size) +
+                              " bytes, expected " + std::to_string(kPseudonymKeyBytes));
   }
   std::string key(kPseudonymKeyBytes, '\0');
   std::size_t got = 0;
@@ -99,8 +99,8 @@ Result<std::string> LoadOrCreatePseudonymKey(const std::string& path, const std:
     key.resize(kPseudonymKeyBytes);
     randombytes_buf(key.data(), key.size());
   } else if (key.size() != kPseudonymKeyBytes) {
-    return Status::Corruption("the pseudonym key stored in the log beside '" + path + "' is " + std::to_string(key.size()) +
-                              " bytes, expected " + std::to_string(kPseudonymKeyBytes));
+    return Status::Corruption("the pseudonym key stored in the log beside '" + path + "' is " +
+                              std::to_string(key.size()) + " bytes, expected " + std::to_string(kPseudonymKeyBytes));
   }
   if (Status s = CreateKey(path, key); !s.ok()) return s;
   // Read back what is in place: another process may have linked first.

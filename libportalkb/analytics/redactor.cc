@@ -157,7 +157,8 @@ std::optional<Span> PickPhone(std::string_view m) {
   for (std::size_t i = 0; i < m.size(); ++i) {
     if (IsDigit(m[i])) ++digits;
     if (digits > 15) break;
-    const bool ends_group = (IsDigit(m[i]) || m[i] == ')') && (i + 1 == m.size() || (!IsDigit(m[i + 1]) && m[i + 1] != ')'));
+    const bool ends_group =
+        (IsDigit(m[i]) || m[i] == ')') && (i + 1 == m.size() || (!IsDigit(m[i + 1]) && m[i + 1] != ')'));
     if (ends_group && digits >= 8 && !LooksLikeDate(m.substr(0, i + 1))) best = Span{0, i + 1};
   }
   return best;
@@ -197,10 +198,13 @@ Redactor::Redactor() {
   add("email",
       R"re((?:"[^"\r\n]{1,64}"|[\p{L}\p{N}\p{M}._%+\-!#$&'*/=?^`{|}~]+)@(?:[\p{L}\p{N}\p{M}\-]+(?:\.[\p{L}\p{N}\p{M}\-]+)*\.[\p{L}\p{M}]{2,}|\[[0-9a-f.:]{3,45}\]))re",
       nullptr);
-  add("iban", "\\b[a-z]" PORTALKB_SEP "[a-z]" PORTALKB_SEP "[0-9]" PORTALKB_SEP "[0-9](?:" PORTALKB_SEP "[a-z0-9]){11,30}",
+  add(
+      "iban",
+      "\\b[a-z]" PORTALKB_SEP "[a-z]" PORTALKB_SEP "[0-9]" PORTALKB_SEP "[0-9](?:" PORTALKB_SEP "[a-z0-9]){11,30}",
       [](std::string_view m) {
         return PickGroups(m, IsAlnum, 15, 34, /*first_only=*/true, [](std::string_view c) {
-          return IsAlnum(c[0]) && !IsDigit(c[0]) && !IsDigit(c[1]) && IsDigit(c[2]) && IsDigit(c[3]) && IbanChecksumValid(c);
+          return IsAlnum(c[0]) && !IsDigit(c[0]) && !IsDigit(c[1]) && IsDigit(c[2]) && IsDigit(c[3]) &&
+                 IbanChecksumValid(c);
         });
       },
       /*rescan_inside=*/true);
@@ -215,7 +219,8 @@ Redactor::Redactor() {
   add("phone", "\\b00[1-9](?:" PORTALKB_SEP "(?:[0-9]|\\([0-9]{1,4}\\)))+", PickPhone);
   // '+' replaces '-' for people aged 100 or more (811218+9876).
   add("personnummer", "[0-9](?:[ ./\\-+]{0,3}[0-9]){9,}", [](std::string_view m) {
-    return PickGroups(m, IsDigit, 10, 12, false, [](std::string_view d) { return d.size() != 11 && PersonnummerValid(d); });
+    return PickGroups(m, IsDigit, 10, 12, false,
+                      [](std::string_view d) { return d.size() != 11 && PersonnummerValid(d); });
   });
   add("bsn", "[0-9](?:" PORTALKB_SEP "[0-9]){8,}",
       [](std::string_view m) { return PickGroups(m, IsDigit, 9, 9, false, BsnElevenCheckValid); });

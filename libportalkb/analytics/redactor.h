@@ -9,7 +9,9 @@
 
 #include "portalkb/status.h"
 
-namespace re2 { class RE2; }
+namespace re2 {
+class RE2;
+}
 
 namespace portalkb {
 

@@ -81,7 +81,8 @@ std::string TerminalText(const std::string& s) {
     } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls U+0080-U+009F
       out += "\xEF\xBF\xBD";
       ++i;
-    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) || (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {
+    } else if (c == 0xE2 &&
+               ((next == 0x80 && third >= 0xAA && third <= 0xAE) || (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {
       out += "\xEF\xBF\xBD";  // U+202A-U+202E, U+2066-U+2069
       i += 2;
     } else {
@@ -110,8 +111,9 @@ std::string SvgBars(const Report& r, int column) {
   std::vector<double> values;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& v = r.rows[i][static_cast<std::size_t>(column)];
-    const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
-                     : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v)) : 0.0;
+    const double x = std::holds_alternative<double>(v)         ? std::get<double>(v)
+                     : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
+                                                               : 0.0;
     values.push_back(x);
     max = std::max(max, x);
   }
@@ -125,7 +127,8 @@ std::string SvgBars(const Report& r, int column) {
     const int w = static_cast<int>(bar_w * values[i] / max);
     std::string label = Text(r.rows[i][0]);
     if (DisplayWidth(label) > 36) label = FirstChars(label, 36) + "...";
-    svg << "<text x='" << label_w - 6 << "' y='" << y + 15 << "' text-anchor='end' font-size='12'>" << HtmlEscape(label) << "</text>"
+    svg << "<text x='" << label_w - 6 << "' y='" << y + 15 << "' text-anchor='end' font-size='12'>" << HtmlEscape(label)
+        << "</text>"
         << "<rect x='" << label_w << "' y='" << y << "' width='" << std::max(w, 1) << "' height='" << row_h - 6
         << "' fill='#3b6ea8'/><text x='" << label_w + std::max(w, 1) + 4 << "' y='" << y + 15 << "' font-size='12'>"
         << HtmlEscape(Text(r.rows[i][static_cast<std::size_t>(column)])) << "</text>";
@@ -146,8 +149,10 @@ Result<std::string> FormatReport(const Report& r, const std::string& format) {
       for (std::size_t c = 0; c < r.columns.size(); ++c) o[r.columns[c]] = Json(row[c]);
       rows.push_back(o);
     }
-    return nlohmann::json{{"report", r.kind}, {"since", IsoDay(r.since_ms)}, {"until", IsoDay(r.until_ms)}, {"rows", rows}}
-               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return nlohmann::json{
+               {"report", r.kind}, {"since", IsoDay(r.since_ms)}, {"until", IsoDay(r.until_ms)}, {"rows", rows}}
+               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+           "\n";
   }
   if (format == "csv") {
     std::string out;
@@ -155,7 +160,8 @@ Result<std::string> FormatReport(const Report& r, const std::string& format) {
     out += "\n";
     for (const auto& row : r.rows) {
       for (std::size_t c = 0; c < row.size(); ++c) {
-        const bool is_text = std::holds_alternative<std::string>(row[c]) || std::holds_alternative<std::vector<std::string>>(row[c]);
+        const bool is_text =
+            std::holds_alternative<std::string>(row[c]) || std::holds_alternative<std::vector<std::string>>(row[c]);
         out += (c ? "," : "") + CsvField(Text(row[c]), is_text);
       }
       out += "\n";
@@ -196,7 +202,9 @@ Result<std::string> FormatReport(const Report& r, const std::string& format) {
   if (format == "html") {
     std::ostringstream h;
     h << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>" << HtmlEscape(r.title)
-      << "</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-top:1em}"
+      << "</"
+         "title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
+         "margin-top:1em}"
          "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:13px}th{background:#f0f3f7}"
          "h1{font-size:20px}.meta{color:#666}</style></head><body>"
       << "<h1>" << HtmlEscape(r.title) << "</h1><p class='meta'>" << IsoDay(r.since_ms) << " to " << IsoDay(r.until_ms)

@@ -17,7 +17,8 @@ namespace {
 using Row = AnalyticsStore::Row;
 
 long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string IsoDate(long long ms) { return FormatIsoDateTime(ms / 1000); }
@@ -25,15 +26,17 @@ std::string IsoDate(long long ms) { return FormatIsoDateTime(ms / 1000); }
 using sqlite::Value;
 
 // The language of a search of table alias `t`: as requested, else detected.
-std::string LangOf(const std::string& t) { return "(CASE WHEN " + t + ".lang <> '' THEN " + t + ".lang ELSE " + t + ".detected_lang END)"; }
+std::string LangOf(const std::string& t) {
+  return "(CASE WHEN " + t + ".lang <> '' THEN " + t + ".lang ELSE " + t + ".detected_lang END)";
+}
 
 // The filters every report applies to a search row of alias `t`, on the
 // parameters ?1 since, ?2 until, ?3 lang, ?4 role, all bound as exact values:
 // roles are stored normalised and comma-separated, so ",role," is an exact
 // match, never a pattern.
 std::string SearchFilter(const std::string& t) {
-  return t + ".ts >= ?1 AND " + t + ".ts < ?2 AND (?3 = '' OR " + LangOf(t) + " = ?3) AND (?4 = '' OR instr(',' || " + t +
-         ".roles || ',', ',' || ?4 || ',') > 0)";
+  return t + ".ts >= ?1 AND " + t + ".ts < ?2 AND (?3 = '' OR " + LangOf(t) + " = ?3) AND (?4 = '' OR instr(',' || " +
+         t + ".roles || ',', ',' || ?4 || ',') > 0)";
 }
 
 std::vector<Value> FilterParams(const ReportRequest& r, long long since, long long until) {
@@ -65,18 +68,22 @@ std::string Collapsed(const ReportRequest& r, std::vector<Value>& params, long l
 constexpr std::size_t kFormKeyDigits = 12;
 std::string GroupsSql(const std::string& where, const std::string& having, const std::string& order) {
   // The most frequent form is min() of "<999999999999 - count>|<form>".
-  return ", forms AS (SELECT normalized, query, count(*) AS n, min(ts) AS first, max(ts) AS last, sum(results = 0) AS zeros, "
+  return ", forms AS (SELECT normalized, query, count(*) AS n, min(ts) AS first, max(ts) AS last, sum(results = 0) AS "
+         "zeros, "
          "sum(results > 0) AS found, sum(clicked) AS clicks, group_concat(DISTINCT roles) AS roles, "
-         "group_concat(DISTINCT lang) AS langs FROM counted WHERE " + where +
+         "group_concat(DISTINCT lang) AS langs FROM counted WHERE " +
+         where +
          " GROUP BY normalized, query) "
          "SELECT normalized, sum(n) AS total, min(first), max(last), sum(zeros), sum(found) AS total_found, "
          "sum(clicks) * 1.0 / sum(n) AS ctr, group_concat(roles), group_concat(langs), "
-         "min(printf('%012d|', 999999999999 - n) || query) FROM forms GROUP BY normalized " + having + " ORDER BY " + order +
-         " LIMIT 2000";
+         "min(printf('%012d|', 999999999999 - n) || query) FROM forms GROUP BY normalized " +
+         having + " ORDER BY " + order + " LIMIT 2000";
 }
 
 // The form out of column 9 of GroupsSql.
-std::string FormOf(const std::string& key) { return key.size() > kFormKeyDigits ? key.substr(kFormKeyDigits + 1) : key; }
+std::string FormOf(const std::string& key) {
+  return key.size() > kFormKeyDigits ? key.substr(kFormKeyDigits + 1) : key;
+}
 
 // True when the normalised query holds nothing but redaction placeholders.
 bool OnlyPlaceholders(const std::string& q) {
@@ -117,9 +124,8 @@ int AllowedTypos(const std::u32string& s) { return s.size() >= 9 ? 2 : s.size() 
 // Typo variants of one intent in one row: each group joins the first (most
 // frequent) cluster whose leader is within the typo budget of the leader's length.
 std::vector<Cluster> ClusterGroups(std::vector<Group> groups) {
-  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
-    return a.count != b.count ? a.count > b.count : a.query < b.query;
-  });
+  std::sort(groups.begin(), groups.end(),
+            [](const Group& a, const Group& b) { return a.count != b.count ? a.count > b.count : a.query < b.query; });
   std::vector<Cluster> clusters;
   std::vector<std::u32string> leaders;
   for (auto& g : groups) {
@@ -160,7 +166,8 @@ std::string Join(const std::set<std::string>& items) {
 }
 
 // Zero-result groups of a period: normalised query, count, first/last, roles, langs.
-Result<std::vector<Group>> ZeroResultGroups(AnalyticsStore& store, const ReportRequest& r, long long since, long long until) {
+Result<std::vector<Group>> ZeroResultGroups(AnalyticsStore& store, const ReportRequest& r, long long since,
+                                            long long until) {
   std::vector<Value> params;
   const std::string sql = Collapsed(r, params, since, until) +
                           GroupsSql("results = 0 AND trim(normalized) <> ''", "", "total DESC, normalized");
@@ -208,41 +215,48 @@ Result<Report> ZeroResults(AnalyticsStore& store, const ReportRequest& r, Report
   if (!total.ok()) return total.status();
 
   report.title = "Searches that found nothing";
-  report.columns = {"query", "count", "share", "variants", "first_seen", "last_seen", "roles", "languages", "previous_count", "trend"};
+  report.columns = {"query",     "count", "share",     "variants",       "first_seen",
+                    "last_seen", "roles", "languages", "previous_count", "trend"};
   // A cluster's count is its variants' sum, so clusters are ordered by it
   // here and not by their leader's count.
   std::vector<Cluster> clusters = ClusterGroups(std::move(groups).value());
-  std::stable_sort(clusters.begin(), clusters.end(), [](const Cluster& a, const Cluster& b) { return a.count > b.count; });
+  std::stable_sort(clusters.begin(), clusters.end(),
+                   [](const Cluster& a, const Cluster& b) { return a.count > b.count; });
   for (const auto& c : clusters) {
     if (report.rows.size() >= r.limit) break;
     long long prev = 0;
     for (const auto& v : c.variants) prev += before.count(v) ? before[v] : 0;
     const double share = total.value() > 0 ? static_cast<double>(c.count) / static_cast<double>(total.value()) : 0.0;
     report.rows.push_back({c.leader.display, static_cast<std::int64_t>(c.count), share, c.shown, IsoDate(c.first),
-                           IsoDate(c.last), Join(c.roles), Join(c.langs), static_cast<std::int64_t>(prev), Trend(c.count, prev)});
+                           IsoDate(c.last), Join(c.roles), Join(c.langs), static_cast<std::int64_t>(prev),
+                           Trend(c.count, prev)});
   }
   return report;
 }
 
 Result<Report> Summary(AnalyticsStore& store, const ReportRequest& r, Report report) {
-  if (r.bucket != "day" && r.bucket != "week") return Status::InvalidArgument("bucket '" + r.bucket + "': expected day or week");
-  const std::string bucket = r.bucket == "day" ? "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')"
-                                               : "strftime('%Y-W%W', ts / 1000, 'unixepoch')";
+  if (r.bucket != "day" && r.bucket != "week")
+    return Status::InvalidArgument("bucket '" + r.bucket + "': expected day or week");
+  const std::string bucket =
+      r.bucket == "day" ? "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')" : "strftime('%Y-W%W', ts / 1000, 'unixepoch')";
   std::vector<Value> params;
   // A session succeeds when one of its first three searches got a click
   // (session_seq counts searches, a typing burst as one; see MarkBurst).
-  const std::string sql = Collapsed(r, params, report.since_ms, report.until_ms) + "SELECT " + bucket +
-                          " AS b, count(*), sum(results = 0), sum(clicked), coalesce(sum(session <> '' AND session_seq = 1), 0), "
-                          "count(DISTINCT CASE WHEN session <> '' AND session_seq <= 3 AND clicked THEN session END) "
-                          "FROM counted GROUP BY b ORDER BY b";
+  const std::string sql =
+      Collapsed(r, params, report.since_ms, report.until_ms) + "SELECT " + bucket +
+      " AS b, count(*), sum(results = 0), sum(clicked), coalesce(sum(session <> '' AND session_seq = 1), 0), "
+      "count(DISTINCT CASE WHEN session <> '' AND session_seq <= 3 AND clicked THEN session END) "
+      "FROM counted GROUP BY b ORDER BY b";
   report.title = "Searches, zero results and clicks per " + r.bucket;
-  report.columns = {"period", "searches", "zero_results", "zero_result_rate", "click_through_rate", "sessions", "search_success_rate"};
+  report.columns = {"period",   "searches",           "zero_results", "zero_result_rate", "click_through_rate",
+                    "sessions", "search_success_rate"};
   Status s = store.Query(sql, params, [&](const Row& row) {
     const double searches = std::stod(row[1]);
     const double sessions = std::stod(row[4]);
-    report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])), static_cast<std::int64_t>(std::stoll(row[2])),
-                           searches > 0 ? std::stod(row[2]) / searches : 0.0, searches > 0 ? std::stod(row[3]) / searches : 0.0,
-                           static_cast<std::int64_t>(std::stoll(row[4])), sessions > 0 ? std::stod(row[5]) / sessions : 0.0});
+    report.rows.push_back(
+        {row[0], static_cast<std::int64_t>(std::stoll(row[1])), static_cast<std::int64_t>(std::stoll(row[2])),
+         searches > 0 ? std::stod(row[2]) / searches : 0.0, searches > 0 ? std::stod(row[3]) / searches : 0.0,
+         static_cast<std::int64_t>(std::stoll(row[4])), sessions > 0 ? std::stod(row[5]) / sessions : 0.0});
   });
   if (!s.ok()) return s;
   return report;
@@ -250,10 +264,10 @@ Result<Report> Summary(AnalyticsStore& store, const ReportRequest& r, Report rep
 
 // Per normalised query: count, zero-result count, click-through rate.
 Result<std::vector<Group>> QueryGroups(AnalyticsStore& store, const ReportRequest& r, long long since, long long until,
-                                       const std::string& having, const std::string& order, std::vector<long long>* zeros) {
+                                       const std::string& having, const std::string& order,
+                                       std::vector<long long>* zeros) {
   std::vector<Value> params;
-  const std::string sql = Collapsed(r, params, since, until) +
-                          GroupsSql("trim(normalized) <> ''", having, order);
+  const std::string sql = Collapsed(r, params, since, until) + GroupsSql("trim(normalized) <> ''", having, order);
   std::vector<Group> groups;
   Status s = store.Query(sql, params, [&](const Row& row) {
     if (OnlyPlaceholders(row[0])) return;
@@ -280,7 +294,8 @@ Result<Report> TopQueries(AnalyticsStore& store, const ReportRequest& r, Report 
   report.columns = {"query", "count", "zero_results", "click_through_rate", "languages"};
   for (std::size_t i = 0; i < groups->size() && report.rows.size() < r.limit; ++i) {
     const Group& g = (*groups)[i];
-    report.rows.push_back({g.display, static_cast<std::int64_t>(g.count), static_cast<std::int64_t>(zeros[i]), g.ctr, Join(g.langs)});
+    report.rows.push_back(
+        {g.display, static_cast<std::int64_t>(g.count), static_cast<std::int64_t>(zeros[i]), g.ctr, Join(g.langs)});
   }
   return report;
 }
@@ -288,8 +303,7 @@ Result<Report> TopQueries(AnalyticsStore& store, const ReportRequest& r, Report 
 constexpr double kLowCtr = 0.2;
 
 Result<Report> LowCtr(AnalyticsStore& store, const ReportRequest& r, Report report) {
-  auto groups = QueryGroups(store, r, report.since_ms, report.until_ms,
-                            "HAVING total_found >= 2 AND ctr < 0.2",
+  auto groups = QueryGroups(store, r, report.since_ms, report.until_ms, "HAVING total_found >= 2 AND ctr < 0.2",
                             "total DESC, normalized", nullptr);
   if (!groups.ok()) return groups.status();
   report.title = "Searches with results but few clicks (click-through under 20%)";
@@ -304,8 +318,7 @@ Result<Report> LowCtr(AnalyticsStore& store, const ReportRequest& r, Report repo
 Result<Report> ContentGaps(AnalyticsStore& store, const ReportRequest& r, Report report) {
   auto zero = ZeroResultGroups(store, r, report.since_ms, report.until_ms);
   if (!zero.ok()) return zero.status();
-  auto low = QueryGroups(store, r, report.since_ms, report.until_ms,
-                         "HAVING total_found >= 2 AND ctr < 0.2",
+  auto low = QueryGroups(store, r, report.since_ms, report.until_ms, "HAVING total_found >= 2 AND ctr < 0.2",
                          "total DESC", nullptr);
   if (!low.ok()) return low.status();
   struct Gap {
@@ -315,13 +328,14 @@ Result<Report> ContentGaps(AnalyticsStore& store, const ReportRequest& r, Report
   std::vector<Gap> gaps;
   for (auto& c : ClusterGroups(std::move(zero).value())) gaps.push_back({std::move(c), "zero-results"});
   for (auto& c : ClusterGroups(std::move(low).value())) gaps.push_back({std::move(c), "low-ctr"});
-  std::stable_sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.cluster.count > b.cluster.count; });
+  std::stable_sort(gaps.begin(), gaps.end(),
+                   [](const Gap& a, const Gap& b) { return a.cluster.count > b.cluster.count; });
   report.title = "Content gaps: what people look for and do not find";
   report.columns = {"query", "kind", "count", "variants", "languages"};
   for (const auto& g : gaps) {
     if (report.rows.size() >= r.limit) break;
-    report.rows.push_back({g.cluster.leader.display, g.kind, static_cast<std::int64_t>(g.cluster.count), g.cluster.shown,
-                           Join(g.cluster.langs)});
+    report.rows.push_back({g.cluster.leader.display, g.kind, static_cast<std::int64_t>(g.cluster.count),
+                           g.cluster.shown, Join(g.cluster.langs)});
   }
   return report;
 }
@@ -332,14 +346,15 @@ Result<Report> ContentGaps(AnalyticsStore& store, const ReportRequest& r, Report
 // role filter is set.
 std::string LinkedEventFilter(const std::string& event, const std::string& search) {
   return "coalesce(" + search + ".ts, " + event + ".ts) >= ?1 AND coalesce(" + search + ".ts, " + event + ".ts) < ?2 " +
-         "AND (?3 = '' OR " + search + ".query_id IS NOT NULL) AND (?4 = '' OR " + search + ".query_id IS NOT NULL) AND (" +
-         search + ".query_id IS NULL OR (" + SearchFilter(search) + "))";
+         "AND (?3 = '' OR " + search + ".query_id IS NOT NULL) AND (?4 = '' OR " + search +
+         ".query_id IS NOT NULL) AND (" + search + ".query_id IS NULL OR (" + SearchFilter(search) + "))";
 }
 
 Result<Report> Feedback(AnalyticsStore& store, const ReportRequest& r, Report report) {
   const std::string sql =
       "WITH fb AS (SELECT f.doc_id, f.helpful, f.comment, f.ts FROM feedback f "
-      "LEFT JOIN searches s ON s.query_id = f.query_id AND f.query_id <> '' WHERE " + LinkedEventFilter("f", "s") + ") " +
+      "LEFT JOIN searches s ON s.query_id = f.query_id AND f.query_id <> '' WHERE " +
+      LinkedEventFilter("f", "s") + ") " +
       R"sql(
     SELECT doc_id, count(*), sum(helpful = 0), sum(helpful = 1),
            (SELECT group_concat(comment, ' | ') FROM (
@@ -353,8 +368,9 @@ Result<Report> Feedback(AnalyticsStore& store, const ReportRequest& r, Report re
   params.push_back(static_cast<std::int64_t>(r.limit));
   Status s = store.Query(sql, params, [&](const Row& row) {
     const double votes = std::stod(row[1]);
-    report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])), static_cast<std::int64_t>(std::stoll(row[2])),
-                           static_cast<std::int64_t>(std::stoll(row[3])), std::stod(row[2]) / votes, row[4]});
+    report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])),
+                           static_cast<std::int64_t>(std::stoll(row[2])), static_cast<std::int64_t>(std::stoll(row[3])),
+                           std::stod(row[2]) / votes, row[4]});
   });
   if (!s.ok()) return s;
   return report;
@@ -365,10 +381,14 @@ Result<Report> SupportContacts(AnalyticsStore& store, const ReportRequest& r, Re
   // A contact without a logged search has no query to report.
   const std::string sql =
       "WITH linked AS (SELECT c.normalized, c.query, c.results, s.ts AS contact_ts FROM support_contacts s "
-      "CROSS JOIN searches c ON c.query_id = s.query_id WHERE " + SearchFilter("c") + "), "
-      "forms AS (SELECT normalized, query, row_number() OVER (PARTITION BY normalized ORDER BY count(*) DESC, query) AS rk "
+      "CROSS JOIN searches c ON c.query_id = s.query_id WHERE " +
+      SearchFilter("c") +
+      "), "
+      "forms AS (SELECT normalized, query, row_number() OVER (PARTITION BY normalized ORDER BY count(*) DESC, query) "
+      "AS rk "
       "FROM linked GROUP BY normalized, query), "
-      "g AS (SELECT normalized, count(*) AS n, max(contact_ts) AS last, sum(results = 0) AS zero FROM linked GROUP BY normalized) "
+      "g AS (SELECT normalized, count(*) AS n, max(contact_ts) AS last, sum(results = 0) AS zero FROM linked GROUP BY "
+      "normalized) "
       "SELECT f.query, g.n, g.last, g.zero FROM g JOIN forms f ON f.normalized = g.normalized AND f.rk = 1 "
       "ORDER BY g.n DESC, g.normalized LIMIT ?6";
   report.title = "Searches followed by contacting support";
@@ -397,14 +417,16 @@ Result<Report> Analytics::Run(const ReportRequest& request) {
   if (r.lang.size() > 35 || std::any_of(r.lang.begin(), r.lang.end(), [](char c) {
         return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
       })) {
-    return Status::InvalidArgument("lang '" + r.lang.substr(0, 40) + "': expected a language tag such as 'nl' or 'en-GB'");
+    return Status::InvalidArgument("lang '" + r.lang.substr(0, 40) +
+                                   "': expected a language tag such as 'nl' or 'en-GB'");
   }
   if (Status s = Flush(); !s.ok()) return s;
   Report report;
   report.kind = r.kind;
   report.until_ms = r.until_ms > 0 ? r.until_ms : NowMs() + 1;
   report.since_ms = r.since_ms;
-  if (report.since_ms >= report.until_ms) return Status::InvalidArgument("the period is empty: --since is not before --until");
+  if (report.since_ms >= report.until_ms)
+    return Status::InvalidArgument("the period is empty: --since is not before --until");
   if (r.kind == "zero-results") return ZeroResults(*store_, r, std::move(report));
   if (r.kind == "summary") return Summary(*store_, r, std::move(report));
   if (r.kind == "top-queries") return TopQueries(*store_, r, std::move(report));
@@ -412,8 +434,9 @@ Result<Report> Analytics::Run(const ReportRequest& request) {
   if (r.kind == "content-gaps") return ContentGaps(*store_, r, std::move(report));
   if (r.kind == "feedback") return Feedback(*store_, r, std::move(report));
   if (r.kind == "support-contacts") return SupportContacts(*store_, r, std::move(report));
-  return Status::InvalidArgument("unknown report '" + r.kind +
-                                 "' (expected zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts)");
+  return Status::InvalidArgument(
+      "unknown report '" + r.kind +
+      "' (expected zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts)");
 }
 
 }  // namespace portalkb

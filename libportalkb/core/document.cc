@@ -71,24 +71,26 @@ Result<Grant> Grant::Parse(std::string_view text) {
     g.role = std::move(role).value();
     return g;
   }
-  return Status::InvalidArgument("grant " + Quoted(t) +
-                                 ": expected public, role:R, org:O, org:O/role:R or user:U");
+  return Status::InvalidArgument("grant " + Quoted(t) + ": expected public, role:R, org:O, org:O/role:R or user:U");
 }
 
 std::string Grant::ToString() const {
   switch (kind) {
-    case Kind::kPublic: return "public";
-    case Kind::kRole: return "role:" + role;
-    case Kind::kOrg: return "org:" + org;
-    case Kind::kOrgRole: return "org:" + org + "/role:" + role;
-    case Kind::kUser: return "user:" + user;
+    case Kind::kPublic:
+      return "public";
+    case Kind::kRole:
+      return "role:" + role;
+    case Kind::kOrg:
+      return "org:" + org;
+    case Kind::kOrgRole:
+      return "org:" + org + "/role:" + role;
+    case Kind::kUser:
+      return "user:" + user;
   }
   return "public";
 }
 
-const char* DocumentTypeName(DocumentType type) {
-  return type == DocumentType::kArticle ? "article" : "document";
-}
+const char* DocumentTypeName(DocumentType type) { return type == DocumentType::kArticle ? "article" : "document"; }
 
 Result<DocumentType> ParseDocumentType(std::string_view text) {
   const std::string t = AsciiLower(Trim(text));
@@ -132,7 +134,8 @@ Status ValidateDocument(Document& doc, const DocumentLimits& limits) {
     return OverLimit("body", doc.body.size(), limits.max_record_bytes, "max_record_bytes");
   }
   doc.body = SanitizeUtf8(doc.body);
-  if (doc.url.size() > limits.max_url_bytes) return OverLimit("url", doc.url.size(), limits.max_url_bytes, "max_url_bytes");
+  if (doc.url.size() > limits.max_url_bytes)
+    return OverLimit("url", doc.url.size(), limits.max_url_bytes, "max_url_bytes");
   doc.url = SanitizeUtf8(Trim(doc.url));
 
   doc.lang = AsciiLower(Trim(doc.lang));
@@ -157,7 +160,8 @@ Status ValidateDocument(Document& doc, const DocumentLimits& limits) {
     const auto slash = rest.find('/');
     const std::string_view level = Trim(rest.substr(0, slash));
     if (level.empty()) return Status::InvalidArgument("category " + Quoted(doc.category) + ": empty level");
-    if (++depth > kMaxCategoryDepth) return Status::InvalidArgument("category " + Quoted(doc.category) + ": deeper than 8 levels");
+    if (++depth > kMaxCategoryDepth)
+      return Status::InvalidArgument("category " + Quoted(doc.category) + ": deeper than 8 levels");
     if (!category.empty()) category += '/';
     category += SanitizeUtf8(level);
     if (slash == std::string_view::npos) break;
@@ -197,28 +201,33 @@ Status ValidateDocument(Document& doc, const DocumentLimits& limits) {
   }
   if (!doc.publish_at.empty() && !doc.unpublish_at.empty() &&
       *ParseIsoDateTime(doc.unpublish_at) <= *ParseIsoDateTime(doc.publish_at)) {
-    return Status::InvalidArgument("unpublish_at " + Quoted(doc.unpublish_at) + " is not after publish_at " + Quoted(doc.publish_at));
+    return Status::InvalidArgument("unpublish_at " + Quoted(doc.unpublish_at) + " is not after publish_at " +
+                                   Quoted(doc.publish_at));
   }
   for (auto& [name, values] : doc.attributes) {
-    if (name.empty() || name.size() > 32 ||
-        !std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; })) {
+    if (name.empty() || name.size() > 32 || !std::all_of(name.begin(), name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        })) {
       return Status::InvalidArgument("field " + Quoted(name) + ": names are 1-32 characters of a-z 0-9 _");
     }
     for (auto& v : values) {
       v = SanitizeUtf8(Trim(v));
-      if (v.size() > 200) return Status::InvalidArgument("field " + Quoted(name) + ": a value is longer than 200 bytes");
+      if (v.size() > 200)
+        return Status::InvalidArgument("field " + Quoted(name) + ": a value is longer than 200 bytes");
     }
   }
   if (doc.visibility.empty()) {
-    return Status::InvalidArgument("visibility: no grant; every document must say who may see it "
-                                   "(public, role:R, org:O, org:O/role:R or user:U)");
+    return Status::InvalidArgument(
+        "visibility: no grant; every document must say who may see it "
+        "(public, role:R, org:O, org:O/role:R or user:U)");
   }
   if (doc.type == DocumentType::kDocument) {
     const bool has_org = std::any_of(doc.visibility.begin(), doc.visibility.end(), [](const Grant& g) {
       return g.kind == Grant::Kind::kOrg || g.kind == Grant::Kind::kOrgRole;
     });
     if (!has_org) {
-      return Status::InvalidArgument("visibility: a customer document (type document) needs an org:O or org:O/role:R grant");
+      return Status::InvalidArgument(
+          "visibility: a customer document (type document) needs an org:O or org:O/role:R grant");
     }
   }
   return Status::Ok();

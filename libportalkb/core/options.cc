@@ -5,7 +5,8 @@ namespace {
 
 Status OutOfRange(const std::string& name, double value, const std::string& range) {
   std::string shown = std::to_string(value);
-  if (value == static_cast<double>(static_cast<long long>(value))) shown = std::to_string(static_cast<long long>(value));
+  if (value == static_cast<double>(static_cast<long long>(value)))
+    shown = std::to_string(static_cast<long long>(value));
   return Status::InvalidArgument(name + " " + shown + ": must be " + range);
 }
 
@@ -43,11 +44,13 @@ Status ValidateEngineOptions(const EngineOptions& options) {
   if (s.prefix_expansions < 1 || s.prefix_expansions > 1000) {
     return OutOfRange("search.prefix_expansions", static_cast<double>(s.prefix_expansions), "1..1000");
   }
-  if (s.typo.first_letter_cost < 1) return OutOfRange("search.typo.first_letter_cost", s.typo.first_letter_cost, ">= 1");
+  if (s.typo.first_letter_cost < 1)
+    return OutOfRange("search.typo.first_letter_cost", s.typo.first_letter_cost, ">= 1");
   if (s.typo.max_candidates < 1 || s.typo.max_candidates > 100) {
     return OutOfRange("search.typo.max_candidates", static_cast<double>(s.typo.max_candidates), "1..100");
   }
-  if (s.limits.max_limit > 10000) return OutOfRange("search.limits.max_limit", static_cast<double>(s.limits.max_limit), "<= 10000");
+  if (s.limits.max_limit > 10000)
+    return OutOfRange("search.limits.max_limit", static_cast<double>(s.limits.max_limit), "<= 10000");
   if (options.analytics_options.flush_interval_ms < 1) {
     return OutOfRange("analytics_options.flush_interval_ms", options.analytics_options.flush_interval_ms, ">= 1");
   }

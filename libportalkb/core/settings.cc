@@ -148,7 +148,8 @@ Status IndexSettings::Set(const std::string& name, const std::string& value) {
     auto fields = ParseList(value);
     for (const auto& f : fields) {
       if (std::find(kTypoFields.begin(), kTypoFields.end(), f) == kTypoFields.end()) {
-        return Status::InvalidArgument(name + ": unknown field '" + f + "' (expected title, summary, body, tags or category)");
+        return Status::InvalidArgument(name + ": unknown field '" + f +
+                                       "' (expected title, summary, body, tags or category)");
       }
     }
     typo_disabled_fields = std::move(fields);
@@ -159,17 +160,28 @@ Status IndexSettings::Set(const std::string& name, const std::string& value) {
 }
 
 Status IndexSettings::Unset(const std::string& name) {
-  if (const RealSetting* r = FindRealSetting(name)) (this->*(r->setting)).reset();
-  else if (name == "ranking.tier_max_words") tier_max_words.reset();
-  else if (name == "ranking.min_matched_words") min_matched_words.reset();
-  else if (name == "typo.enabled") typo_enabled.reset();
-  else if (name == "typo.min_length_one_typo") typo_min_length_one_typo.reset();
-  else if (name == "typo.min_length_two_typos") typo_min_length_two_typos.reset();
-  else if (name == "typo.first_letter_cost") typo_first_letter_cost.reset();
-  else if (name == "typo.disabled_words") typo_disabled_words.reset();
-  else if (name == "typo.disabled_fields") typo_disabled_fields.reset();
-  else if (name == "analytics.log_searches") log_searches.reset();
-  else return Status::InvalidArgument("unknown setting '" + name + "'");
+  if (const RealSetting* r = FindRealSetting(name))
+    (this->*(r->setting)).reset();
+  else if (name == "ranking.tier_max_words")
+    tier_max_words.reset();
+  else if (name == "ranking.min_matched_words")
+    min_matched_words.reset();
+  else if (name == "typo.enabled")
+    typo_enabled.reset();
+  else if (name == "typo.min_length_one_typo")
+    typo_min_length_one_typo.reset();
+  else if (name == "typo.min_length_two_typos")
+    typo_min_length_two_typos.reset();
+  else if (name == "typo.first_letter_cost")
+    typo_first_letter_cost.reset();
+  else if (name == "typo.disabled_words")
+    typo_disabled_words.reset();
+  else if (name == "typo.disabled_fields")
+    typo_disabled_fields.reset();
+  else if (name == "analytics.log_searches")
+    log_searches.reset();
+  else
+    return Status::InvalidArgument("unknown setting '" + name + "'");
   return Status::Ok();
 }
 
@@ -193,12 +205,12 @@ std::map<std::string, std::string> IndexSettings::ToMap() const {
 std::map<std::string, std::string> IndexSettings::Effective(const EngineOptions& options) {
   const TypoOptions& t = options.search.typo;
   std::map<std::string, std::string> out = {{"typo.enabled", BoolText(t.enabled)},
-          {"typo.min_length_one_typo", std::to_string(t.min_length_one_typo)},
-          {"typo.min_length_two_typos", std::to_string(t.min_length_two_typos)},
-          {"typo.first_letter_cost", std::to_string(t.first_letter_cost)},
-          {"typo.disabled_words", JoinList(t.disabled_words)},
-          {"typo.disabled_fields", JoinList(t.disabled_fields)},
-          {"analytics.log_searches", BoolText(options.analytics)}};
+                                            {"typo.min_length_one_typo", std::to_string(t.min_length_one_typo)},
+                                            {"typo.min_length_two_typos", std::to_string(t.min_length_two_typos)},
+                                            {"typo.first_letter_cost", std::to_string(t.first_letter_cost)},
+                                            {"typo.disabled_words", JoinList(t.disabled_words)},
+                                            {"typo.disabled_fields", JoinList(t.disabled_fields)},
+                                            {"analytics.log_searches", BoolText(options.analytics)}};
   for (const auto& r : kRealSettings) out[r.name] = RealText(options.search.*(r.option));
   out["ranking.tier_max_words"] = std::to_string(options.search.tier_max_words);
   out["ranking.min_matched_words"] = std::to_string(options.search.min_matched_words);

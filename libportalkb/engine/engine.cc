@@ -92,9 +92,8 @@ struct Engine::Impl {
     MutexLock build(build_mutex);
     current = Current();  // another thread may have built it meanwhile
     if (current != nullptr && current->revision() >= revision) return current;
-    std::shared_ptr<const IndexSnapshot> fresh = current == nullptr
-                                                     ? IndexSnapshot::Build(db, path, options, tokenizer)
-                                                     : IndexSnapshot::Refresh(*current, db, tokenizer);
+    std::shared_ptr<const IndexSnapshot> fresh = current == nullptr ? IndexSnapshot::Build(db, path, options, tokenizer)
+                                                                    : IndexSnapshot::Refresh(*current, db, tokenizer);
     {
       MutexLock lock(snapshot_mutex);
       snapshot = fresh;
@@ -257,9 +256,9 @@ Result<SearchResponse> Engine::Search(const SearchRequest& original) {
   response->took_ms = MillisecondsSince(started);
   if (!request.log || !log || impl_->analytics == nullptr) return response;
   SearchEvent event;
-  event.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  event.ts_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   event.query_id = Analytics::NewQueryId();
   event.query = request.query;
   event.lang = request.lang;
@@ -284,9 +283,8 @@ Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal&
                                    std::to_string(impl_->options.search.limits.max_related_limit) + ")");
   }
   Result<std::vector<Hit>> hits = std::vector<Hit>{};
-  Status read = impl_->Read("related", [&](const SearchContext& context) {
-    hits = FindRelated(context, id, principal.value(), limit);
-  });
+  Status read = impl_->Read(
+      "related", [&](const SearchContext& context) { hits = FindRelated(context, id, principal.value(), limit); });
   if (!read.ok()) return read;
   return hits;
 }
@@ -378,7 +376,8 @@ EngineOptions Engine::EffectiveOptions() {
 
 Result<std::vector<SynonymRule>> Engine::Synonyms() {
   Result<std::vector<SynonymRule>> rules = std::vector<SynonymRule>{};
-  Status read = impl_->Read("synonyms", [&](const SearchContext& context) { rules = context.snapshot.synonym_rules(); });
+  Status read =
+      impl_->Read("synonyms", [&](const SearchContext& context) { rules = context.snapshot.synonym_rules(); });
   if (!read.ok()) return read;
   return rules;
 }

@@ -224,9 +224,8 @@ void AnalyseBatch(std::vector<PendingRecord>& batch, const std::vector<std::uniq
   for (std::size_t i = worker; i < batch.size(); i += tokenizers.size()) {
     PendingRecord& p = batch[i];
     if (!p.status.ok()) continue;
-    p.status = GuardXapian("analyse document '" + p.record.doc.id + "'", [&] {
-      p.xdoc = DocumentIndexer::Analyse(p.record.doc, *tokenizers[worker], slots);
-    });
+    p.status = GuardXapian("analyse document '" + p.record.doc.id + "'",
+                           [&] { p.xdoc = DocumentIndexer::Analyse(p.record.doc, *tokenizers[worker], slots); });
   }
 }
 
@@ -241,14 +240,14 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
   if (!progress) return Ingest(paths, IngestBytesProgress{});
   std::size_t files_seen = 0;
   return Ingest(paths, IngestBytesProgress([&](const IngestStatus& status) {
-    // The file-count callback hears of each file once, as before; of the
-    // last one at the end, with every document counted (analysis on worker
-    // threads may still be behind the files read).
-    if (status.files_done == files_seen) return;
-    if (status.files_done == status.files_total && !status.finished) return;
-    files_seen = status.files_done;
-    progress(status.files_done, status.files_total, status.documents);
-  }));
+                  // The file-count callback hears of each file once, as before; of the
+                  // last one at the end, with every document counted (analysis on worker
+                  // threads may still be behind the files read).
+                  if (status.files_done == files_seen) return;
+                  if (status.files_done == status.files_total && !status.finished) return;
+                  files_seen = status.files_done;
+                  progress(status.files_done, status.files_total, status.documents);
+                }));
 }
 
 Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, const IngestBytesProgress& progress) {
@@ -283,11 +282,11 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
   std::vector<std::unique_ptr<Tokenizer>> tokenizers;
   for (std::size_t t = 0; t < threads; ++t) tokenizers.push_back(std::make_unique<Tokenizer>());
 
-  Status failure = Status::Ok();  // a failure of the index itself stops the ingest
+  Status failure = Status::Ok();        // a failure of the index itself stops the ingest
   std::vector<PendingRecord> filling;   // being read
   std::vector<PendingRecord> analysed;  // analysis done (or running, while `running` is non-empty)
   std::vector<std::future<void>> running;
-  AttributeSlots batch_slots;           // the slots `analysed` was analysed with
+  AttributeSlots batch_slots;  // the slots `analysed` was analysed with
 
   // Writes the analysed batch in record order.
   auto write = [&](std::vector<PendingRecord>& batch) {

@@ -138,11 +138,15 @@ Result<EvalReport> EvaluateRanking(Engine& engine, const std::vector<EvalQuery>&
       ++report.none_queries;
       if (!response->hits.empty()) {
         ++report.none_with_results;
-        const bool strong = std::any_of(response->hits.begin(), response->hits.end(), [](const Hit& h) { return !h.weak; });
+        const bool strong =
+            std::any_of(response->hits.begin(), response->hits.end(), [](const Hit& h) { return !h.weak; });
         if (strong) {
           ++report.none_with_strong_results;
-          report.failures.push_back({q, 0, {top.begin(), top.begin() + static_cast<long>(std::min<std::size_t>(5, top.size()))},
-                                     response->corrected_query});
+          report.failures.push_back(
+              {q,
+               0,
+               {top.begin(), top.begin() + static_cast<long>(std::min<std::size_t>(5, top.size()))},
+               response->corrected_query});
         }
       }
       continue;
@@ -150,12 +154,15 @@ Result<EvalReport> EvaluateRanking(Engine& engine, const std::vector<EvalQuery>&
     const int rank = FirstRank(q.expected, top);
     const double rr = rank > 0 ? 1.0 / rank : 0.0;
     const bool zero = response->total == 0;
-    const double r1 = RecallAt(q.expected, top, 1), r5 = RecallAt(q.expected, top, 5), r10 = RecallAt(q.expected, top, 10);
+    const double r1 = RecallAt(q.expected, top, 1), r5 = RecallAt(q.expected, top, 5),
+                 r10 = RecallAt(q.expected, top, 10);
     overall.Add(r1, r5, r10, rr, zero);
     by_kind[q.kind].Add(r1, r5, r10, rr, zero);
     by_lang[q.lang].Add(r1, r5, r10, rr, zero);
     if (rank == 0) {
-      report.failures.push_back({q, 0, {top.begin(), top.begin() + static_cast<long>(std::min<std::size_t>(5, top.size()))},
+      report.failures.push_back({q,
+                                 0,
+                                 {top.begin(), top.begin() + static_cast<long>(std::min<std::size_t>(5, top.size()))},
                                  response->corrected_query});
     }
     if (q.kind == "typo" && !q.correct.empty() && ranking.empty()) {

@@ -30,7 +30,7 @@ struct ColumnEntry {
   std::uint64_t value_count;
   std::uint64_t name_ends_offset;  // uint64[value_count]
   std::uint64_t names_offset, names_bytes;
-  std::uint64_t offsets_offset;    // uint32[doc_slots + 1]
+  std::uint64_t offsets_offset;         // uint32[doc_slots + 1]
   std::uint64_t ids_offset, ids_count;  // uint32[ids_count]
 };
 
@@ -144,7 +144,7 @@ std::string_view FacetIndex::Column::name(std::size_t id) const {
 }
 
 Result<std::shared_ptr<const FacetIndex>> FacetIndex::FromBytes(std::string_view bytes,
-                                                               std::shared_ptr<const void> owner) {
+                                                                std::shared_ptr<const void> owner) {
   auto index = std::make_shared<FacetIndex>();
   index->owner_ = std::move(owner);
   index->bytes_ = bytes;
@@ -229,8 +229,10 @@ void FacetCollector::operator()(const Xapian::Document& doc, double) {
     const double age_days = (static_cast<double>(now_) - t) / 86400.0;
     if (age_days <= 7) ++buckets_[0];
     if (age_days <= 30) ++buckets_[1];
-    if (age_days <= 365) ++buckets_[2];
-    else ++buckets_[3];
+    if (age_days <= 365)
+      ++buckets_[2];
+    else
+      ++buckets_[3];
   }
 }
 

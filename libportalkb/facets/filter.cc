@@ -11,7 +11,9 @@
 namespace portalkb {
 namespace {
 
-bool IsFieldChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+bool IsFieldChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 Status Bad(std::string_view text, const std::string& why) {
   std::string shown(text.substr(0, 80));
@@ -22,8 +24,9 @@ Status Bad(std::string_view text, const std::string& why) {
 }  // namespace
 
 bool IsAttributeFieldName(std::string_view name) {
-  return !name.empty() && name.size() <= 32 &&
-         std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 bool IsBuiltInFilterField(std::string_view name) {
@@ -32,8 +35,8 @@ bool IsBuiltInFilterField(std::string_view name) {
 }
 
 bool IsReservedField(std::string_view name) {
-  for (const char* reserved : {"id", "title", "summary", "body", "url", "status", "visibility", "publish_at",
-                               "unpublish_at"}) {
+  for (const char* reserved :
+       {"id", "title", "summary", "body", "url", "status", "visibility", "publish_at", "unpublish_at"}) {
     if (name == reserved) return true;
   }
   return false;
@@ -53,8 +56,9 @@ Result<Filter> ParseFilter(std::string_view raw) {
   f.field = AsciiLower(text.substr(0, i));
   if (f.field == "tag") f.field = "tags";
   if (IsReservedField(f.field)) {
-    return Bad(raw, "'" + f.field + "' is not a filter field (filter on type, lang, category, tags, org, "
-                    "updated_at or a further field)");
+    return Bad(raw, "'" + f.field +
+                        "' is not a filter field (filter on type, lang, category, tags, org, "
+                        "updated_at or a further field)");
   }
   if (!IsBuiltInFilterField(f.field) && !IsAttributeFieldName(f.field)) {
     return Bad(raw, "'" + f.field.substr(0, 40) + "' is not a field name (1-32 characters of a-z 0-9 _)");
@@ -86,7 +90,8 @@ Result<Filter> ParseFilter(std::string_view raw) {
     std::size_t start = 0;
     while (true) {
       const auto bar = rest.find('|', start);
-      const std::string_view value = Trim(rest.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
+      const std::string_view value =
+          Trim(rest.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
       if (value.empty()) return Bad(raw, "empty value");
       f.values.emplace_back(value);
       if (bar == std::string_view::npos) break;
@@ -113,7 +118,8 @@ Result<Xapian::Query> FilterQuery(const Filter& f, const std::map<std::string, u
         terms.emplace_back(Term(kType, t));
       } else if (f.field == "lang") {
         const std::string lang = AsciiLower(v);
-        if (!IsSupportedLanguage(lang)) return Bad(f.text, "lang '" + v.substr(0, 40) + "' is not supported (nl, en, sv, de)");
+        if (!IsSupportedLanguage(lang))
+          return Bad(f.text, "lang '" + v.substr(0, 40) + "' is not supported (nl, en, sv, de)");
         terms.emplace_back(Term(kLang, lang));
       } else if (f.field == "category") {
         terms.emplace_back(Term(kCategory, v));
@@ -144,7 +150,8 @@ Result<Xapian::Query> FilterQuery(const Filter& f, const std::map<std::string, u
     }
     char* end = nullptr;
     bound = std::strtod(v.c_str(), &end);
-    if (end != v.c_str() + v.size() || !std::isfinite(bound)) return Bad(f.text, "'" + v.substr(0, 40) + "' is not a number");
+    if (end != v.c_str() + v.size() || !std::isfinite(bound))
+      return Bad(f.text, "'" + v.substr(0, 40) + "' is not a number");
     // A further field no document has a number for matches nothing, whether
     // or not documents the principal may not see have it: the answer never
     // tells hidden field names.
@@ -154,11 +161,16 @@ Result<Xapian::Query> FilterQuery(const Filter& f, const std::map<std::string, u
   }
   // Strict bounds: nudge past the bound itself.
   switch (f.op) {
-    case Filter::Op::kGe: return Q(Q::OP_VALUE_GE, slot, Xapian::sortable_serialise(bound));
-    case Filter::Op::kLe: return Q(Q::OP_VALUE_LE, slot, Xapian::sortable_serialise(bound));
-    case Filter::Op::kGt: return Q(Q::OP_VALUE_GE, slot, Xapian::sortable_serialise(std::nextafter(bound, INFINITY)));
-    case Filter::Op::kLt: return Q(Q::OP_VALUE_LE, slot, Xapian::sortable_serialise(std::nextafter(bound, -INFINITY)));
-    default: break;
+    case Filter::Op::kGe:
+      return Q(Q::OP_VALUE_GE, slot, Xapian::sortable_serialise(bound));
+    case Filter::Op::kLe:
+      return Q(Q::OP_VALUE_LE, slot, Xapian::sortable_serialise(bound));
+    case Filter::Op::kGt:
+      return Q(Q::OP_VALUE_GE, slot, Xapian::sortable_serialise(std::nextafter(bound, INFINITY)));
+    case Filter::Op::kLt:
+      return Q(Q::OP_VALUE_LE, slot, Xapian::sortable_serialise(std::nextafter(bound, -INFINITY)));
+    default:
+      break;
   }
   return Bad(f.text, "unsupported operator");
 }

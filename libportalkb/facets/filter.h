@@ -17,11 +17,11 @@ namespace portalkb {
 
 struct Filter {
   enum class Op { kEq, kGe, kLe, kGt, kLt };
-  std::string field;                // "type", "lang", "category", "tags", "org", "updated_at", or a further field
+  std::string field;  // "type", "lang", "category", "tags", "org", "updated_at", or a further field
   Op op = Op::kEq;
   std::vector<std::string> values;  // kEq: one or more; ranges: exactly one
   bool negated = false;
-  std::string text;                 // as written, for messages
+  std::string text;  // as written, for messages
 };
 
 // Names of further fields (document attributes): 1-32 characters of a-z 0-9 _.

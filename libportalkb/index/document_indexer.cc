@@ -64,7 +64,7 @@ Xapian::Document DocumentIndexer::Analyse(const Document& doc, const Tokenizer& 
     std::string_view word_prefix;
   };
   const Field fields[] = {
-      {&doc.title, kTitleWord}, {&doc.summary, kSummaryWord}, {&tag_text, kTagWord},
+      {&doc.title, kTitleWord},        {&doc.summary, kSummaryWord}, {&tag_text, kTagWord},
       {&category_text, kCategoryWord}, {&doc.body, kBodyWord},
   };
 

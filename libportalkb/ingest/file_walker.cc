@@ -255,10 +255,18 @@ void LoadFile(const std::string& path, const RecordSink& sink, const DocumentLim
   }
   LoadedRecord record;
   switch (format) {
-    case FileFormat::kMarkdown: record = LoadMarkdown(content, path, limits); break;
-    case FileFormat::kHtml: record = LoadHtml(content, path, limits); break;
-    case FileFormat::kPdf: record = LoadPdf(content, path); break;
-    default: record = LoadText(content, path); break;
+    case FileFormat::kMarkdown:
+      record = LoadMarkdown(content, path, limits);
+      break;
+    case FileFormat::kHtml:
+      record = LoadHtml(content, path, limits);
+      break;
+    case FileFormat::kPdf:
+      record = LoadPdf(content, path);
+      break;
+    default:
+      record = LoadText(content, path);
+      break;
   }
   if (record.error.empty()) {
     // Sidecar metadata overrides what the content itself says.

@@ -84,11 +84,16 @@ Status ApplyMetadata(const json& object, Document& doc) {
     std::string Document::*field;
   };
   static constexpr Text kTextFields[] = {
-      {"id", &Document::id},       {"title", &Document::title},
-      {"summary", &Document::summary}, {"body", &Document::body},
-      {"lang", &Document::lang},   {"category", &Document::category},
-      {"updated_at", &Document::updated_at}, {"url", &Document::url},
-      {"publish_at", &Document::publish_at}, {"unpublish_at", &Document::unpublish_at},
+      {"id", &Document::id},
+      {"title", &Document::title},
+      {"summary", &Document::summary},
+      {"body", &Document::body},
+      {"lang", &Document::lang},
+      {"category", &Document::category},
+      {"updated_at", &Document::updated_at},
+      {"url", &Document::url},
+      {"publish_at", &Document::publish_at},
+      {"unpublish_at", &Document::unpublish_at},
   };
   for (const auto& f : kTextFields) {
     if (!object.contains(f.key) || object.at(f.key).is_null()) continue;
@@ -131,9 +136,9 @@ Status ApplyMetadata(const json& object, Document& doc) {
     }
   }
   // Any other scalar or list of scalars is a further field.
-  static const std::set<std::string> kKnown = {"id", "type", "title", "summary", "body", "lang", "category",
-                                               "updated_at", "url", "tags", "visibility", "status",
-                                               "publish_at", "unpublish_at"};
+  static const std::set<std::string> kKnown = {"id",         "type",     "title",      "summary",     "body",
+                                               "lang",       "category", "updated_at", "url",         "tags",
+                                               "visibility", "status",   "publish_at", "unpublish_at"};
   for (const auto& [key, value] : object.items()) {
     if (kKnown.count(key) || value.is_null() || value.is_object()) continue;
     std::vector<std::string> values;
@@ -168,8 +173,7 @@ Result<json> ParseYamlMapping(std::string_view yaml, int first_line, const Docum
   }
 }
 
-bool SplitFrontMatter(std::string_view content, std::string_view& yaml, std::string_view& body,
-                      int& body_line) {
+bool SplitFrontMatter(std::string_view content, std::string_view& yaml, std::string_view& body, int& body_line) {
   if (StartsWith(content, "\xEF\xBB\xBF")) content.remove_prefix(3);  // UTF-8 BOM
   if (!StartsWith(content, "---")) return false;
   std::size_t pos = content.find('\n');

@@ -15,17 +15,35 @@ struct GumboOutputDeleter {
 };
 
 bool IsSkipped(GumboTag tag) {
-  return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_NOSCRIPT ||
-         tag == GUMBO_TAG_TEMPLATE || tag == GUMBO_TAG_HEAD || tag == GUMBO_TAG_SVG;
+  return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE ||
+         tag == GUMBO_TAG_HEAD || tag == GUMBO_TAG_SVG;
 }
 
 bool IsBlock(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_TR:
-    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_PRE: case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_NAV: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
       return true;
     default:
       return false;
@@ -40,9 +58,9 @@ bool IsNameChar(char c) {
 // unclosed <p> or <li> is closed by its sibling, so it does not nest).
 bool IsLeafOrSelfClosing(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-      "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
-      "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"};
+      "area",  "base",  "br",       "col",     "embed", "hr", "img", "input", "link", "meta",   "param",    "source",
+      "track", "wbr",   "p",        "li",      "dt",    "dd", "tr",  "td",    "th",   "option", "optgroup", "thead",
+      "tbody", "tfoot", "colgroup", "caption", "rb",    "rt", "rtc", "rp",    "html", "head",   "body"};
   for (std::string_view n : kNames) {
     if (n == name) return true;
   }
@@ -55,9 +73,7 @@ bool IsRawText(std::string_view name) {
 }
 
 // Headings are kept at any depth: the first <h1> may be the title.
-bool IsHeading(std::string_view name) {
-  return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
-}
+bool IsHeading(std::string_view name) { return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6'; }
 
 // Gumbo's tree construction scans the stack of open elements for every start
 // tag ("has a p element in button scope"), so n nested elements cost O(n^2):

@@ -93,8 +93,8 @@ LoadedRecord LoadJsonLine(std::string_view line, int line_no, const std::string&
   if (const std::size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
-    record.error = "column " + std::to_string(leading + bad + 1) + ": not valid UTF-8 (byte " + byte +
-                   "); save the file as UTF-8";
+    record.error =
+        "column " + std::to_string(leading + bad + 1) + ": not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
     return record;
   }
   json object;

@@ -17,8 +17,8 @@ namespace portalkb {
 struct LoadedRecord {
   Document doc;
   std::string file;
-  int line = 0;        // 1-based, 0 when the whole file is the record
-  std::string error;   // empty when `doc` was read
+  int line = 0;                // 1-based, 0 when the whole file is the record
+  std::string error;           // empty when `doc` was read
   bool title_derived = false;  // the record had no title; it was taken from its summary or body
   // JSON Lines: bytes of the file read up to the end of this record's line,
   // for progress by bytes (0 for formats read whole).
@@ -31,8 +31,8 @@ enum class FileFormat { kJsonLines, kMarkdown, kHtml, kPdf, kText, kUnsupported 
 FileFormat FormatOf(const std::string& path);
 
 struct FileList {
-  std::vector<std::string> files;      // in a stable (sorted) order
-  std::vector<LoadedRecord> errors;    // paths that do not exist or cannot be read
+  std::vector<std::string> files;    // in a stable (sorted) order
+  std::vector<LoadedRecord> errors;  // paths that do not exist or cannot be read
 };
 
 struct WalkOptions {

@@ -22,13 +22,11 @@ Status ApplyMetadata(const nlohmann::json& object, Document& doc);
 // Aliases are expanded, so the values produced (limits.max_yaml_values) and
 // the nesting (limits.max_yaml_depth) are bounded: a "billion laughs" block
 // is an error, not a hang.
-Result<nlohmann::json> ParseYamlMapping(std::string_view yaml, int first_line = 1,
-                                        const DocumentLimits& limits = {});
+Result<nlohmann::json> ParseYamlMapping(std::string_view yaml, int first_line = 1, const DocumentLimits& limits = {});
 
 // Splits "---\nYAML\n---\nbody" into the YAML and the body. Returns false if
 // the content does not start with a front-matter block. `body_line` is the
 // 1-based line the body starts on.
-bool SplitFrontMatter(std::string_view content, std::string_view& yaml, std::string_view& body,
-                      int& body_line);
+bool SplitFrontMatter(std::string_view content, std::string_view& yaml, std::string_view& body, int& body_line);
 
 }  // namespace portalkb

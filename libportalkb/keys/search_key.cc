@@ -90,8 +90,8 @@ Result<SearchKeyClaims> CheckClaims(SearchKeyClaims claims, MakeError bad) {
   auto principal = NormalizePrincipal(claims.principal);
   if (!principal.ok()) return bad(principal.status().message());
   claims.principal = std::move(principal).value();
-  if (claims.is_public && (!claims.principal.user.empty() || !claims.principal.org.empty() ||
-                           !claims.principal.roles.empty())) {
+  if (claims.is_public &&
+      (!claims.principal.user.empty() || !claims.principal.org.empty() || !claims.principal.roles.empty())) {
     return bad("public: a public key carries no user, org or roles");
   }
   if (claims.filter.size() > kMaxSearchKeyFilterBytes) {

@@ -263,8 +263,8 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   std::size_t synonyms_left = kMaxSynonymAlternativesPerQuery;
   auto synonym_queries = [&](const std::vector<std::string>& words, std::size_t unit, int typos, std::vector<Q>& out) {
     if (context.synonyms == nullptr || context.synonyms->empty() || synonyms_left == 0) return;
-    const auto alternatives = context.synonyms->Alternatives(
-        words, synonym_langs, std::min(kMaxSynonymAlternativesPerWord, synonyms_left));
+    const auto alternatives =
+        context.synonyms->Alternatives(words, synonym_langs, std::min(kMaxSynonymAlternativesPerWord, synonyms_left));
     synonyms_left -= alternatives.size();
     stem_langs = &synonym_langs;
     for (const auto& alt : alternatives) {
@@ -290,7 +290,8 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       for (const auto& p : a.parts) words.push_back(p.folded);
       Q phrase = phrase_query(words, 1.0, u, 0, "exact");
       if (a.joined) {
-        t.tier[0].push_back(Q(Q::OP_OR, phrase, word_query(a.joined->folded, a.joined->lowered, false, 1.0, u, 0, "exact")));
+        t.tier[0].push_back(
+            Q(Q::OP_OR, phrase, word_query(a.joined->folded, a.joined->lowered, false, 1.0, u, 0, "exact")));
       } else {
         t.tier[0].push_back(phrase);
       }

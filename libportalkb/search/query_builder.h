@@ -57,17 +57,17 @@ struct TermOrigin {
 
 // One positive clause of the query.
 struct QueryWord {
-  std::string text;          // as typed (a word, or a phrase without quotes)
-  std::string folded;        // the folded word; empty for phrases and compounds
+  std::string text;    // as typed (a word, or a phrase without quotes)
+  std::string folded;  // the folded word; empty for phrases and compounds
   // The folded word occurs in the index, or has alternatives there (typo
   // candidates, completions, split/join, synonyms); false: a correction candidate.
   bool in_vocabulary = true;
   bool phrase = false;
-  Token token;               // the analysed word (single words only)
+  Token token;  // the analysed word (single words only)
 };
 
 struct BuiltQuery {
-  Xapian::Query query;        // MatchNothing when the query has nothing to look for
+  Xapian::Query query;  // MatchNothing when the query has nothing to look for
   HighlightTerms highlight;
   bool matches_nothing = true;
   std::vector<QueryWord> words;
@@ -115,8 +115,7 @@ class MatchedWordsDecider : public Xapian::MatchDecider {
 // concurrent use.
 class QueryBuilder {
  public:
-  QueryBuilder(const SearchOptions& options, const Tokenizer& tokenizer)
-      : options_(options), tokenizer_(tokenizer) {}
+  QueryBuilder(const SearchOptions& options, const Tokenizer& tokenizer) : options_(options), tokenizer_(tokenizer) {}
 
   // `lang` empty: analyse with every supported language's stemmer.
   BuiltQuery Build(std::string_view query, const std::string& lang, const QueryContext& context) const;

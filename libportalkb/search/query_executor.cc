@@ -127,7 +127,8 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   if (request.lang.empty() && request.ranking.empty() && options.search.detect_language) {
     response.detected_lang = DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text));
   }
-  built = builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang, constraints));
+  built =
+      builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang, constraints));
   response.hits.clear();
   response.facets.clear();
   response.total = 0;
@@ -148,9 +149,9 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   // unweighted pass counts matches and facet values together.
   const Xapian::doccount check =
       facets ? static_cast<Xapian::doccount>(request.offset + request.limit) : db.get_doccount();
-  const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                             static_cast<Xapian::doccount>(request.limit), check, nullptr,
-                                             match_decider);
+  const Xapian::MSet mset =
+      enquire.get_mset(static_cast<Xapian::doccount>(request.offset), static_cast<Xapian::doccount>(request.limit),
+                       check, nullptr, match_decider);
   response.total = mset.get_matches_estimated();
 
   if (facets) {

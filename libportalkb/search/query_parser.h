@@ -10,8 +10,8 @@ namespace portalkb {
 struct QueryClause {
   enum class Kind { kWord, kPhrase };
   Kind kind = Kind::kWord;
-  std::string text;      // the raw text of the word or phrase (no quotes, no '-')
-  bool excluded = false; // written as -word or -"a phrase"
+  std::string text;       // the raw text of the word or phrase (no quotes, no '-')
+  bool excluded = false;  // written as -word or -"a phrase"
 };
 
 // Never fails: an unclosed quote makes a phrase of the rest; a lone '-' or

@@ -37,7 +37,8 @@ Result<std::vector<Hit>> FindRelated(const SearchContext& context, const std::st
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     auto doc = DecodeDocument(it.get_document().get_data());
     if (!doc.ok()) return doc.status();
-    hits.push_back(MakeHit(doc.value(), it.get_weight(), nullptr, context.snapshot.options().search, context.tokenizer));
+    hits.push_back(
+        MakeHit(doc.value(), it.get_weight(), nullptr, context.snapshot.options().search, context.tokenizer));
   }
   return hits;
 }

@@ -6,7 +6,7 @@
 namespace portalkb {
 
 std::shared_ptr<const IndexSnapshot> IndexSnapshot::Build(const Xapian::Database& db, const std::string& index_dir,
-                                                         const EngineOptions& base, const Tokenizer& tokenizer) {
+                                                          const EngineOptions& base, const Tokenizer& tokenizer) {
   std::shared_ptr<IndexSnapshot> s(new IndexSnapshot());
   s->revision_ = db.get_revision();
   s->heavy_revision_ = s->revision_;
@@ -18,7 +18,7 @@ std::shared_ptr<const IndexSnapshot> IndexSnapshot::Build(const Xapian::Database
 }
 
 std::shared_ptr<const IndexSnapshot> IndexSnapshot::Refresh(const IndexSnapshot& previous, const Xapian::Database& db,
-                                                           const Tokenizer& tokenizer) {
+                                                            const Tokenizer& tokenizer) {
   std::shared_ptr<IndexSnapshot> s(new IndexSnapshot());
   s->revision_ = db.get_revision();
   s->heavy_revision_ = previous.heavy_revision_;

@@ -32,7 +32,9 @@ Statement& Statement::BindInt64(int index, std::int64_t value) {
   return Check(sqlite3_bind_int64(stmt_.get(), index, value), index);
 }
 
-Statement& Statement::BindDouble(int index, double value) { return Check(sqlite3_bind_double(stmt_.get(), index, value), index); }
+Statement& Statement::BindDouble(int index, double value) {
+  return Check(sqlite3_bind_double(stmt_.get(), index, value), index);
+}
 
 Statement& Statement::BindNull(int index) { return Check(sqlite3_bind_null(stmt_.get(), index), index); }
 
@@ -73,7 +75,8 @@ bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_.get(
 std::string Statement::Text(int column) const {
   const auto* text = sqlite3_column_text(stmt_.get(), column);
   if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
 }
 
 std::int64_t Statement::Int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
@@ -94,13 +97,15 @@ Result<Connection> Connection::Open(const std::string& path, ConnectionOptions o
   // The handle is owned from here on, even when opening failed.
   Connection connection(raw, path);
   if (rc != SQLITE_OK) {
-    return Status::IOError("cannot open sqlite file '" + path + "': " + (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
+    return Status::IOError("cannot open sqlite file '" + path +
+                           "': " + (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms > 0 ? options.busy_timeout_ms : 0);
   // WAL: readers never block the writer. journal_mode reads the file, so a
   // file that is not a database fails here, at open, and not on first use.
-  if (Status s = connection.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !s.ok()) {
+  if (Status s = connection.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+      !s.ok()) {
     return s;
   }
   if (Status s = connection.SetSecureDelete(options.secure_delete); !s.ok()) return s;
@@ -127,7 +132,9 @@ Result<Statement> Connection::Prepare(std::string_view sql) const {
   return Statement(stmt);
 }
 
-Status Connection::SetSecureDelete(bool on) { return Exec(on ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF"); }
+Status Connection::SetSecureDelete(bool on) {
+  return Exec(on ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF");
+}
 
 std::int64_t Connection::Changes() const { return sqlite3_changes64(db_.get()); }
 
@@ -173,8 +180,9 @@ Result<int> Migrate(Connection& connection, std::span<const MigrationStep> steps
   auto before = SchemaVersion(connection);
   if (!before.ok()) return before.status();
   if (before.value() > latest) {
-    return Status::Corruption("sqlite file '" + connection.path() + "' has schema version " + std::to_string(before.value()) +
-                              ", newer than this build understands (" + std::to_string(latest) + "); use a newer portalkb");
+    return Status::Corruption("sqlite file '" + connection.path() + "' has schema version " +
+                              std::to_string(before.value()) + ", newer than this build understands (" +
+                              std::to_string(latest) + "); use a newer portalkb");
   }
   for (int v = before.value(); v < latest; ++v) {
     Transaction transaction(connection);

@@ -28,7 +28,7 @@ constexpr std::uint32_t kByteOrder = 0x01020304;
 }  // namespace
 
 Result<std::shared_ptr<const DerivedFile>> DerivedFile::Open(const std::string& path, std::string_view magic,
-                                                            std::uint64_t revision) {
+                                                             std::uint64_t revision) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(path + ": no derived file");

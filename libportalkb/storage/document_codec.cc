@@ -61,9 +61,7 @@ Result<Document> DecodeDocument(const std::string& data) {
   }
 }
 
-std::string EncodeAttributeSlots(const std::map<std::string, unsigned>& slots) {
-  return nlohmann::json(slots).dump();
-}
+std::string EncodeAttributeSlots(const std::map<std::string, unsigned>& slots) { return nlohmann::json(slots).dump(); }
 
 Result<std::map<std::string, unsigned>> DecodeAttributeSlots(const std::string& text) {
   if (text.empty()) return std::map<std::string, unsigned>{};

@@ -16,25 +16,25 @@ inline constexpr const char* kFormatKey = "portalkb.format";
 // Term prefixes. Unprefixed terms are folded words of every text field, with
 // positions (phrase matching). Folded words are lower-case, so upper-case
 // prefixes never collide with them.
-inline constexpr std::string_view kId = "Q";           // Q<id>, one per document (boolean)
-inline constexpr std::string_view kStem = "Z";         // Z<stem>: stems of all text fields
-inline constexpr std::string_view kTitleWord = "S";    // S<folded>: title words
-inline constexpr std::string_view kTitleStem = "ZS";   // ZS<stem>: title stems
-inline constexpr std::string_view kAccented = "XA";    // XA<lowered>: words that carry diacritics
+inline constexpr std::string_view kId = "Q";          // Q<id>, one per document (boolean)
+inline constexpr std::string_view kStem = "Z";        // Z<stem>: stems of all text fields
+inline constexpr std::string_view kTitleWord = "S";   // S<folded>: title words
+inline constexpr std::string_view kTitleStem = "ZS";  // ZS<stem>: title stems
+inline constexpr std::string_view kAccented = "XA";   // XA<lowered>: words that carry diacritics
 // Folded words per field (no positions), so typo tolerance can be limited to
 // chosen fields. The title's are kTitleWord.
 inline constexpr std::string_view kSummaryWord = "XU";
 inline constexpr std::string_view kTagWord = "XK";
 inline constexpr std::string_view kCategoryWord = "XY";
 inline constexpr std::string_view kBodyWord = "XB";
-inline constexpr std::string_view kType = "XT";        // XTarticle / XTdocument (boolean)
-inline constexpr std::string_view kLang = "L";         // Lnl (boolean)
-inline constexpr std::string_view kTag = "K";          // K<tag> (boolean)
-inline constexpr std::string_view kCategory = "XC";    // XC<path prefix> for each level (boolean)
-inline constexpr std::string_view kGrant = "XG";       // XG<grant> (boolean)
-inline constexpr std::string_view kStatus = "XS";      // XSpublished / XSdraft (boolean)
-inline constexpr std::string_view kOrg = "XO";         // XO<org> for each org named in a grant (boolean)
-inline constexpr std::string_view kAttribute = "XF";   // XF<name>:<folded value> (boolean)
+inline constexpr std::string_view kType = "XT";       // XTarticle / XTdocument (boolean)
+inline constexpr std::string_view kLang = "L";        // Lnl (boolean)
+inline constexpr std::string_view kTag = "K";         // K<tag> (boolean)
+inline constexpr std::string_view kCategory = "XC";   // XC<path prefix> for each level (boolean)
+inline constexpr std::string_view kGrant = "XG";      // XG<grant> (boolean)
+inline constexpr std::string_view kStatus = "XS";     // XSpublished / XSdraft (boolean)
+inline constexpr std::string_view kOrg = "XO";        // XO<org> for each org named in a grant (boolean)
+inline constexpr std::string_view kAttribute = "XF";  // XF<name>:<folded value> (boolean)
 
 // Value slots.
 inline constexpr Xapian::valueno kSlotUpdatedAt = 0;    // sortable_serialise(seconds since epoch)

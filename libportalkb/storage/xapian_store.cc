@@ -186,8 +186,7 @@ Status WritableStore::Commit() {
   });
 }
 
-Status WritableStore::ReadCommitted(const std::string& what,
-                                    const std::function<void(const Xapian::Database&)>& fn) {
+Status WritableStore::ReadCommitted(const std::string& what, const std::function<void(const Xapian::Database&)>& fn) {
   if (Status t = RequireTransaction(what); !t.ok()) return t;
   return GuardXapian(what, [&] { fn(db_); });
 }

@@ -128,11 +128,12 @@ Result<std::vector<SynonymRule>> ParseSynonyms(std::string_view text, const std:
 Result<std::vector<SynonymRule>> ParseSynonymsForLanguages(std::string_view text,
                                                            const std::vector<std::string>& langs) {
   for (const auto& l : langs) {
-    if (!IsSupportedLanguage(l)) return Status::InvalidArgument("synonyms: language '" + Excerpt(l) + "' is not supported");
+    if (!IsSupportedLanguage(l))
+      return Status::InvalidArgument("synonyms: language '" + Excerpt(l) + "' is not supported");
   }
   if (text.size() > kMaxSynonymTextBytes) {
-    return Status::InvalidArgument("synonyms: text of " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                                   std::to_string(kMaxSynonymTextBytes));
+    return Status::InvalidArgument("synonyms: text of " + std::to_string(text.size()) +
+                                   " bytes, more than the limit of " + std::to_string(kMaxSynonymTextBytes));
   }
   // Empty until a "# lang:" line: then each rule applies to all of `langs`.
   std::string current_lang;
@@ -153,8 +154,9 @@ Result<std::vector<SynonymRule>> ParseSynonymsForLanguages(std::string_view text
         return Status::InvalidArgument(where_line + ": " + std::to_string(terms) + " terms, more than the limit of " +
                                        std::to_string(kMaxSynonymTermsPerRule) + " per rule: '" + Excerpt(line) + "'");
       }
-      return Status::InvalidArgument(where_line + ": " + std::to_string(line.size()) + " bytes, more than the limit of " +
-                                     std::to_string(kMaxSynonymLineBytes) + ": '" + Excerpt(line) + "'");
+      return Status::InvalidArgument(where_line + ": " + std::to_string(line.size()) +
+                                     " bytes, more than the limit of " + std::to_string(kMaxSynonymLineBytes) + ": '" +
+                                     Excerpt(line) + "'");
     }
     // "# lang: xx" (as FormatSynonyms writes) switches the language.
     if (StartsWith(Trim(line), "# lang:")) {
@@ -207,7 +209,8 @@ Result<std::vector<SynonymRule>> ParseSynonymsForLanguages(std::string_view text
     for (const auto& l : rule_langs) {
       auto& [count, term_count] = per_lang[l];
       if (++count > kMaxSynonymRulesPerLanguage) {
-        return where("more than the limit of " + std::to_string(kMaxSynonymRulesPerLanguage) + " rules for language " + l);
+        return where("more than the limit of " + std::to_string(kMaxSynonymRulesPerLanguage) + " rules for language " +
+                     l);
       }
       term_count += terms;
       if (term_count > kMaxSynonymTermsPerLanguage) {

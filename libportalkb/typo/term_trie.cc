@@ -92,7 +92,8 @@ Result<TermTrie> TermTrie::FromBytes(std::string_view bytes, std::shared_ptr<con
   TrieHeader h;
   if (bytes.size() < sizeof h) return Status::Corruption("vocabulary: shorter than its header");
   std::memcpy(&h, bytes.data(), sizeof h);
-  if (h.node_count > (bytes.size() - sizeof h) / sizeof(Node) || h.node_count * sizeof(Node) != bytes.size() - sizeof h) {
+  if (h.node_count > (bytes.size() - sizeof h) / sizeof(Node) ||
+      h.node_count * sizeof(Node) != bytes.size() - sizeof h) {
     return Status::Corruption("vocabulary: " + std::to_string(h.node_count) + " nodes do not fill " +
                               std::to_string(bytes.size()) + " bytes");
   }

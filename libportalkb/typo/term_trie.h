@@ -62,10 +62,10 @@ class TermTrie {
   // Layout of the vocabulary file's node array: five 32-bit fields.
   struct Node {
     char32_t label = 0;
-    std::uint32_t first_child = 0;   // index of the first child; children are contiguous
+    std::uint32_t first_child = 0;  // index of the first child; children are contiguous
     std::uint32_t child_count = 0;
-    std::uint32_t frequency = 0;     // > 0: a term ends here
-    std::uint32_t best_below = 0;    // highest frequency in this subtree, for top-k completion
+    std::uint32_t frequency = 0;   // > 0: a term ends here
+    std::uint32_t best_below = 0;  // highest frequency in this subtree, for top-k completion
   };
 
   // Returns the node reached by `path`, or -1.

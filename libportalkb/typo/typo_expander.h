@@ -51,8 +51,7 @@ struct TypoCandidate {
 // exactly (never expanded themselves, never a candidate for another word).
 class TypoExpander {
  public:
-  TypoExpander(const TypoOptions& options, const Vocabulary& vocabulary)
-      : options_(options), vocabulary_(vocabulary) {}
+  TypoExpander(const TypoOptions& options, const Vocabulary& vocabulary) : options_(options), vocabulary_(vocabulary) {}
 
   // Typos allowed for a word of this many code points (0, 1 or 2).
   static int AllowedTypos(const TypoOptions& options, std::size_t length);

@@ -14,9 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-#define PORTALKB_WIRE_TRY(expr)         \
-  do {                                  \
-    Status wire_status_ = (expr);       \
+#define PORTALKB_WIRE_TRY(expr)                  \
+  do {                                           \
+    Status wire_status_ = (expr);                \
     if (!wire_status_.ok()) return wire_status_; \
   } while (0)
 
@@ -142,9 +142,7 @@ class Fields {
     const json* v = Get(key);
     return v ? GetCount(*v, Path(key), max, out) : Status::Ok();
   }
-  Status Required(std::string_view key) const {
-    return Get(key) ? Status::Ok() : Invalid(Path(key), "required");
-  }
+  Status Required(std::string_view key) const { return Get(key) ? Status::Ok() : Invalid(Path(key), "required"); }
 
  private:
   const json& object_;
@@ -251,9 +249,8 @@ Result<SearchRequest> SearchRequestFromJsonValue(const json& value, const JsonLi
 }
 
 Result<SearchRequest> SearchRequestFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<SearchRequest>(text, limits, [](const json& v, const JsonLimits& l) {
-    return SearchRequestFromJsonValue(v, l);
-  });
+  return ParseWith<SearchRequest>(text, limits,
+                                  [](const json& v, const JsonLimits& l) { return SearchRequestFromJsonValue(v, l); });
 }
 
 Result<SuggestRequest> SuggestRequestFromJsonValue(const json& value, const JsonLimits& limits) {
@@ -269,8 +266,7 @@ Result<SuggestRequest> SuggestRequestFromJsonValue(const json& value, const Json
 
 Result<ReportRequest> ReportRequestFromJsonValue(const json& value, const JsonLimits& limits) {
   const Fields f(value, "");
-  PORTALKB_WIRE_TRY(
-      f.Check({"kind", "since_ms", "until_ms", "lang", "role", "burst_window_ms", "limit", "bucket"}));
+  PORTALKB_WIRE_TRY(f.Check({"kind", "since_ms", "until_ms", "lang", "role", "burst_window_ms", "limit", "bucket"}));
   PORTALKB_WIRE_TRY(f.Required("kind"));
   ReportRequest r;
   PORTALKB_WIRE_TRY(f.String("kind", limits.max_string_bytes, r.kind));
@@ -278,8 +274,8 @@ Result<ReportRequest> ReportRequestFromJsonValue(const json& value, const JsonLi
   PORTALKB_WIRE_TRY(f.Count("until_ms", kMaxWireInteger, r.until_ms));
   PORTALKB_WIRE_TRY(f.String("lang", limits.max_string_bytes, r.lang));
   PORTALKB_WIRE_TRY(f.String("role", limits.max_string_bytes, r.role));
-  PORTALKB_WIRE_TRY(f.Count("burst_window_ms", static_cast<std::uint64_t>(std::numeric_limits<int>::max()),
-                            r.burst_window_ms));
+  PORTALKB_WIRE_TRY(
+      f.Count("burst_window_ms", static_cast<std::uint64_t>(std::numeric_limits<int>::max()), r.burst_window_ms));
   PORTALKB_WIRE_TRY(f.Count("limit", kMaxWireInteger, r.limit));
   PORTALKB_WIRE_TRY(f.String("bucket", limits.max_string_bytes, r.bucket));
   return r;
@@ -287,8 +283,8 @@ Result<ReportRequest> ReportRequestFromJsonValue(const json& value, const JsonLi
 
 Result<Document> DocumentFromJsonValue(const json& value, const JsonLimits& limits) {
   const Fields f(value, "");
-  PORTALKB_WIRE_TRY(f.Check({"id", "type", "title", "summary", "body", "lang", "tags", "category", "updated_at",
-                             "url", "visibility", "status", "publish_at", "unpublish_at", "attributes", "source"}));
+  PORTALKB_WIRE_TRY(f.Check({"id", "type", "title", "summary", "body", "lang", "tags", "category", "updated_at", "url",
+                             "visibility", "status", "publish_at", "unpublish_at", "attributes", "source"}));
   Document d;
   const std::size_t text_bytes = limits.max_body_bytes;  // title, summary, body: see JsonLimits
   PORTALKB_WIRE_TRY(f.String("id", limits.max_string_bytes, d.id));
@@ -422,39 +418,33 @@ Result<std::vector<SynonymRule>> SynonymRulesFromJsonValue(const json& value, co
 }
 
 Result<SuggestRequest> SuggestRequestFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<SuggestRequest>(text, limits, [](const json& v, const JsonLimits& l) {
-    return SuggestRequestFromJsonValue(v, l);
-  });
+  return ParseWith<SuggestRequest>(
+      text, limits, [](const json& v, const JsonLimits& l) { return SuggestRequestFromJsonValue(v, l); });
 }
 
 Result<ReportRequest> ReportRequestFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<ReportRequest>(text, limits, [](const json& v, const JsonLimits& l) {
-    return ReportRequestFromJsonValue(v, l);
-  });
+  return ParseWith<ReportRequest>(text, limits,
+                                  [](const json& v, const JsonLimits& l) { return ReportRequestFromJsonValue(v, l); });
 }
 
 Result<Document> DocumentFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<Document>(text, limits, [](const json& v, const JsonLimits& l) {
-    return DocumentFromJsonValue(v, l);
-  });
+  return ParseWith<Document>(text, limits,
+                             [](const json& v, const JsonLimits& l) { return DocumentFromJsonValue(v, l); });
 }
 
 Result<IndexSettings> IndexSettingsFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<IndexSettings>(text, limits, [](const json& v, const JsonLimits& l) {
-    return IndexSettingsFromJsonValue(v, l);
-  });
+  return ParseWith<IndexSettings>(text, limits,
+                                  [](const json& v, const JsonLimits& l) { return IndexSettingsFromJsonValue(v, l); });
 }
 
 Result<SynonymRule> SynonymRuleFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<SynonymRule>(text, limits, [](const json& v, const JsonLimits& l) {
-    return SynonymRuleFromJsonValue(v, l);
-  });
+  return ParseWith<SynonymRule>(text, limits,
+                                [](const json& v, const JsonLimits& l) { return SynonymRuleFromJsonValue(v, l); });
 }
 
 Result<std::vector<SynonymRule>> SynonymRulesFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<std::vector<SynonymRule>>(text, limits, [](const json& v, const JsonLimits& l) {
-    return SynonymRulesFromJsonValue(v, l);
-  });
+  return ParseWith<std::vector<SynonymRule>>(
+      text, limits, [](const json& v, const JsonLimits& l) { return SynonymRulesFromJsonValue(v, l); });
 }
 
 }  // namespace portalkb

@@ -29,19 +29,16 @@ std::string DumpJson(const json& value, int indent) {
 }
 
 json ToJsonValue(const SearchRequest& r) {
-  return {{"query", r.query},   {"filters", r.filters},
-          {"facets", r.facets}, {"sort", r.sort},
-          {"lang", r.lang},     {"limit", r.limit},
-          {"offset", r.offset}, {"typo_tolerance", r.typo_tolerance},
-          {"prefix", r.prefix}, {"correct", r.correct},
-          {"log", r.log},       {"session", r.session}};
+  return {{"query", r.query},   {"filters", r.filters}, {"facets", r.facets}, {"sort", r.sort},
+          {"lang", r.lang},     {"limit", r.limit},     {"offset", r.offset}, {"typo_tolerance", r.typo_tolerance},
+          {"prefix", r.prefix}, {"correct", r.correct}, {"log", r.log},       {"session", r.session}};
 }
 
 json ToJsonValue(const SuggestRequest& r) { return {{"prefix", r.prefix}, {"lang", r.lang}, {"limit", r.limit}}; }
 
 json ToJsonValue(const ReportRequest& r) {
-  return {{"kind", r.kind}, {"since_ms", r.since_ms}, {"until_ms", r.until_ms},
-          {"lang", r.lang}, {"role", r.role},         {"burst_window_ms", r.burst_window_ms},
+  return {{"kind", r.kind},   {"since_ms", r.since_ms}, {"until_ms", r.until_ms},
+          {"lang", r.lang},   {"role", r.role},         {"burst_window_ms", r.burst_window_ms},
           {"limit", r.limit}, {"bucket", r.bucket}};
 }
 
@@ -93,9 +90,10 @@ json ToJsonValue(const FacetCount& c) { return {{"value", c.value}, {"count", c.
 json ToJsonValue(const Hit& h) {
   json matches = json::array();
   for (const auto& m : h.matches) matches.push_back(ToJsonValue(m));
-  return {{"id", h.id},         {"title", h.title},       {"type", h.type},   {"lang", h.lang},
-          {"score", h.score},   {"snippet", h.snippet},   {"url", h.url},     {"category", h.category},
-          {"updated_at", h.updated_at}, {"matches", matches}, {"weak", h.weak}};
+  return {{"id", h.id},         {"title", h.title},       {"type", h.type},
+          {"lang", h.lang},     {"score", h.score},       {"snippet", h.snippet},
+          {"url", h.url},       {"category", h.category}, {"updated_at", h.updated_at},
+          {"matches", matches}, {"weak", h.weak}};
 }
 
 json ToJsonValue(const SearchResponse& r) {
@@ -135,7 +133,7 @@ json SuggestionsToJsonValue(const std::string& prefix, const std::vector<Suggest
 
 json ToJsonValue(const IndexStats& s) {
   return {{"documents", s.documents}, {"by_type", s.by_type}, {"by_lang", s.by_lang},
-          {"terms", s.terms},         {"bytes", s.bytes}, {"analytics", s.analytics}};
+          {"terms", s.terms},         {"bytes", s.bytes},     {"analytics", s.analytics}};
 }
 
 json SettingsListToJsonValue(const IndexSettings& stored, const EngineOptions& effective) {
@@ -158,14 +156,23 @@ json ToJsonValue(const Report& r) {
     for (std::size_t c = 0; c < r.columns.size() && c < row.size(); ++c) o[r.columns[c]] = Value(row[c]);
     rows.push_back(o);
   }
-  return {{"report", r.kind},      {"title", r.title},          {"columns", r.columns},
-          {"since", IsoDay(r.since_ms)}, {"until", IsoDay(r.until_ms)}, {"since_ms", r.since_ms},
-          {"until_ms", r.until_ms}, {"rows", rows}};
+  return {{"report", r.kind},
+          {"title", r.title},
+          {"columns", r.columns},
+          {"since", IsoDay(r.since_ms)},
+          {"until", IsoDay(r.until_ms)},
+          {"since_ms", r.since_ms},
+          {"until_ms", r.until_ms},
+          {"rows", rows}};
 }
 
 json ToJsonValue(const EvalMetrics& m) {
-  return {{"queries", m.queries},           {"recall_at_1", m.recall_at_1}, {"recall_at_5", m.recall_at_5},
-          {"recall_at_10", m.recall_at_10}, {"mrr", m.mrr},                 {"zero_result_rate", m.zero_result_rate}};
+  return {{"queries", m.queries},
+          {"recall_at_1", m.recall_at_1},
+          {"recall_at_5", m.recall_at_5},
+          {"recall_at_10", m.recall_at_10},
+          {"mrr", m.mrr},
+          {"zero_result_rate", m.zero_result_rate}};
 }
 
 json ToJsonValue(const EvalReport& r) {
@@ -175,22 +182,29 @@ json ToJsonValue(const EvalReport& r) {
   for (const auto& [k, m] : r.by_lang) by_lang[k] = ToJsonValue(m);
   json failures = json::array();
   for (const auto& f : r.failures) {
-    failures.push_back({{"query", f.query.query}, {"lang", f.query.lang}, {"kind", f.query.kind},
-                        {"expected", f.query.expected}, {"top", f.top}, {"source", f.query.source},
-                        {"corrected_query", f.corrected_query}, {"rank", f.rank}});
+    failures.push_back({{"query", f.query.query},
+                        {"lang", f.query.lang},
+                        {"kind", f.query.kind},
+                        {"expected", f.query.expected},
+                        {"top", f.top},
+                        {"source", f.query.source},
+                        {"corrected_query", f.corrected_query},
+                        {"rank", f.rank}});
   }
   // How much typos cost: 1 means typo queries rank their answers as well as
   // the same queries spelled right.
   const double ratio = r.typo_correct_mrr > 0 ? r.typo_mrr / r.typo_correct_mrr : 0.0;
   json out = {{"overall", ToJsonValue(r.overall)},
-          {"by_kind", by_kind},
-          {"by_lang", by_lang},
-          {"none", {{"queries", r.none_queries}, {"with_results", r.none_with_results},
-                    {"with_strong_results", r.none_with_strong_results}}},
-          {"typo_mrr", r.typo_mrr},
-          {"typo_correct_mrr", r.typo_correct_mrr},
-          {"typo_mrr_ratio", ratio},
-          {"failures", failures}};
+              {"by_kind", by_kind},
+              {"by_lang", by_lang},
+              {"none",
+               {{"queries", r.none_queries},
+                {"with_results", r.none_with_results},
+                {"with_strong_results", r.none_with_strong_results}}},
+              {"typo_mrr", r.typo_mrr},
+              {"typo_correct_mrr", r.typo_correct_mrr},
+              {"typo_mrr_ratio", ratio},
+              {"failures", failures}};
   if (r.has_baseline) {
     json base_kind = json::object();
     for (const auto& [k, m] : r.baseline_by_kind) base_kind[k] = ToJsonValue(m);
@@ -209,8 +223,12 @@ json ToJsonValue(const Rejection& r) { return {{"file", r.file}, {"line", r.line
 json ToJsonValue(const IngestReport& r) {
   json rejected = json::array();
   for (const auto& x : r.rejected) rejected.push_back(ToJsonValue(x));
-  return {{"added", r.added}, {"updated", r.updated}, {"rejected", rejected},
-          {"files", r.files}, {"derived_titles", r.derived_titles}, {"seconds", r.seconds}};
+  return {{"added", r.added},
+          {"updated", r.updated},
+          {"rejected", rejected},
+          {"files", r.files},
+          {"derived_titles", r.derived_titles},
+          {"seconds", r.seconds}};
 }
 
 json ToJsonValue(const Status& s) {

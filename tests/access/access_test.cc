@@ -83,12 +83,14 @@ TEST_F(Access, NoCallerFilterWidensTheAccessFilter) {
 TEST_F(Access, TwoOrganisationsWithIdenticallyNamedDocumentsStayApart) {
   Document a = WithGrants(MakeArticle("acme-sla", "Service Level Agreement 2026", "availability 99.9"), {"org:acme"});
   a.type = DocumentType::kDocument;
-  Document g = WithGrants(MakeArticle("globex-sla", "Service Level Agreement 2026", "availability 99.5"), {"org:globex"});
+  Document g =
+      WithGrants(MakeArticle("globex-sla", "Service Level Agreement 2026", "availability 99.5"), {"org:globex"});
   g.type = DocumentType::kDocument;
   Add(a);
   Add(g);
   EXPECT_EQ(IdsFor(As("u1", "acme", {"customer"}), "service level agreement"), std::vector<std::string>{"acme-sla"});
-  EXPECT_EQ(IdsFor(As("u2", "globex", {"customer"}), "service level agreement"), std::vector<std::string>{"globex-sla"});
+  EXPECT_EQ(IdsFor(As("u2", "globex", {"customer"}), "service level agreement"),
+            std::vector<std::string>{"globex-sla"});
   EXPECT_TRUE(IdsFor(Principal::Anonymous(), "service level agreement").empty());
 }
 
@@ -123,9 +125,9 @@ TEST_F(Access, ScheduledDocumentsAppearAndDisappearWithoutReindexing) {
 class PlantedSecret : public Access {
  protected:
   void SetUp() override {
-    Document secret = WithGrants(MakeArticle("secret", "Zephyrquartz merger plan",
-                                             "The zephyrquartz acquisition closes in March. Topic."),
-                                 {"org:acme/role:finance"});
+    Document secret = WithGrants(
+        MakeArticle("secret", "Zephyrquartz merger plan", "The zephyrquartz acquisition closes in March. Topic."),
+        {"org:acme/role:finance"});
     secret.type = DocumentType::kDocument;
     secret.tags = {"zephyrquartz"};
     secret.category = "Zephyrquartz/Plans";
@@ -139,7 +141,8 @@ class PlantedSecret : public Access {
 };
 
 TEST_F(PlantedSecret, NeverInHitsCountsOrSnippets) {
-  for (const char* q : {"zephyrquartz", "zephyrquarts", "zephyr", "\"zephyrquartz acquisition\"", "merger plan", "topic"}) {
+  for (const char* q :
+       {"zephyrquartz", "zephyrquarts", "zephyr", "\"zephyrquartz acquisition\"", "merger plan", "topic"}) {
     SearchRequest request;
     request.query = q;
     request.principal = outsider_;
@@ -211,8 +214,8 @@ TEST_F(PlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingVisib
   // public topic often (four different users each: a query is suggested only
   // once several people typed it).
   for (int i = 0; i < 4; ++i) {
-    for (const auto& [who, query] : std::vector<std::pair<Principal, std::string>>{{insider_, "zephyrquartz acquisition"},
-                                                                                   {outsider_, "quarterly reports"}}) {
+    for (const auto& [who, query] : std::vector<std::pair<Principal, std::string>>{
+             {insider_, "zephyrquartz acquisition"}, {outsider_, "quarterly reports"}}) {
       SearchRequest r;
       r.query = query;
       r.principal = who;

@@ -40,7 +40,8 @@ class PrivateLog : public ::testing::Test {
     log_->LogSearch(e);
     ASSERT_TRUE(log_->LogClick(e.query_id, "doc", 1).ok());
   }
-  void Search(const std::string& query, const std::string& user, const std::string& org = "", const std::string& session = "") {
+  void Search(const std::string& query, const std::string& user, const std::string& org = "",
+              const std::string& session = "") {
     SearchEvent e;
     e.ts_ms = kT0 + ++clock_ * 60000;
     e.query = query;
@@ -228,7 +229,8 @@ TEST(PseudonymKeyMigration, AKeyInsideAnOlderLogMovesToTheKeyFileAndKeepsLinking
     ASSERT_TRUE(sqlite::Migrate(db.value(), AnalyticsStore::Migrations().first(4)).ok());
     auto st = db->Prepare("INSERT INTO meta(key, value) VALUES('pseudonym_key', ?)");
     ASSERT_TRUE(st->BindText(1, key_hex).Run().ok());
-    auto search = db->Prepare("INSERT INTO searches(query_id, ts, query, normalized, results, user_key) VALUES('q1', ?, 'oud', 'oud', 0, ?)");
+    auto search = db->Prepare(
+        "INSERT INTO searches(query_id, ts, query, normalized, results, user_key) VALUES('q1', ?, 'oud', 'oud', 0, ?)");
     ASSERT_TRUE(search->BindInt64(1, kT0).BindText(2, hash_hex).Run().ok());
   }
   auto log = Analytics::Open(path);

@@ -30,7 +30,8 @@ class AnalyticsLog : public ::testing::Test {
     log_ = std::move(log).value();
   }
   std::string Search(const std::string& query, long long ts, std::uint64_t results, const std::string& session = "",
-                     const std::string& user = "", std::vector<std::string> roles = {}, const std::string& lang = "nl") {
+                     const std::string& user = "", std::vector<std::string> roles = {},
+                     const std::string& lang = "nl") {
     SearchEvent e;
     e.ts_ms = ts;
     e.query_id = Analytics::NewQueryId();
@@ -105,7 +106,7 @@ TEST_F(AnalyticsLog, ZeroResultReportClustersTypoVariantsWithTrend) {
   Search("factuuur", kT0 + 30000, 0);
   Search("parkeren", kT0 + 40000, 0, "", "", {"customer"}, "nl");
   Search("parkeren", kT0 + 50000, 0, "", "", {"editor"}, "en");
-  Search("[email]", kT0 + 60000, 0);   // a placeholder only: not a content gap
+  Search("[email]", kT0 + 60000, 0);  // a placeholder only: not a content gap
   Search("found it", kT0 + 70000, 3);
   Search("factuur", kT0 - 5 * kDay, 0);  // previous period
   const Report r = Run("zero-results");
@@ -315,7 +316,8 @@ TEST(AnalyticsMigration, AVersionOneLogIsUpgradedKeepingItsData) {
   EXPECT_EQ(sqlite3_column_int(st, 0), 5) << "migrated through every step";
   sqlite3_finalize(st);
   // In creation order: version 2's index, then version 5's.
-  sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'searches_s%'", -1, &st, nullptr);
+  sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'searches_s%'", -1, &st,
+                     nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "searches_session,searches_suggest")
       << "version 5 replaced version 4's index for suggestions";
@@ -385,8 +387,12 @@ TEST(ReportFilters, EveryKindHonoursEveryFilter) {
   other_role.role = "finance";
   // What each kind shows of a set: {kind, texts of `in` that must appear}.
   const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
-      {"zero-results", {in.zero}},  {"top-queries", {in.zero, in.low}},    {"low-ctr", {in.low}},
-      {"content-gaps", {in.zero, in.low}}, {"feedback", {in.doc, in.comment}}, {"support-contacts", {in.zero}},
+      {"zero-results", {in.zero}},
+      {"top-queries", {in.zero, in.low}},
+      {"low-ctr", {in.low}},
+      {"content-gaps", {in.zero, in.low}},
+      {"feedback", {in.doc, in.comment}},
+      {"support-contacts", {in.zero}},
       {"summary", {}},
   };
   for (const FilterCase& c : {before_since, after_until, other_lang, other_role}) {
@@ -405,7 +411,8 @@ TEST(ReportFilters, EveryKindHonoursEveryFilter) {
       auto report = log.value()->Run(r);
       ASSERT_TRUE(report.ok()) << kind << ": " << report.status().ToString();
       const std::string texts = Texts(report.value());
-      for (const auto& e : expected) EXPECT_NE(texts.find(e), std::string::npos) << kind << " / " << c.filter << ": " << texts;
+      for (const auto& e : expected)
+        EXPECT_NE(texts.find(e), std::string::npos) << kind << " / " << c.filter << ": " << texts;
       for (const auto& o : {out.zero, out.low, out.doc, out.comment}) {
         EXPECT_EQ(texts.find(o), std::string::npos) << kind << " ignores " << c.filter << ": " << texts;
       }
@@ -420,7 +427,8 @@ TEST(ReportFilters, EveryKindHonoursEveryFilter) {
 TEST(ReportFilters, RoleAndLanguageAreExactValuesNotPatterns) {
   testing::TempDir dir;
   auto log = std::move(Analytics::Open(dir / "log.sqlite")).value();
-  for (const auto& [query, role] : std::vector<std::pair<std::string, std::string>>{{"omzet", "sales"}, {"budget", "finance"}}) {
+  for (const auto& [query, role] :
+       std::vector<std::pair<std::string, std::string>>{{"omzet", "sales"}, {"budget", "finance"}}) {
     SearchEvent e;
     e.ts_ms = kT0;
     e.query = query;
@@ -465,8 +473,12 @@ TEST(AnalyticsThreads, BurstsAndSessionsStayExactWhenThreadsInterleave) {
   };
   // Per session: "fa", "fac", "factuur" is one burst; "adres" then
   // "adreswijziging" another; "wachtwoord" stands alone and finds nothing.
-  const Step steps[] = {{"fa", 0, 0},           {"fac", 400, 0},          {"factuur", 900, 5},
-                        {"adres", 60000, 0},    {"adreswijziging", 61000, 3}, {"wachtwoord", 120000, 0}};
+  const Step steps[] = {{"fa", 0, 0},
+                        {"fac", 400, 0},
+                        {"factuur", 900, 5},
+                        {"adres", 60000, 0},
+                        {"adreswijziging", 61000, 3},
+                        {"wachtwoord", 120000, 0}};
   constexpr int kSessions = 16, kThreads = 8;
   std::vector<std::vector<SearchEvent>> work(kThreads);
   std::vector<std::vector<std::string>> ids(kSessions);
@@ -532,7 +544,7 @@ TEST(AnalyticsThreads, ASearchQueuedLateStillJoinsOrBreaksItsBurst) {
   search("park", 0, "b");
   search("parkeren", 1000, "b");
   ASSERT_TRUE(log->Flush().ok());
-  search("fa", 0, "a");          // late, and "fac" typed on it
+  search("fa", 0, "a");           // late, and "fac" typed on it
   search("hypotheek", 500, "b");  // late, between "park" and "parkeren": the burst is broken
   ASSERT_TRUE(log->Flush().ok());
   ReportRequest r;

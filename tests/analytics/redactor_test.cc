@@ -71,23 +71,19 @@ TEST(Redactor, ReplacesEachKindWithItsPlaceholder) {
 
 TEST(Redactor, ChecksumFailuresAndOrdinaryNumbersStay) {
   const Redactor r;
-  for (const char* keep : {"iban NL91ABNA0417164301",      // wrong mod-97
-                           "kaart 4111 1111 1111 1112",    // fails Luhn
-                           "bsn 111222334",                // fails the 11-check
-                           "order 2026 0042 status",       // short numbers
-                           "artikel 12345 prijs 19,95",
-                           "personnummer 811318-9876",     // month 13
-                           "order 123456789",              // fails the 11-check
-                           "order 1234-5678-9012",         // 12 digits: no kind
-                           "order 4111 1111 1111 1112 3",  // no run of groups passes Luhn
-                           "nota 9876543210987654321",     // 19 digits, fails Luhn
-                           "datum 2026-03-14 en 14-03-2026",
-                           "datum 01-03-2026 of 2026.03.01",
-                           "prijs € 1.299,00 of 19,95",
-                           "postcode 1234 AB Amsterdam",
-                           "huisnummer 12 bus 3",
-                           "tel 112",
-                           "versie 2.4.1 build 20260314"}) {
+  for (const char* keep :
+       {"iban NL91ABNA0417164301",    // wrong mod-97
+        "kaart 4111 1111 1111 1112",  // fails Luhn
+        "bsn 111222334",              // fails the 11-check
+        "order 2026 0042 status",     // short numbers
+        "artikel 12345 prijs 19,95",
+        "personnummer 811318-9876",     // month 13
+        "order 123456789",              // fails the 11-check
+        "order 1234-5678-9012",         // 12 digits: no kind
+        "order 4111 1111 1111 1112 3",  // no run of groups passes Luhn
+        "nota 9876543210987654321",     // 19 digits, fails Luhn
+        "datum 2026-03-14 en 14-03-2026", "datum 01-03-2026 of 2026.03.01", "prijs € 1.299,00 of 19,95",
+        "postcode 1234 AB Amsterdam", "huisnummer 12 bus 3", "tel 112", "versie 2.4.1 build 20260314"}) {
     EXPECT_EQ(r.Redact(keep), keep) << keep;
   }
 }
@@ -166,9 +162,12 @@ TEST(Redactor, ApplyTellsWhetherSomethingWasReplaced) {
     bool replaced;
   };
   const Case cases[] = {
-      {"mail jan@example.com", true},     {"bsn 123 456 782", true},
-      {"klant KL-123456", true},           {"wachtwoord vergeten 2026-03-14", false},
-      {"order 123456789 prijs 19,95", false}, {"\xff broken", false},
+      {"mail jan@example.com", true},
+      {"bsn 123 456 782", true},
+      {"klant KL-123456", true},
+      {"wachtwoord vergeten 2026-03-14", false},
+      {"order 123456789 prijs 19,95", false},
+      {"\xff broken", false},
       {"", false},
   };
   for (const auto& c : cases) {
@@ -215,7 +214,9 @@ class NumberMaker {
     return Luhn(body);
   }
   std::string Personnummer() {
-    auto two = [](unsigned v) { return std::string(1, static_cast<char>('0' + v / 10)) + static_cast<char>('0' + v % 10); };
+    auto two = [](unsigned v) {
+      return std::string(1, static_cast<char>('0' + v / 10)) + static_cast<char>('0' + v % 10);
+    };
     const std::string date = two(Below(100)) + two(1 + Below(12)) + two(1 + Below(28) + (Below(4) == 0 ? 60 : 0));
     const std::string ten = Luhn(date + Digit() + Digit() + Digit());
     return Below(2) ? ten : (Below(2) ? "19" : "20") + ten;
@@ -226,7 +227,8 @@ class NumberMaker {
     while (bban.size() < (dutch ? 14u : 18u)) bban += Digit();
     const std::string country = dutch ? "NL" : "DE";
     for (int check = 2; check <= 98; ++check) {
-      const std::string iban = country + static_cast<char>('0' + check / 10) + static_cast<char>('0' + check % 10) + bban;
+      const std::string iban =
+          country + static_cast<char>('0' + check / 10) + static_cast<char>('0' + check % 10) + bban;
       if (IbanChecksumValid(iban)) return iban;
     }
     return {};
@@ -243,8 +245,10 @@ class NumberMaker {
     return out;
   }
   std::string Words() {
-    static const char* const kWords[] = {"graag", "mijn", "nummer", "is", "h\xC3\xA9\xC3\xA9l", "f\xC3\xB6rs\xC3\xA4kring",
-                                         "Konto", "bitte", "kan", "ik", "betalen?", "(zie", "brief)", "ok!", "-", "/"};
+    static const char* const kWords[] = {
+        "graag",  "mijn",  "nummer", "is", "h\xC3\xA9\xC3\xA9l", "f\xC3\xB6rs\xC3\xA4kring",
+        "Konto",  "bitte", "kan",    "ik", "betalen?",           "(zie",
+        "brief)", "ok!",   "-",      "/"};
     std::string out;
     for (std::uint32_t n = Below(5); n > 0; --n) out += std::string(out.empty() ? "" : " ") + kWords[Below(16)];
     return out;
@@ -285,9 +289,13 @@ TEST(Redactor, PropertyCheckedNumbersWithAnySeparatorsNeverSurvive) {
   int cases = 0;
   for (int kind = 0; kind < 4; ++kind) {
     for (int i = 0; i < 500; ++i) {
-      const std::string number = kind == 0 ? make.Bsn() : kind == 1 ? make.Personnummer() : kind == 2 ? make.Iban() : make.Card();
+      const std::string number = kind == 0   ? make.Bsn()
+                                 : kind == 1 ? make.Personnummer()
+                                 : kind == 2 ? make.Iban()
+                                             : make.Card();
       ASSERT_FALSE(number.empty());
-      const std::string input = make.Words() + kBefore[make.Below(4)] + make.WithSeparators(number) + kAfter[make.Below(4)] + make.Words();
+      const std::string input =
+          make.Words() + kBefore[make.Below(4)] + make.WithSeparators(number) + kAfter[make.Below(4)] + make.Words();
       const Redaction out = r.Apply(input);
       EXPECT_NE(out.text, input);
       EXPECT_TRUE(out.replaced) << input;
@@ -326,7 +334,8 @@ TEST(Redactor, TwoKilobyteQueryIsRedactedQuickly) {
   const auto start = std::chrono::steady_clock::now();
   std::size_t sink = 0;
   for (int i = 0; i < rounds; ++i) sink += r.Redact(query).size();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   std::printf("redact 2000 bytes: %.1f us per call\n", static_cast<double>(us) / rounds);
   EXPECT_GT(sink, 0u);
   const std::string out = r.Redact(query);  // a broken redactor must not look fast

@@ -53,7 +53,7 @@ TEST(ReportFormat, HtmlEscapesHostileText) {
 
 TEST(ReportFormat, HtmlChartLabelIsCutOnACharacterBoundary) {
   Report r = HostileFeedback();
-  std::string long_label = "x";  // odd, so 36 bytes would end inside an é
+  std::string long_label = "x";                           // odd, so 36 bytes would end inside an é
   for (int i = 0; i < 40; ++i) long_label += "\xC3\xA9";  // é
   r.rows[0][0] = long_label;
   const auto html = FormatReport(r, "html");

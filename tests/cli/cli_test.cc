@@ -24,8 +24,10 @@ struct RunResult {
 std::string Quote(const std::string& arg) {
   std::string q = "'";
   for (char c : arg) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -52,11 +54,12 @@ class Cli : public ::testing::Test {
   }
 
   void IndexFixture() {
-    dir_.Write("in/a.jsonl",
-               R"({"id": "inv", "type": "article", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Open Billing and download the invoice as PDF."})"
-               "\n"
-               R"({"id": "pw", "type": "article", "title": "Wachtwoord vergeten", "lang": "nl", "visibility": ["public"], "body": "Kies een nieuw wachtwoord."})"
-               "\n");
+    dir_.Write(
+        "in/a.jsonl",
+        R"({"id": "inv", "type": "article", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Open Billing and download the invoice as PDF."})"
+        "\n"
+        R"({"id": "pw", "type": "article", "title": "Wachtwoord vergeten", "lang": "nl", "visibility": ["public"], "body": "Kies een nieuw wachtwoord."})"
+        "\n");
     const auto r = Run({"index", "--db", dir_ / "db", dir_ / "in"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
@@ -65,10 +68,9 @@ class Cli : public ::testing::Test {
 };
 
 TEST_F(Cli, IndexSummarisesAndExitsNonZeroWhenSomethingWasRejected) {
-  dir_.Write("in/a.jsonl",
-             R"({"id": "a", "title": "A", "lang": "en", "visibility": ["public"]})"
-             "\n"
-             "oops\n");
+  dir_.Write("in/a.jsonl", R"({"id": "a", "title": "A", "lang": "en", "visibility": ["public"]})"
+                           "\n"
+                           "oops\n");
   const auto r = Run({"index", "--db", dir_ / "db", dir_ / "in"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("a.jsonl:2: rejected: invalid JSON"), std::string::npos) << r.err;
@@ -81,7 +83,8 @@ TEST_F(Cli, IndexSummarisesAndExitsNonZeroWhenSomethingWasRejected) {
 }
 
 TEST_F(Cli, IndexThreadsAreBoundedAndProgressStaysOffStdout) {
-  dir_.Write("in/a.jsonl", R"({"id": "a", "title": "A", "lang": "en", "visibility": ["public"]})" "\n");
+  dir_.Write("in/a.jsonl", R"({"id": "a", "title": "A", "lang": "en", "visibility": ["public"]})"
+                           "\n");
   const auto many = Run({"index", "--db", dir_ / "db", "--threads", "65", dir_ / "in"});
   EXPECT_EQ(many.exit_code, 2);
   EXPECT_NE(many.err.find("--threads 65 is more than the limit of 64"), std::string::npos) << many.err;
@@ -96,7 +99,8 @@ TEST_F(Cli, IndexSkipsSymlinksOutOfTheDirectoryUnlessFollowSymlinks) {
   testing::TempDir outside;
   outside.Write("passwd.txt", "root secret line\n");
   dir_.Write("in/link.txt.meta.yaml", "lang: en\nvisibility: [public]\n");
-  dir_.Write("in/a.jsonl", R"({"id": "a", "lang": "en", "visibility": ["public"], "body": "No title here. Body."})" "\n");
+  dir_.Write("in/a.jsonl", R"({"id": "a", "lang": "en", "visibility": ["public"], "body": "No title here. Body."})"
+                           "\n");
   std::filesystem::create_symlink(outside / "passwd.txt", dir_ / "in/link.txt");
   const auto r = Run({"index", "--db", dir_ / "db", dir_ / "in"});
   EXPECT_EQ(r.exit_code, 1);
@@ -134,7 +138,8 @@ TEST_F(Cli, SearchTableAndLanguageAndPaging) {
   EXPECT_NE(table.out.find("1 results"), std::string::npos) << table.out;
   const auto nl_only = Run({"search", "--db", dir_ / "db", "--lang", "nl", "--json", "invoice"});
   EXPECT_EQ(nlohmann::json::parse(nl_only.out).at("total"), 0);
-  const auto paged = Run({"search", "--db", dir_ / "db", "--limit", "1", "--offset", "1", "--json", "invoice", "wachtwoord"});
+  const auto paged =
+      Run({"search", "--db", dir_ / "db", "--limit", "1", "--offset", "1", "--json", "invoice", "wachtwoord"});
   const auto j = nlohmann::json::parse(paged.out);
   EXPECT_EQ(j.at("total"), 2);
   EXPECT_EQ(j.at("hits").size(), 1u);
@@ -183,7 +188,10 @@ TEST_F(Cli, SettingsSetListUnsetAndBadValues) {
   };
   EXPECT_EQ(json()["settings"]["typo.enabled"], "true");
   EXPECT_TRUE(json()["stored"].empty());
-  const auto typo = [&] { return nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--no-correct", "invoyce"}).out)["total"]; };
+  const auto typo = [&] {
+    return nlohmann::json::parse(
+        Run({"search", "--db", dir_ / "db", "--json", "--no-correct", "invoyce"}).out)["total"];
+  };
   EXPECT_EQ(typo(), 1);
   const auto set = Run({"settings", "--db", dir_ / "db", "set", "typo.enabled", "false"});
   EXPECT_EQ(set.exit_code, 0) << set.err;
@@ -235,11 +243,12 @@ TEST_F(Cli, UsageErrorsAreOneLineAndExitTwo) {
 }
 
 TEST_F(Cli, PrincipalFlagsFiltersFacetsAndAdmin) {
-  dir_.Write("in/a.jsonl",
-             R"({"id": "pub", "title": "Invoice help", "lang": "en", "visibility": ["public"], "tags": ["invoice"]})"
-             "\n"
-             R"({"id": "fin", "title": "Invoice approvals", "lang": "en", "visibility": ["org:acme/role:finance"], "tags": ["invoice", "approval"]})"
-             "\n");
+  dir_.Write(
+      "in/a.jsonl",
+      R"({"id": "pub", "title": "Invoice help", "lang": "en", "visibility": ["public"], "tags": ["invoice"]})"
+      "\n"
+      R"({"id": "fin", "title": "Invoice approvals", "lang": "en", "visibility": ["org:acme/role:finance"], "tags": ["invoice", "approval"]})"
+      "\n");
   ASSERT_EQ(Run({"index", "--db", dir_ / "db", dir_ / "in"}).exit_code, 0);
   auto total = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {"search", "--db", dir_ / "db", "--json"};
@@ -273,7 +282,8 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const std::string qid = nlohmann::json::parse(first.out).at("query_id");
   EXPECT_EQ(qid.rfind("q-", 0), 0u);
-  ASSERT_EQ(Run({"search", "--db", dir_ / "db", "--json", "--session", "s2", "mail me at jan@example.com"}).exit_code, 0);
+  ASSERT_EQ(Run({"search", "--db", dir_ / "db", "--json", "--session", "s2", "mail me at jan@example.com"}).exit_code,
+            0);
   const auto unlogged = Run({"search", "--db", dir_ / "db", "--json", "--no-log", "zzzz"});
   EXPECT_TRUE(nlohmann::json::parse(unlogged.out).at("query_id").is_null());
 
@@ -294,7 +304,10 @@ TEST_F(Cli, SearchesAreLoggedAndReportedAndEventsLinkToThem) {
 
   EXPECT_EQ(Run({"log-click", "--db", dir_ / "db", "--query-id", qid, "--doc", "inv", "--position", "1"}).exit_code, 0);
   EXPECT_EQ(row_for(report("top-queries"), "query", "invoice").at("click_through_rate"), 1.0) << "the click counts";
-  EXPECT_EQ(Run({"log-feedback", "--db", dir_ / "db", "--doc", "inv", "--helpful", "no", "--comment", "call 06-12345678"}).exit_code, 0);
+  EXPECT_EQ(
+      Run({"log-feedback", "--db", dir_ / "db", "--doc", "inv", "--helpful", "no", "--comment", "call 06-12345678"})
+          .exit_code,
+      0);
   const auto votes = report("feedback");
   ASSERT_EQ(votes.size(), 1u) << votes.dump();
   EXPECT_EQ(votes[0].at("doc_id"), "inv");
@@ -382,21 +395,20 @@ TEST_F(Cli, ForeignXapianIndexIsRefusedByEveryCommandAndLeftAsItWas) {
     db.commit();
   }
   const Xapian::rev revision = Xapian::Database(dir_ / "foreign").get_revision();
-  dir_.Write("in/a.jsonl",
-             R"({"id": "a", "title": "Invoice", "lang": "en", "visibility": ["public"]})"
-             "\n"
-             R"({"id": "b", "title": "Payment", "lang": "en", "visibility": ["public"]})"
-             "\n"
-             R"({"id": "c", "title": "Refund", "lang": "en", "visibility": ["public"]})"
-             "\n");
+  dir_.Write("in/a.jsonl", R"({"id": "a", "title": "Invoice", "lang": "en", "visibility": ["public"]})"
+                           "\n"
+                           R"({"id": "b", "title": "Payment", "lang": "en", "visibility": ["public"]})"
+                           "\n"
+                           R"({"id": "c", "title": "Refund", "lang": "en", "visibility": ["public"]})"
+                           "\n");
   const std::string db = dir_ / "foreign";
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"search", "--db", db, "--json", "invoice"},
-           {"stats", "--db", db, "--json"},
-           {"settings", "--db", db, "list", "--json"},
-           {"settings", "--db", db, "set", "typo.enabled", "false"},
-           {"index", "--db", db, dir_ / "in"},
-           {"delete", "--db", db, "a"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"search", "--db", db, "--json", "invoice"},
+                                             {"stats", "--db", db, "--json"},
+                                             {"settings", "--db", db, "list", "--json"},
+                                             {"settings", "--db", db, "set", "typo.enabled", "false"},
+                                             {"index", "--db", db, dir_ / "in"},
+                                             {"delete", "--db", db, "a"}}) {
     const auto r = Run(args);
     EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
     EXPECT_NE(r.err.find("portalkb " + args[0] + ": "), std::string::npos) << r.err;
@@ -417,11 +429,15 @@ TEST_F(Cli, SynonymsFileWithoutALanguageIsImportedForEveryLanguage) {
   const auto r = Run({"synonyms", "--db", dir_ / "db", "import", file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "imported 8 rules (de 2, en 2, nl 2, sv 2)\n");
-  EXPECT_EQ(nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--lang", "en", "bill"}).out)["total"], 1);
-  EXPECT_EQ(nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--lang", "nl", "paswoord"}).out)["total"], 1);
+  EXPECT_EQ(nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--lang", "en", "bill"}).out)["total"],
+            1);
+  EXPECT_EQ(
+      nlohmann::json::parse(Run({"search", "--db", dir_ / "db", "--json", "--lang", "nl", "paswoord"}).out)["total"],
+      1);
   // --lang restricts to one language; --replace without one replaces them all.
   dir_.Write("other.txt", "factuur, nota\n");
-  EXPECT_EQ(Run({"synonyms", "--db", dir_ / "db", "--lang", "nl", "import", dir_ / "other.txt"}).out, "imported 1 rules (nl 1)\n");
+  EXPECT_EQ(Run({"synonyms", "--db", dir_ / "db", "--lang", "nl", "import", dir_ / "other.txt"}).out,
+            "imported 1 rules (nl 1)\n");
   ASSERT_EQ(Run({"synonyms", "--db", dir_ / "db", "import", "--replace", dir_ / "other.txt"}).exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(Run({"synonyms", "--db", dir_ / "db", "list", "--json"}).out).size(), 4u);
   // An over-large rule is a usage error naming the limit.
@@ -433,15 +449,16 @@ TEST_F(Cli, SynonymsFileWithoutALanguageIsImportedForEveryLanguage) {
 }
 
 TEST_F(Cli, RelatedJsonHitsHaveTheSearchHitShape) {
-  dir_.Write("in/a.jsonl",
-             R"({"id": "inv", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Download the invoice PDF from Billing. Invoice numbers and invoice dates."})"
-             "\n"
-             R"({"id": "inv2", "title": "Invoice is missing", "lang": "en", "visibility": ["public"], "body": "An invoice missing from Billing? Invoice numbers and invoice dates explained."})"
-             "\n"
-             R"({"id": "pw", "title": "Reset your password", "lang": "en", "visibility": ["public"], "body": "Choose a new password on the sign-in page."})"
-             "\n"
-             R"({"id": "ship", "title": "Track a delivery", "lang": "en", "visibility": ["public"], "body": "Follow your parcel with the tracking code."})"
-             "\n");
+  dir_.Write(
+      "in/a.jsonl",
+      R"({"id": "inv", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Download the invoice PDF from Billing. Invoice numbers and invoice dates."})"
+      "\n"
+      R"({"id": "inv2", "title": "Invoice is missing", "lang": "en", "visibility": ["public"], "body": "An invoice missing from Billing? Invoice numbers and invoice dates explained."})"
+      "\n"
+      R"({"id": "pw", "title": "Reset your password", "lang": "en", "visibility": ["public"], "body": "Choose a new password on the sign-in page."})"
+      "\n"
+      R"({"id": "ship", "title": "Track a delivery", "lang": "en", "visibility": ["public"], "body": "Follow your parcel with the tracking code."})"
+      "\n");
   ASSERT_EQ(Run({"index", "--db", dir_ / "db", dir_ / "in"}).exit_code, 0);
   const auto search = Run({"search", "--db", dir_ / "db", "--json", "--no-log", "invoice"});
   ASSERT_EQ(search.exit_code, 0) << search.err;
@@ -460,7 +477,8 @@ TEST_F(Cli, RelatedJsonHitsHaveTheSearchHitShape) {
   const auto& hit = j.at("related")[0];
   EXPECT_EQ(hit.at("id"), "inv2");
   EXPECT_EQ(keys(hit), keys(search_hits[0])) << related.out;
-  for (const auto& item : search_hits[0].items()) EXPECT_EQ(hit.at(item.key()).type(), item.value().type()) << item.key();
+  for (const auto& item : search_hits[0].items())
+    EXPECT_EQ(hit.at(item.key()).type(), item.value().type()) << item.key();
 }
 
 TEST_F(Cli, NegativeCountsAreUsageErrorsNamingTheOption) {

@@ -74,7 +74,8 @@ TEST(ValidateDocument, ErrorNamesTheOffendingField) {
       {"category", [](Document& d) { d.category = "Billing//Invoices"; }},
       {"category", [](Document& d) { d.category = "Billing/"; }},
       {"visibility", [](Document& d) { d.visibility.clear(); }},
-      {"visibility", [](Document& d) {
+      {"visibility",
+       [](Document& d) {
          d.type = DocumentType::kDocument;
          d.visibility = {Grant{Grant::Kind::kRole, "", "finance", ""}};
        }},
@@ -112,12 +113,14 @@ TEST(ValidateDocument, LimitsAreEnforcedNamingTheFieldAndTheLimit) {
     void (*spoil)(Document&);
   };
   const Case cases[] = {
-      {"tags: '" + std::string(80, 'x') + "\xE2\x80\xA6' is 300 bytes, over the limit of 240 bytes for a tag (max_term_bytes)",
-       [](Document& d) { d.tags = {"ok", std::string(300, 'X')}; }},
+      {"tags: '" + std::string(80, 'x') +
+           "\xE2\x80\xA6' is 300 bytes, over the limit of 240 bytes for a tag (max_term_bytes)",
+       [](Document& d) {
+         d.tags = {"ok", std::string(300, 'X')};
+       }},
       {"bytes for a category path (max_term_bytes)",
        [](Document& d) { d.category = "Billing/" + std::string(300, 'c'); }},
-      {"tags: 101 tags, over the limit of 100 (max_tags)",
-       [](Document& d) { d.tags.assign(101, "t"); }},
+      {"tags: 101 tags, over the limit of 100 (max_tags)", [](Document& d) { d.tags.assign(101, "t"); }},
       {"title: 1025 bytes, over the limit of 1024 bytes (max_title_bytes)",
        [](Document& d) { d.title = std::string(1025, 't'); }},
       {"summary: 20000 bytes, over the limit of 16384 bytes (max_summary_bytes)",
@@ -155,7 +158,8 @@ TEST(ValidateDocument, EchoedValuesAreCutToAboutEightyCharacters) {
     const Status s = ValidateDocument(doc);
     EXPECT_FALSE(s.ok());
     EXPECT_LT(s.message().size(), 250u) << s.message().substr(0, 300);
-    EXPECT_NE(s.message().find(std::string(80, 'q') + "\xE2\x80\xA6'"), std::string::npos) << s.message().substr(0, 300);
+    EXPECT_NE(s.message().find(std::string(80, 'q') + "\xE2\x80\xA6'"), std::string::npos)
+        << s.message().substr(0, 300);
   }
   const auto grant = Grant::Parse("role:" + huge);
   ASSERT_FALSE(grant.ok());

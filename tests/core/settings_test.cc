@@ -90,10 +90,14 @@ TEST(IndexSettings, RankingSettingsParseDecimalsWithinTheirRangesAndRoundTrip) {
   EXPECT_EQ(decoded->ToMap(), s.ToMap());
   EXPECT_EQ(s.ToMap().at("ranking.bm25_k1"), "0.9");
 
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"ranking.bm25_b", "1.5"}, {"ranking.bm25_k1", "-1"}, {"ranking.bm25_k1", "nan"},
-           {"ranking.title_weight", "1e3"}, {"ranking.title_weight", "."}, {"ranking.title_weight", ""},
-           {"ranking.title_weight", "1.2.3"}, {"ranking.tier_max_words", "65"}}) {
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"ranking.bm25_b", "1.5"},
+                                                                                    {"ranking.bm25_k1", "-1"},
+                                                                                    {"ranking.bm25_k1", "nan"},
+                                                                                    {"ranking.title_weight", "1e3"},
+                                                                                    {"ranking.title_weight", "."},
+                                                                                    {"ranking.title_weight", ""},
+                                                                                    {"ranking.title_weight", "1.2.3"},
+                                                                                    {"ranking.tier_max_words", "65"}}) {
     SCOPED_TRACE(name + "=" + value);
     const Status st = s.Set(name, value);
     ASSERT_FALSE(st.ok());

@@ -23,9 +23,9 @@ TEST(ParseIsoDateTime, RejectsMalformedDates) {
 
 TEST(Utf8, ValidatesAndSanitises) {
   EXPECT_TRUE(IsValidUtf8("financiën café ß 😀"));
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("abc\xE2\x82"));       // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("abc\xE2\x82"));   // truncated
   EXPECT_EQ(SanitizeUtf8("a\xFFz"), "a\xEF\xBF\xBDz");
 }
 

@@ -56,7 +56,8 @@ TEST_F(DerivedFiles, ReadersUseTheFileOfTheirRevisionAndIgnoreOthers) {
   const Xapian::Database db = Db();
   // A planted vocabulary for this revision is what Open returns: the file is used, not the terms.
   const TermTrie planted({{"spookwoord", 3}});
-  ASSERT_TRUE(WriteDerivedFile(File(kVocabularyFileName), kVocabularyMagic, db.get_revision(), planted.Serialize()).ok());
+  ASSERT_TRUE(
+      WriteDerivedFile(File(kVocabularyFileName), kVocabularyMagic, db.get_revision(), planted.Serialize()).ok());
   EXPECT_EQ(Vocabulary::Open(index_, db)->words().Frequency("spookwoord"), 3u);
   EXPECT_EQ(Vocabulary::Open(index_, db)->words().Frequency("factuur"), 0u);
 

@@ -128,7 +128,8 @@ TEST(Reliability, ReadersKeepWorkingWhileAWriterCommits) {
     });
   }
   for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(writer->Put(MakeArticle("d" + std::to_string(i % 10), "Doc", "stable churn " + std::to_string(i))).ok());
+    ASSERT_TRUE(
+        writer->Put(MakeArticle("d" + std::to_string(i % 10), "Doc", "stable churn " + std::to_string(i))).ok());
     ASSERT_TRUE(writer->Commit().ok());
   }
   stop = true;

@@ -72,24 +72,24 @@ TEST(IndexWriter, InvalidDocumentIsRejectedWithoutTouchingTheIndex) {
 
 TEST(IndexWriter, IngestIndexesGoodRecordsAndReportsBadOnesWithFileAndLine) {
   testing::TempDir dir;
-  const std::string jsonl = dir.Write(
-      "in/docs.jsonl",
-      R"({"id": "a", "title": "Alpha", "lang": "en", "visibility": ["public"], "body": "first"})"
-      "\n"
-      R"({"id": "b", "title": "Beta", "lang": "xx", "visibility": ["public"]})"
-      "\n"
-      "{broken\n"
-      R"({"id": "a", "title": "Alpha again", "lang": "en", "visibility": ["public"], "body": "second"})"
-      "\n");
+  const std::string jsonl =
+      dir.Write("in/docs.jsonl",
+                R"({"id": "a", "title": "Alpha", "lang": "en", "visibility": ["public"], "body": "first"})"
+                "\n"
+                R"({"id": "b", "title": "Beta", "lang": "xx", "visibility": ["public"]})"
+                "\n"
+                "{broken\n"
+                R"({"id": "a", "title": "Alpha again", "lang": "en", "visibility": ["public"], "body": "second"})"
+                "\n");
   dir.Write("in/page.md", "---\nid: p\ntitle: Page\nlang: nl\nvisibility: [public]\n---\nTekst.\n");
   dir.Write("in/nogrant.md", "---\nid: q\ntitle: Page\nlang: nl\n---\nTekst.\n");
   auto writer = std::move(IndexWriter::Open(dir / "index")).value();
   std::size_t progress_calls = 0;
-  auto report = writer->Ingest({dir / "in", dir / "missing.md"},
-                               [&](std::size_t done, std::size_t total, std::uint64_t) {
-                                 ++progress_calls;
-                                 EXPECT_LE(done, total);
-                               });
+  auto report =
+      writer->Ingest({dir / "in", dir / "missing.md"}, [&](std::size_t done, std::size_t total, std::uint64_t) {
+        ++progress_calls;
+        EXPECT_LE(done, total);
+      });
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->added, 2u);    // a, p
   EXPECT_EQ(report->updated, 1u);  // a again
@@ -99,8 +99,8 @@ TEST(IndexWriter, IngestIndexesGoodRecordsAndReportsBadOnesWithFileAndLine) {
   auto has = [&](const std::string& file_suffix, int line, const std::string& reason_part) {
     for (const auto& r : report->rejected) {
       if (r.file.size() >= file_suffix.size() &&
-          r.file.compare(r.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0 &&
-          r.line == line && r.reason.find(reason_part) != std::string::npos) {
+          r.file.compare(r.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0 && r.line == line &&
+          r.reason.find(reason_part) != std::string::npos) {
         return true;
       }
     }
@@ -204,7 +204,9 @@ TEST(IndexWriter, ProgressCountsBytesWithinOneLargeFile) {
 
 TEST(IndexWriter, PdfHtmlAndTextFilesAreIngestedWithSidecars) {
   testing::TempDir dir;
-  dir.Write("d/price.html", "<html lang=\"nl\"><head><title>Prijsafspraak</title></head><body><p>Korting 12 procent.</p></body></html>");
+  dir.Write(
+      "d/price.html",
+      "<html lang=\"nl\"><head><title>Prijsafspraak</title></head><body><p>Korting 12 procent.</p></body></html>");
   dir.Write("d/price.html.meta.yaml", "id: price\ntype: document\nvisibility: [org:acme/role:finance]\n");
   dir.Write("d/notes.txt", "Release notes\nNieuwe exportfunctie.\n");
   dir.Write("d/notes.txt.meta.yaml", "lang: nl\nvisibility: [public]\n");
@@ -222,7 +224,9 @@ TEST(IndexWriter, IngestSkipsSymlinksOutOfTheDirectoryUnlessToldAndCountsDerived
   testing::TempDir dir;
   const std::string secret = outside.Write("secret.txt", "Secret passwords here\n");
   dir.Write("in/link.txt.meta.yaml", "lang: en\nvisibility: [public]\n");  // sidecars sit beside the path
-  dir.Write("in/faq.jsonl", R"({"id": "faq", "lang": "en", "visibility": ["public"], "summary": "Reset a password. Easy."})" "\n");
+  dir.Write("in/faq.jsonl",
+            R"({"id": "faq", "lang": "en", "visibility": ["public"], "summary": "Reset a password. Easy."})"
+            "\n");
   std::filesystem::create_symlink(secret, dir / "in/link.txt");
   {
     auto writer = std::move(IndexWriter::Open(dir / "index")).value();

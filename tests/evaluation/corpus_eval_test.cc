@@ -92,7 +92,8 @@ constexpr Gate kKeywordKindGates[] = {
     {"plain", 0.95, 0.91},    // n=81: MRR 0.9753, R@1 0.9383
     {"prefix", 0.90, 0.86},   // n=29: MRR 0.9397, R@1 0.8966
     {"synonym", 0.86, 0.81},  // n=33: MRR 0.8990, R@1 0.8485
-    {"typo", 0.90, 0.82},     // n=59: MRR 0.9181, R@1 0.8390 (0.8974 before typo tiers became relative to a word's best tier)
+    {"typo", 0.90,
+     0.82},  // n=59: MRR 0.9181, R@1 0.8390 (0.8974 before typo tiers became relative to a word's best tier)
 };
 constexpr Gate kKeywordLanguageGates[] = {
     {"de", 0.50, 0.50},  // n=2:  MRR 1.0000, R@1 1.0000 (two queries: only a total miss fails)

@@ -54,13 +54,15 @@ TEST_F(Facets, CountsEveryKindExactlyOverAllMatches) {
   EXPECT_EQ(r.hits.size(), 2u);
   EXPECT_EQ(AsMap(r.facets.at("type")), (std::map<std::string, std::uint64_t>{{"article", 4}}));
   EXPECT_EQ(AsMap(r.facets.at("lang")), (std::map<std::string, std::uint64_t>{{"en", 2}, {"nl", 1}, {"sv", 1}}));
-  EXPECT_EQ(AsMap(r.facets.at("category")),
-            (std::map<std::string, std::uint64_t>{{"Billing", 3}, {"Billing/Invoices", 2}, {"Billing/Payments", 1},
-                                                  {"Account", 1}, {"Account/Security", 1}}));
+  EXPECT_EQ(
+      AsMap(r.facets.at("category")),
+      (std::map<std::string, std::uint64_t>{
+          {"Billing", 3}, {"Billing/Invoices", 2}, {"Billing/Payments", 1}, {"Account", 1}, {"Account/Security", 1}}));
   EXPECT_EQ(AsMap(r.facets.at("tags")),
             (std::map<std::string, std::uint64_t>{{"invoice", 2}, {"pdf", 1}, {"payment", 1}, {"password", 1}}));
-  EXPECT_EQ(AsMap(r.facets.at("updated_at")),
-            (std::map<std::string, std::uint64_t>{{"last_7_days", 1}, {"last_30_days", 2}, {"last_year", 3}, {"older", 1}}));
+  EXPECT_EQ(
+      AsMap(r.facets.at("updated_at")),
+      (std::map<std::string, std::uint64_t>{{"last_7_days", 1}, {"last_30_days", 2}, {"last_year", 3}, {"older", 1}}));
   EXPECT_EQ(AsMap(r.facets.at("product")), (std::map<std::string, std::uint64_t>{{"portal", 2}, {"app", 2}}));
   EXPECT_EQ(r.facets.at("tags").front().value, "invoice") << "most frequent first";
 }

@@ -13,7 +13,8 @@ namespace {
 
 std::vector<LoadedRecord> LoadAll(const std::string& path, const DocumentLimits& limits = {}) {
   std::vector<LoadedRecord> records;
-  LoadFile(path, [&](LoadedRecord&& r) { records.push_back(std::move(r)); }, limits);
+  LoadFile(
+      path, [&](LoadedRecord&& r) { records.push_back(std::move(r)); }, limits);
   return records;
 }
 
@@ -170,7 +171,6 @@ TEST(CollectFiles, WalksDirectoriesRecursivelyInOrderSkippingHiddenAndSidecars) 
   EXPECT_NE(list.errors[1].error.find("unsupported"), std::string::npos);
 }
 
-
 // Red-team finding: 100,000 nested <div>s took 31 s in gumbo (quadratic in
 // the depth) and 200,000 never finished.
 TEST(HtmlLoader, TwoHundredThousandNestedDivsLoadQuicklyWithTheirText) {
@@ -275,8 +275,8 @@ TEST(JsonLinesLoader, ARecordWithoutATitleIsTitledFromItsSummaryOrBody) {
   EXPECT_EQ(from_summary.doc.title, "How do I reset my password?");
   EXPECT_TRUE(from_summary.title_derived);
 
-  const LoadedRecord from_body = LoadJsonLine(
-      R"({"id": "t2", "body": "\n Printer offline after update. Customer tried a restart."})", 2, "f");
+  const LoadedRecord from_body =
+      LoadJsonLine(R"({"id": "t2", "body": "\n Printer offline after update. Customer tried a restart."})", 2, "f");
   EXPECT_EQ(from_body.doc.title, "Printer offline after update");
   EXPECT_TRUE(from_body.title_derived);
 
@@ -376,8 +376,8 @@ TEST(CollectFiles, SymlinksLeadingOutsideTheDirectoryAreReportedNotFollowed) {
 
   // Asked to follow: links are read, and the loop is entered only once.
   const FileList followed = CollectFiles({dir / "docs"}, WalkOptions{/*follow_symlinks=*/true});
-  EXPECT_EQ(followed.files, (std::vector<std::string>{dir / "docs/a.md", dir / "docs/inside.md",
-                                                      dir / "docs/link.txt", dir / "docs/linked-dir/more.md"}));
+  EXPECT_EQ(followed.files, (std::vector<std::string>{dir / "docs/a.md", dir / "docs/inside.md", dir / "docs/link.txt",
+                                                      dir / "docs/linked-dir/more.md"}));
   ASSERT_EQ(followed.errors.size(), 1u);
   EXPECT_EQ(followed.errors[0].file, dir / "docs/broken.txt");
 }

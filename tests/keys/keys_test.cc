@@ -146,10 +146,19 @@ TEST(SearchKey, RotationAcceptsBothActiveSecrets) {
 
 TEST(SearchKey, HostileTokensAreRejectedWithoutCrashing) {
   const std::map<std::string, std::string> secrets = {{"a", kSecretA}};
-  const std::vector<std::string> hostile = {
-      "", ".", "pkb1.", "pkb1...", "pkb1.a..", "pkb1.a.!!!!.!!!!", "pkb1.a.e30.", "Bearer x",
-      std::string(kMaxSearchKeyBytes + 1, 'A'), "pkb1.a." + std::string(1 << 20, 'A') + ".AAAA",
-      "pkb1." + std::string(100, 'a') + ".e30.AAAA", std::string("pkb1.a.\0\0.\0", 11), "pkb1.a.e30.e30.e30"};
+  const std::vector<std::string> hostile = {"",
+                                            ".",
+                                            "pkb1.",
+                                            "pkb1...",
+                                            "pkb1.a..",
+                                            "pkb1.a.!!!!.!!!!",
+                                            "pkb1.a.e30.",
+                                            "Bearer x",
+                                            std::string(kMaxSearchKeyBytes + 1, 'A'),
+                                            "pkb1.a." + std::string(1 << 20, 'A') + ".AAAA",
+                                            "pkb1." + std::string(100, 'a') + ".e30.AAAA",
+                                            std::string("pkb1.a.\0\0.\0", 11),
+                                            "pkb1.a.e30.e30.e30"};
   for (const auto& token : hostile) {
     auto claims = VerifySearchKey(token, secrets, kNow);
     ASSERT_FALSE(claims.ok()) << token.substr(0, 40);
@@ -188,14 +197,21 @@ TEST(SearchKey, SignedButHostilePayloadIsRejected) {
     return signed_part + "." + b64(std::string(reinterpret_cast<const char*>(mac), sizeof mac));
   };
   // The signing helper is right: a well-formed payload passes.
-  ASSERT_TRUE(VerifySearchKey(sign("a", R"({"v":1,"kid":"a","exp":1900000000,"org":"acme"})"), {{"a", kSecretA}}, kNow)
-                  .ok());
+  ASSERT_TRUE(
+      VerifySearchKey(sign("a", R"({"v":1,"kid":"a","exp":1900000000,"org":"acme"})"), {{"a", kSecretA}}, kNow).ok());
   const std::string hostile[] = {
-      "not json", "[]", "{}", R"({"v":1,"kid":"a"})", R"({"v":2,"kid":"a","exp":1900000000})",
-      R"({"v":1,"kid":"a","exp":1e99})", R"({"v":1,"kid":"a","exp":"1900000000"})",
-      R"({"v":1,"kid":"a","exp":1900000000,"admin":true})", R"({"v":1,"kid":"b","exp":1900000000})",
+      "not json",
+      "[]",
+      "{}",
+      R"({"v":1,"kid":"a"})",
+      R"({"v":2,"kid":"a","exp":1900000000})",
+      R"({"v":1,"kid":"a","exp":1e99})",
+      R"({"v":1,"kid":"a","exp":"1900000000"})",
+      R"({"v":1,"kid":"a","exp":1900000000,"admin":true})",
+      R"({"v":1,"kid":"b","exp":1900000000})",
       R"({"v":1,"kid":"a","exp":1900000000,"org":"acme/role:finance"})",
-      R"({"v":1,"kid":"a","exp":1900000000,"roles":[1]})", R"({"v":1,"kid":"a","exp":1900000000,"user":7})",
+      R"({"v":1,"kid":"a","exp":1900000000,"roles":[1]})",
+      R"({"v":1,"kid":"a","exp":1900000000,"user":7})",
       R"({"v":1,"kid":"a","exp":1900000000,"public":true,"org":"acme"})",
       std::string(R"({"v":1,"kid":"a","exp":1900000000,"filter":")") + std::string(2000, 'x') + "\"}",
       std::string(3000, '['),
@@ -212,8 +228,8 @@ TEST(KeySecrets, ParsesLinesAndRefusesBadOnes) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->size(), 2u);
   EXPECT_EQ(ok->at("new"), kSecretB);
-  const std::vector<std::string> bad_files = {"", "# only\n", "a short\n", "a " + kSecretA + "\na " + kSecretB,
-                                             "bad.id " + kSecretA, "lonely\n"};
+  const std::vector<std::string> bad_files = {
+      "", "# only\n", "a short\n", "a " + kSecretA + "\na " + kSecretB, "bad.id " + kSecretA, "lonely\n"};
   for (const std::string& bad : bad_files) {
     auto r = ParseKeySecrets(bad);
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;

@@ -102,14 +102,10 @@ TEST_F(LanguageDetection, ShortAndLongQueriesInEachLanguage) {
     const char* query;
     const char* lang;
   } cases[] = {
-      {"forgot password", "en"},
-      {"how do I change the address of my account", "en"},
-      {"wachtwoord vergeten", "nl"},
-      {"hoe kan ik mijn adres wijzigen", "nl"},
-      {"glömt lösenord", "sv"},
-      {"hur ändrar jag min adress i mitt konto", "sv"},
-      {"Passwort vergessen", "de"},
-      {"wie kann ich meine Adresse in meinem Konto ändern", "de"},
+      {"forgot password", "en"},     {"how do I change the address of my account", "en"},
+      {"wachtwoord vergeten", "nl"}, {"hoe kan ik mijn adres wijzigen", "nl"},
+      {"glömt lösenord", "sv"},      {"hur ändrar jag min adress i mitt konto", "sv"},
+      {"Passwort vergessen", "de"},  {"wie kann ich meine Adresse in meinem Konto ändern", "de"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.query);
@@ -160,4 +156,3 @@ TEST_F(LanguageDetection, SynonymsOfTheQueryLanguageAreNotStemmedAsAnother) {
 
 }  // namespace
 }  // namespace portalkb
-

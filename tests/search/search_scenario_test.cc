@@ -103,7 +103,8 @@ TEST_F(SearchScenario, PaginationWalksTheWholeResultWithoutRepeats) {
 }
 
 TEST_F(SearchScenario, HitsCarrySnippetsWithMarkedWordsAndFields) {
-  Document doc = MakeArticle("pw", "Wachtwoord vergeten", "Klik op <Wachtwoord vergeten> en kies een nieuw wachtwoord.", "nl");
+  Document doc =
+      MakeArticle("pw", "Wachtwoord vergeten", "Klik op <Wachtwoord vergeten> en kies een nieuw wachtwoord.", "nl");
   doc.url = "/help/pw";
   doc.category = "Account/Security";
   Add(doc);

@@ -24,8 +24,8 @@ TEST(Snippet, MarksMatchedWordsAndEscapesHtml) {
 TEST(Snippet, MatchesByStemAndByFoldedForm) {
   Tokenizer tokenizer;
   const LanguageRules nl("nl");
-  const std::string s =
-      MakeSnippet("Alle facturen van de Financiën afdeling.", Terms({"financien"}, {nl.Stem("factuur")}), tokenizer, nl, 30);
+  const std::string s = MakeSnippet("Alle facturen van de Financiën afdeling.",
+                                    Terms({"financien"}, {nl.Stem("factuur")}), tokenizer, nl, 30);
   EXPECT_EQ(s, "Alle <mark>facturen</mark> van de <mark>Financiën</mark> afdeling.");
 }
 

@@ -24,8 +24,10 @@ class RedTeam : public ::testing::Test {
     auto writer = std::move(IndexWriter::Open(dir_ / "index")).value();
     // A finance-only document of acme, a public one with an extra grant to
     // hooli (another customer), and a hidden document with a numeric field.
-    ASSERT_TRUE(writer->Put(WithGrants(MakeArticle("fin", "Budget zorbaxium", "budget plan"), {"org:acme/role:finance"})).ok());
-    ASSERT_TRUE(writer->Put(WithGrants(MakeArticle("pub", "Budget guide", "budget help"), {"public", "org:hooli"})).ok());
+    ASSERT_TRUE(
+        writer->Put(WithGrants(MakeArticle("fin", "Budget zorbaxium", "budget plan"), {"org:acme/role:finance"})).ok());
+    ASSERT_TRUE(
+        writer->Put(WithGrants(MakeArticle("pub", "Budget guide", "budget help"), {"public", "org:hooli"})).ok());
     Document hidden = WithGrants(MakeArticle("hid", "Budget secret", "budget"), {"role:finance"});
     hidden.attributes["secretprice"] = {"42"};
     ASSERT_TRUE(writer->Put(hidden).ok());
@@ -196,8 +198,8 @@ TEST(RedTeamTypos, WordsOfHiddenDocumentsDoNotCrowdOutTypoCandidates) {
   // documents: before the fix they filled the candidate cap (6) and the
   // public article was not found.
   ASSERT_TRUE(writer->Put(MakeArticle("pub", "Parkeren", "parkeren aan de straat", "nl")).ok());
-  const char* hidden_words[] = {"parkerem", "parkeden", "parkerun", "parkeran", "parkereb", "parkerin",
-                                "parkered", "parkeret"};
+  const char* hidden_words[] = {"parkerem", "parkeden", "parkerun", "parkeran",
+                                "parkereb", "parkerin", "parkered", "parkeret"};
   int n = 0;
   for (const char* w : hidden_words) {
     for (int copy = 0; copy < 5; ++copy) {  // more frequent than the public word
@@ -233,8 +235,10 @@ TEST(RedTeamSuggest, AnotherPersonsQueryIsOfferedOnlyWhenEveryWordIsVisibleAndSe
   testing::TempDir dir;
   {
     auto writer = std::move(IndexWriter::Open(dir / "index")).value();
-    ASSERT_TRUE(writer->Put(WithGrants(MakeArticle("fin", "Budget zorbaxium", "budget zorbaxium plan"),
-                                       {"org:acme/role:finance"})).ok());
+    ASSERT_TRUE(writer
+                    ->Put(WithGrants(MakeArticle("fin", "Budget zorbaxium", "budget zorbaxium plan"),
+                                     {"org:acme/role:finance"}))
+                    .ok());
     ASSERT_TRUE(writer->Put(MakeArticle("pub", "Budget guide", "budget help for everyone")).ok());
     ASSERT_TRUE(writer->Commit().ok());
   }

@@ -95,9 +95,10 @@ TEST_F(ServeCli, SecretFilesReadableByOthersAreRefusedNamingFileAndMode) {
 }
 
 TEST_F(ServeCli, ServeStopsGracefullyOnSigterm) {
-  const std::string in = dir_.Write("in/a.jsonl",
-                                    R"({"id": "inv", "type": "article", "title": "Download an invoice", "lang": "en", "visibility": ["public"]})"
-                                    "\n");
+  const std::string in = dir_.Write(
+      "in/a.jsonl",
+      R"({"id": "inv", "type": "article", "title": "Download an invoice", "lang": "en", "visibility": ["public"]})"
+      "\n");
   ASSERT_EQ(Cli({"index", "--db", dir_ / "db", in}).exit_code, 0);
   const std::string log = dir_ / "serve.log";
   const pid_t pid = fork();

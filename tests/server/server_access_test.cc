@@ -28,8 +28,8 @@ class HttpPlantedSecret : public ServerTest {
 };
 
 TEST_F(HttpPlantedSecret, NeverInHitsTotalsOrSnippets) {
-  for (const char* q : {"zephyrquartz", "zephyrquarts", "zephyr", "\"zephyrquartz acquisition\"", "merger plan",
-                        "topic"}) {
+  for (const char* q :
+       {"zephyrquartz", "zephyrquarts", "zephyr", "\"zephyrquartz acquisition\"", "merger plan", "topic"}) {
     const auto r = Search(outsider_, {{"q", q}});
     for (const auto& h : r["hits"]) {
       EXPECT_NE(h["id"], "secret") << q;
@@ -50,12 +50,12 @@ TEST_F(HttpPlantedSecret, NeverInHitsTotalsOrSnippets) {
 
 TEST_F(HttpPlantedSecret, RequestParametersCannotWidenTheKey) {
   // Filters, facets, sort and language only ever narrow; a body cannot carry a principal.
-  for (const httplib::Params& p : std::vector<httplib::Params>{
-           {{"q", "zephyrquartz"}, {"filter", "org=acme"}},
-           {{"q", "zephyrquartz"}, {"filter", "!type=article"}},
-           {{"q", "zephyrquartz"}, {"filter", "project=zephyrquartz"}},
-           {{"q", "zephyrquartz"}, {"filter", "tags=zephyrquartz|x"}},
-           {{"q", "zephyrquartz"}, {"sort", "updated_at"}}}) {
+  for (const httplib::Params& p :
+       std::vector<httplib::Params>{{{"q", "zephyrquartz"}, {"filter", "org=acme"}},
+                                    {{"q", "zephyrquartz"}, {"filter", "!type=article"}},
+                                    {{"q", "zephyrquartz"}, {"filter", "project=zephyrquartz"}},
+                                    {{"q", "zephyrquartz"}, {"filter", "tags=zephyrquartz|x"}},
+                                    {{"q", "zephyrquartz"}, {"sort", "updated_at"}}}) {
     EXPECT_EQ(Search(outsider_, p)["total"], 0);
   }
   for (const char* body : {R"({"query": "zephyrquartz", "principal": {"org": "acme", "roles": ["finance"]}})",
@@ -66,8 +66,8 @@ TEST_F(HttpPlantedSecret, RequestParametersCannotWidenTheKey) {
     EXPECT_EQ(r->body.find("secret\""), std::string::npos);
   }
   // Query-string principal parameters are not read either.
-  EXPECT_EQ(Search(outsider_, {{"q", "zephyrquartz"}, {"org", "acme"}, {"role", "finance"}, {"as-admin", "1"}})["total"],
-            0);
+  EXPECT_EQ(
+      Search(outsider_, {{"q", "zephyrquartz"}, {"org", "acme"}, {"role", "finance"}, {"as-admin", "1"}})["total"], 0);
 }
 
 TEST_F(HttpPlantedSecret, NeverInFacets) {
@@ -116,8 +116,8 @@ TEST_F(HttpPlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingV
   for (int i = 0; i < 4; ++i) {
     const std::string in = Key(As("ann" + std::to_string(i), "acme", {"finance"}));
     const std::string out = Key(As("eve" + std::to_string(i), "globex", {"finance", "customer"}));
-    for (const auto& [key, query] : std::vector<std::pair<std::string, std::string>>{
-             {in, "zephyrquartz acquisition"}, {out, "quarterly reports"}}) {
+    for (const auto& [key, query] : std::vector<std::pair<std::string, std::string>>{{in, "zephyrquartz acquisition"},
+                                                                                     {out, "quarterly reports"}}) {
       const auto r = Search(key, {{"q", query}, {"session", "s" + std::to_string(i)}});
       ASSERT_FALSE(r["hits"].empty()) << query;
       const std::string click = R"({"query_id": ")" + r["query_id"].get<std::string>() + R"(", "doc_id": ")" +
@@ -129,7 +129,8 @@ TEST_F(HttpPlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingV
   auto texts = [&](const std::string& key, const std::string& prefix) {
     std::vector<std::string> out;
     const auto s = Json(c.Get("/v1/suggest", {{"q", prefix}}, Bearer(key)));
-    for (const auto& item : s["suggestions"]) out.push_back(item["kind"].get<std::string>() + ":" + item["text"].get<std::string>());
+    for (const auto& item : s["suggestions"])
+      out.push_back(item["kind"].get<std::string>() + ":" + item["text"].get<std::string>());
     return out;
   };
   EXPECT_TRUE(texts(outsider_, "zeph").empty());

@@ -22,11 +22,9 @@ class Endpoints : public ServerTest {
     Document en = Doc("en-invoice", "Download an invoice", "Download your invoice as a PDF file.", {"public"});
     en.category = "Billing/Invoices";
     en.tags = {"invoice", "pdf"};
-    Document acme = Doc("acme-contract", "Acme invoice agreement", "The invoice terms agreed with Acme.",
-                        {"org:acme"});
+    Document acme = Doc("acme-contract", "Acme invoice agreement", "The invoice terms agreed with Acme.", {"org:acme"});
     acme.type = DocumentType::kDocument;
-    Document reset = Doc("en-password", "Reset your password", "Choose a new password for your account.",
-                         {"public"});
+    Document reset = Doc("en-password", "Reset your password", "Choose a new password for your account.", {"public"});
     Index({nl, en, acme, reset});
   }
 };
@@ -54,15 +52,15 @@ TEST_F(Endpoints, HealthReadinessAndMetrics) {
 TEST_F(Endpoints, SearchAnswersInTheCliShape) {
   Start();
   const auto r = Search(Key(Principal::Anonymous()), {{"q", "invoice"}, {"facet", "lang"}, {"facet", "tags"}});
-  for (const char* key : {"query", "corrected_query", "suggestion", "total", "facets", "as_admin", "hits", "took_ms",
-                          "query_id"}) {
+  for (const char* key :
+       {"query", "corrected_query", "suggestion", "total", "facets", "as_admin", "hits", "took_ms", "query_id"}) {
     EXPECT_TRUE(r.contains(key)) << key;
   }
   EXPECT_EQ(r["total"], 2);
   EXPECT_EQ(r["as_admin"], false);
   ASSERT_EQ(r["hits"].size(), 2u);
-  for (const char* key : {"id", "title", "type", "lang", "score", "snippet", "url", "category", "updated_at",
-                          "matches", "weak"}) {
+  for (const char* key :
+       {"id", "title", "type", "lang", "score", "snippet", "url", "category", "updated_at", "matches", "weak"}) {
     EXPECT_TRUE(r["hits"][0].contains(key)) << key;
   }
   EXPECT_NE(r["hits"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos);
@@ -212,8 +210,11 @@ TEST_F(Endpoints, PutIsVisibleAtOnceWithWaitAndWithinTheCommitIntervalWithout) {
   StopServer();
   options.commit_interval_ms = 100;
   Start(options);
-  ASSERT_EQ(Client().Put("/v1/documents/okapi", Admin(), R"({"title": "Okapi", "lang": "en", "visibility": ["public"]})",
-                         "application/json")->status, 201);
+  ASSERT_EQ(Client()
+                .Put("/v1/documents/okapi", Admin(), R"({"title": "Okapi", "lang": "en", "visibility": ["public"]})",
+                     "application/json")
+                ->status,
+            201);
   bool seen = false;
   for (int i = 0; i < 100 && !seen; ++i) {
     seen = Search(anon, {{"q", "okapi"}})["total"] == 1;
@@ -228,7 +229,8 @@ TEST_F(Endpoints, SearchesDoNotWaitForAWriteInProgress) {
   for (int i = 0; i < 4000; ++i) {
     ndjson += R"({"id": "bulk-)" + std::to_string(i) + R"(", "title": "Bulk article )" + std::to_string(i) +
               R"( about gardening", "body": "Soil, seeds and water for article )" + std::to_string(i) +
-              R"(.", "lang": "en", "visibility": ["public"]})" "\n";
+              R"(.", "lang": "en", "visibility": ["public"]})"
+              "\n";
   }
   std::atomic<bool> batch_done{false};
   double batch_ms = 0;
@@ -248,7 +250,8 @@ TEST_F(Endpoints, SearchesDoNotWaitForAWriteInProgress) {
   while (!batch_done) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = Search(anon, {{"q", "gardening"}, {"limit", "1"}});
-    slowest_ms = std::max(slowest_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    slowest_ms =
+        std::max(slowest_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (!batch_done && r["total"] == 0) ++answered_during_write;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // well under the rate limit
   }
@@ -267,18 +270,17 @@ TEST_F(Endpoints, DocumentWritesReportErrorsPerDocumentAndLine) {
   auto invalid = c.Put("/v1/documents/a?wait=true", Admin(), R"({"title": "T", "lang": "en", "visibility": []})",
                        "application/json");
   EXPECT_EQ(invalid->status, 400) << invalid->body;
-  auto replaced = c.Put("/v1/documents/en-invoice?wait=true", Admin(),
-                        R"({"title": "Download an invoice", "lang": "en", "visibility": ["public"]})",
-                        "application/json");
+  auto replaced =
+      c.Put("/v1/documents/en-invoice?wait=true", Admin(),
+            R"({"title": "Download an invoice", "lang": "en", "visibility": ["public"]})", "application/json");
   EXPECT_EQ(replaced->status, 200) << replaced->body;
 
-  const std::string ndjson =
-      R"({"id": "b1", "title": "Batch one walrus", "lang": "en", "visibility": ["public"]})"
-      "\n{not json\n"
-      R"({"id": "b3", "title": "Batch three walrus", "lang": "en", "visibility": ["public"]})"
-      "\n\n"
-      R"({"id": "b5", "title": "No grants", "lang": "en", "visibility": []})"
-      "\n";
+  const std::string ndjson = R"({"id": "b1", "title": "Batch one walrus", "lang": "en", "visibility": ["public"]})"
+                             "\n{not json\n"
+                             R"({"id": "b3", "title": "Batch three walrus", "lang": "en", "visibility": ["public"]})"
+                             "\n\n"
+                             R"({"id": "b5", "title": "No grants", "lang": "en", "visibility": []})"
+                             "\n";
   auto batch = c.Post("/v1/documents?wait=true", Admin(), ndjson, "application/x-ndjson");
   ASSERT_TRUE(batch);
   ASSERT_EQ(batch->status, 200) << batch->body;
@@ -350,9 +352,9 @@ TEST_F(Endpoints, SuggestRelatedAndEvents) {
   EXPECT_EQ(c.Post("/v1/events/click", Bearer(anon), click, "application/json")->status, 200);
   const std::string feedback = R"({"query_id": ")" + qid + R"(", "doc_id": "en-invoice", "helpful": true})";
   EXPECT_EQ(c.Post("/v1/feedback", Bearer(anon), feedback, "application/json")->status, 200);
-  EXPECT_EQ(c.Post("/v1/events/support-contact", Bearer(anon), R"({"query_id": ")" + qid + "\"}", "application/json")
-                ->status,
-            200);
+  EXPECT_EQ(
+      c.Post("/v1/events/support-contact", Bearer(anon), R"({"query_id": ")" + qid + "\"}", "application/json")->status,
+      200);
   // The body cannot name who did it.
   const std::string named = R"({"query_id": ")" + qid + R"(", "doc_id": "en-invoice", "position": 1, "user": "bob"})";
   EXPECT_EQ(c.Post("/v1/events/click", Bearer(anon), named, "application/json")->status, 400);
@@ -379,10 +381,8 @@ TEST_F(Endpoints, LimitsAreRefusedNamingTheLimit) {
     const char* names;
   };
   const Case cases[] = {
-      {{{"q", std::string(1025, 'a')}}, "q"},
-      {{{"q", "x"}, {"limit", "101"}}, "limit"},
-      {{{"q", "x"}, {"limit", "-1"}}, "limit"},
-      {{{"q", "x"}, {"offset", "10001"}}, "offset"},
+      {{{"q", std::string(1025, 'a')}}, "q"},      {{{"q", "x"}, {"limit", "101"}}, "limit"},
+      {{{"q", "x"}, {"limit", "-1"}}, "limit"},    {{{"q", "x"}, {"offset", "10001"}}, "offset"},
       {{{"q", "x"}, {"typos", "maybe"}}, "typos"},
   };
   for (const auto& cs : cases) {
@@ -439,8 +439,8 @@ TEST_F(Endpoints, CorsOnlyForConfiguredOrigins) {
   EXPECT_EQ(allowed->get_header_value("Access-Control-Allow-Origin"), "https://portal.example");
   auto other = c.Get("/v1/search?q=x", {{"Authorization", "Bearer " + anon}, {"Origin", "https://evil.example"}});
   EXPECT_FALSE(other->has_header("Access-Control-Allow-Origin"));
-  auto preflight = c.Options("/v1/search", {{"Origin", "https://portal.example"},
-                                            {"Access-Control-Request-Method", "POST"}});
+  auto preflight =
+      c.Options("/v1/search", {{"Origin", "https://portal.example"}, {"Access-Control-Request-Method", "POST"}});
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);
   EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), "https://portal.example");
@@ -451,8 +451,9 @@ TEST_F(Endpoints, AccessLogNamesTheKeyIdNeverTheKeyAndRedactsQueries) {
   Start();
   const std::string key = Key(As("jan", "acme", {}));
   Search(key, {{"q", "invoice jan.jansen@example.com"}});
-  ASSERT_EQ(Client().Post("/v1/search", Bearer(key), R"({"query": "call +31 20 123 4567"})", "application/json")->status,
-            200);
+  ASSERT_EQ(
+      Client().Post("/v1/search", Bearer(key), R"({"query": "call +31 20 123 4567"})", "application/json")->status,
+      200);
   const std::string log = Log();
   EXPECT_EQ(log.find("123 4567"), std::string::npos) << log;
   EXPECT_NE(log.find("call [phone]"), std::string::npos) << log;
@@ -473,16 +474,23 @@ TEST_F(Endpoints, HostileRequestsGetAnErrorBodyNeverA500) {
     for (std::size_t i = 0; i < n; ++i) s += static_cast<char>(rng() % 256);
     return s;
   };
-  const std::vector<std::string> bodies = {"", "{", "[]", "null", "{\"query\": {\"a\": 1}}", std::string(5000, '['),
-                                           "{\"query\": \"\xff\xfe\"}", R"({"query": "a", "limit": 1e300})",
+  const std::vector<std::string> bodies = {"",
+                                           "{",
+                                           "[]",
+                                           "null",
+                                           "{\"query\": {\"a\": 1}}",
+                                           std::string(5000, '['),
+                                           "{\"query\": \"\xff\xfe\"}",
+                                           R"({"query": "a", "limit": 1e300})",
                                            R"({"query_id": 1, "doc_id": [], "position": -5})"};
   for (int round = 0; round < 30; ++round) {
     std::vector<std::string> all = bodies;
     all.push_back(noise(1 + rng() % 300));
     for (const auto& body : all) {
-      for (const char* path : {"/v1/search", "/v1/events/click", "/v1/feedback", "/v1/events/support-contact",
-                               "/v1/documents"}) {
-        auto r = c.Post(path, Bearer(std::string(path) == "/v1/documents" ? kAdminKey : anon), body, "application/json");
+      for (const char* path :
+           {"/v1/search", "/v1/events/click", "/v1/feedback", "/v1/events/support-contact", "/v1/documents"}) {
+        auto r =
+            c.Post(path, Bearer(std::string(path) == "/v1/documents" ? kAdminKey : anon), body, "application/json");
         ASSERT_TRUE(r) << path;
         EXPECT_LT(r->status, 500) << path << " " << r->body;
         if (r->status >= 400) {
@@ -511,10 +519,14 @@ TEST_F(Endpoints, HostileRequestsGetAnErrorBodyNeverA500) {
 // and a write not yet committed is committed on the way out.
 TEST_F(Endpoints, GracefulShutdownFinishesInFlightRequestsAndCommits) {
   Start();
-  ASSERT_EQ(Client().Put("/v1/documents/late", Admin(), R"({"title": "Late capybara", "lang": "en", "visibility": ["public"]})",
-                         "application/json")->status, 201);
+  ASSERT_EQ(Client()
+                .Put("/v1/documents/late", Admin(),
+                     R"({"title": "Late capybara", "lang": "en", "visibility": ["public"]})", "application/json")
+                ->status,
+            201);
   const std::string body = R"({"query": "invoice"})";
-  const std::string head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Key(Principal::Anonymous()) +
+  const std::string head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           Key(Principal::Anonymous()) +
                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                            "\r\nConnection: close\r\n\r\n";
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -555,8 +567,10 @@ TEST_F(Endpoints, GracefulShutdownFinishesInFlightRequestsAndCommits) {
 TEST_F(Endpoints, ServesHttpsWithASelfSignedCertificate) {
   const std::string cert = dir_ / "cert.pem";
   const std::string key = dir_ / "key.pem";
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                          "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null";
   if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "the openssl command could not make a certificate";
   auto options = Options();
   options.tls_cert_file = cert;
@@ -583,7 +597,7 @@ TEST_F(Endpoints, ServesHttpsWithASelfSignedCertificate) {
   auto p = plain.Get("/healthz");
   EXPECT_TRUE(!p || p->status != 200);
 
-  options.tls_key_file = cert;  // not a key
+  options.tls_key_file = cert;       // not a key
   options.admin_key_sha256.clear();  // the running server holds the writer
   EXPECT_EQ(Server::Create(options).status().code(), StatusCode::kInvalidArgument);
 }

@@ -143,7 +143,12 @@ TEST_F(SqliteFile, TypedBindsRoundTrip) {
     ASSERT_TRUE(insert.ok());
     ASSERT_TRUE(insert->BindText(1, text).BindInt64(2, big).BindDouble(3, 0.25).BindNull(4).Run().ok());
     insert->Reset();
-    ASSERT_TRUE(insert->Bind(1, Value(std::string("x"))).Bind(2, Value(std::int64_t{-5})).Bind(3, Value(1.5)).Bind(4, Value(nullptr)).Run().ok());
+    ASSERT_TRUE(insert->Bind(1, Value(std::string("x")))
+                    .Bind(2, Value(std::int64_t{-5}))
+                    .Bind(3, Value(1.5))
+                    .Bind(4, Value(nullptr))
+                    .Run()
+                    .ok());
     EXPECT_EQ(db.Changes(), 1);
   }
   auto select = db.Prepare("SELECT t, i, d, n, typeof(t), typeof(i), typeof(d), typeof(n) FROM v ORDER BY rowid");

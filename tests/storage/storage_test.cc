@@ -60,10 +60,10 @@ TEST(DocumentCodec, RejectsWhatItDidNotWrite) {
       "",
       "not json",
       "[1, 2]",
-      R"({"type": "article", "title": "t", "lang": "en"})",                  // no id
-      R"({"id": "x", "type": "page", "title": "t", "lang": "en"})",          // unknown type
-      R"({"id": "x", "type": "article", "title": 7, "lang": "en"})",         // wrong JSON type
-      R"({"id": "x", "type": "article", "title": "t"})",                     // no lang
+      R"({"type": "article", "title": "t", "lang": "en"})",                                      // no id
+      R"({"id": "x", "type": "page", "title": "t", "lang": "en"})",                              // unknown type
+      R"({"id": "x", "type": "article", "title": 7, "lang": "en"})",                             // wrong JSON type
+      R"({"id": "x", "type": "article", "title": "t"})",                                         // no lang
       R"({"id": "x", "type": "article", "title": "t", "lang": "en", "visibility": ["role:"]})",  // bad grant
       R"({"id": "x", "type": "article", "title": "t", "lang": "en", "tags": "one"})",
   };
@@ -172,8 +172,7 @@ TEST_F(Store, ReaderRefusesAnotherFormatVersionAndSaysReindex) {
   auto r = ReadableStore::Open(dir_ / "future");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(r.status().message().find("index format " + std::to_string(schema::kFormatVersion + 1)),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find("index format " + std::to_string(schema::kFormatVersion + 1)), std::string::npos)
       << r.status().message();
   EXPECT_NE(r.status().message().find("re-index"), std::string::npos) << r.status().message();
 }
@@ -195,7 +194,8 @@ TEST_F(Store, WriterRefusesAForeignDatabaseAndLeavesItAsItWas) {
     const Shape after = ShapeOf(dir_ / name);
     EXPECT_EQ(after.docs, 2u) << name;
     EXPECT_EQ(after.revision, before.revision) << name << ": a refused writer committed something";
-    EXPECT_TRUE(Xapian::Database(dir_ / name).get_metadata(schema::kFormatKey) == (std::string(name) == "future" ? "999" : ""))
+    EXPECT_TRUE(Xapian::Database(dir_ / name).get_metadata(schema::kFormatKey) ==
+                (std::string(name) == "future" ? "999" : ""))
         << name << ": the stamp was changed";
   }
 }

@@ -38,11 +38,13 @@ TEST_F(SearchScenario, WriterRejectsARuleWithFiveThousandAlternativesNamingTheLi
   ASSERT_TRUE(Writer().AddSynonyms({SynonymRule{"en", {"invoice", "bill"}, {}}}).ok());
   SynonymRule huge{"en", Words("syn", 5000), {}};
   for (const bool replace : {false, true}) {
-    const Status s = replace ? Writer().ReplaceSynonyms("en", {huge}) : Writer().AddSynonyms({SynonymRule{"en", {"a", "b"}, {}}, huge});
+    const Status s = replace ? Writer().ReplaceSynonyms("en", {huge})
+                             : Writer().AddSynonyms({SynonymRule{"en", {"a", "b"}, {}}, huge});
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
     EXPECT_NE(s.message().find(replace ? "rule 1 " : "rule 2 "), std::string::npos) << s.message();
-    EXPECT_NE(s.message().find("limit of " + std::to_string(kMaxSynonymTermsPerRule)), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("limit of " + std::to_string(kMaxSynonymTermsPerRule)), std::string::npos)
+        << s.message();
     EXPECT_LT(s.message().size(), 200u) << s.message();
   }
   // Nothing changed, not even the rules a rejected replacement would have removed.
@@ -59,7 +61,8 @@ TEST_F(SearchScenario, WriterRejectsMoreRulesThanTheLimitPerLanguage) {
   rules.push_back({"nl", {"one"}, {"more"}});  // now past the limit together with the stored ones
   const Status s = Writer().AddSynonyms(rules);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("limit of " + std::to_string(kMaxSynonymRulesPerLanguage)), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("limit of " + std::to_string(kMaxSynonymRulesPerLanguage)), std::string::npos)
+      << s.message();
   EXPECT_EQ(Writer().Synonyms()->size(), kMaxSynonymRulesPerLanguage / 2);
   for (auto& r : rules) r.lang = "sv";
   EXPECT_TRUE(Writer().AddSynonyms(rules).ok()) << "the limit is per language";

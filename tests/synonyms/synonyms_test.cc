@@ -39,12 +39,9 @@ TEST(ParseSynonyms, MalformedLinesAreErrorsNamingTheLine) {
     const char* what;
   };
   const Case cases[] = {
-      {"a, b\nlonely\n", "line 2", "at least two"},
-      {"a, , b\n", "line 1", "empty term"},
-      {"x\na => \n", "line 1", "at least two"},
-      {"ok, fine\n => b\n", "line 2", "empty term"},
-      {"a => b => c\n", "line 1", "more than one"},
-      {"a, b\n# lang: fr\nc, d\n", "line 2", "not supported"},
+      {"a, b\nlonely\n", "line 2", "at least two"}, {"a, , b\n", "line 1", "empty term"},
+      {"x\na => \n", "line 1", "at least two"},     {"ok, fine\n => b\n", "line 2", "empty term"},
+      {"a => b => c\n", "line 1", "more than one"}, {"a, b\n# lang: fr\nc, d\n", "line 2", "not supported"},
   };
   for (const auto& c : cases) {
     auto r = ParseSynonyms(c.text, "nl");
@@ -168,13 +165,16 @@ TEST(ParseSynonymsForLanguages, TextWithoutALanguageAppliesToEveryLanguageGiven)
   ASSERT_TRUE(rules.ok()) << rules.status().ToString();
   ASSERT_EQ(rules->size(), 2 * SupportedLanguages().size());
   for (const auto& lang : SupportedLanguages()) {
-    EXPECT_NE(std::find(rules->begin(), rules->end(), SynonymRule{lang, {"factuur", "rekening"}, {}}), rules->end()) << lang;
-    EXPECT_NE(std::find(rules->begin(), rules->end(), SynonymRule{lang, {"iphone"}, {"smartphone"}}), rules->end()) << lang;
+    EXPECT_NE(std::find(rules->begin(), rules->end(), SynonymRule{lang, {"factuur", "rekening"}, {}}), rules->end())
+        << lang;
+    EXPECT_NE(std::find(rules->begin(), rules->end(), SynonymRule{lang, {"iphone"}, {"smartphone"}}), rules->end())
+        << lang;
   }
   // After a "# lang:" line, the rules are that language's only.
   auto mixed = ParseSynonymsForLanguages("a, b\n# lang: sv\nc, d\n", {"nl", "en"});
   ASSERT_TRUE(mixed.ok());
-  EXPECT_EQ(mixed.value(), (std::vector<SynonymRule>{{"nl", {"a", "b"}, {}}, {"en", {"a", "b"}, {}}, {"sv", {"c", "d"}, {}}}));
+  EXPECT_EQ(mixed.value(),
+            (std::vector<SynonymRule>{{"nl", {"a", "b"}, {}}, {"en", {"a", "b"}, {}}, {"sv", {"c", "d"}, {}}}));
   EXPECT_FALSE(ParseSynonymsForLanguages("a, b\n", {}).ok()) << "no language anywhere";
   EXPECT_FALSE(ParseSynonymsForLanguages("a, b\n", {"nl", "fr"}).ok());
   // The rule limit counts per language.

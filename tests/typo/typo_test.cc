@@ -23,16 +23,16 @@ TEST(TypoDistance, TableOfEdits) {
   };
   const Case cases[] = {
       {"factuur", "factuur", 0},
-      {"factuur", "factur", 1},       // dropped letter
-      {"factuur", "factuuur", 1},     // doubled letter
+      {"factuur", "factur", 1},         // dropped letter
+      {"factuur", "factuuur", 1},       // doubled letter
       {"downloaden", "donwloaden", 1},  // swap of two neighbouring letters is one edit
       {"password", "pasword", 1},
-      {"password", "passwprd", 1},    // wrong letter
-      {"saturday", "caturday", 2},    // a wrong first letter counts as two
-      {"invoice", "nvoice", 2},       // dropping the first letter too
-      {"invoice", "ninvoice", 2},     // and adding one before it
-      {"invoice", "nivoice", 2},      // and swapping it
-      {"financiën", "financien", 1},  // code points, not bytes
+      {"password", "passwprd", 1},            // wrong letter
+      {"saturday", "caturday", 2},            // a wrong first letter counts as two
+      {"invoice", "nvoice", 2},               // dropping the first letter too
+      {"invoice", "ninvoice", 2},             // and adding one before it
+      {"invoice", "nivoice", 2},              // and swapping it
+      {"financiën", "financien", 1},          // code points, not bytes
       {"återbetalning", "aterbetalning", 2},  // å vs a is a first-letter edit
       {"straße", "strase", 1},
       {"lösenord", "losenord", 1},
@@ -93,8 +93,13 @@ TEST(TermTrie, CompletesPrefixesMostFrequentFirst) {
 // The vocabulary file holds Serialize()'s bytes; a mapped trie must answer
 // exactly like the one built in memory.
 TEST(TermTrie, SerializedBytesAnswerLikeTheBuiltTrie) {
-  const TermTrie built({{"factuur", 50}, {"facturen", 30}, {"financiën", 7}, {"wachtwoord", 9}, {"ver", 1},
-                        {"vergeten", 10}, {"vergunning", 40}});
+  const TermTrie built({{"factuur", 50},
+                        {"facturen", 30},
+                        {"financiën", 7},
+                        {"wachtwoord", 9},
+                        {"ver", 1},
+                        {"vergeten", 10},
+                        {"vergunning", 40}});
   auto bytes = std::make_shared<std::string>(built.Serialize());
   auto mapped = TermTrie::FromBytes(*bytes, bytes);
   ASSERT_TRUE(mapped.ok()) << mapped.status().message();
@@ -103,7 +108,8 @@ TEST(TermTrie, SerializedBytesAnswerLikeTheBuiltTrie) {
   EXPECT_EQ(trie.node_count(), built.node_count());
   auto words = [](const std::vector<TrieMatch>& ms) {
     std::vector<std::string> out;
-    for (const auto& m : ms) out.push_back(m.term + "/" + std::to_string(m.distance) + "/" + std::to_string(m.frequency));
+    for (const auto& m : ms)
+      out.push_back(m.term + "/" + std::to_string(m.distance) + "/" + std::to_string(m.frequency));
     return out;
   };
   for (const char* w : {"factur", "financien", "wachtwrod", "vergeten", "x"}) {
@@ -147,8 +153,13 @@ Token MakeToken(const std::string& folded) {
 }
 
 TEST(TypoExpander, AppliesLengthThresholdsDigitsAndDisabledWords) {
-  const Vocabulary vocabulary(TermTrie({{"wachtwoord", 9}, {"factuur", 5}, {"mail", 3}, {"mails", 2},
-                                        {"order12345", 1}, {"gdpr", 1}, {"bestelling", 4}}));
+  const Vocabulary vocabulary(TermTrie({{"wachtwoord", 9},
+                                        {"factuur", 5},
+                                        {"mail", 3},
+                                        {"mails", 2},
+                                        {"order12345", 1},
+                                        {"gdpr", 1},
+                                        {"bestelling", 4}}));
   TypoOptions options;
   options.disabled_words = {"bestelingg"};
   const TypoExpander expander(options, vocabulary);

@@ -224,8 +224,9 @@ TEST(WireOutput, RelatedHitsHaveTheSearchHitShape) {
 }
 
 TEST(WireOutput, SuggestionsStatsSettingsAndStatus) {
-  EXPECT_EQ(json::parse(SuggestionsToJson("wacht", {{"Wachtwoord vergeten", "title", "pw"}, {"wachtwoord", "query", ""}})),
-            json::parse(R"({"prefix": "wacht", "suggestions": [{"text": "Wachtwoord vergeten", "kind": "title",
+  EXPECT_EQ(
+      json::parse(SuggestionsToJson("wacht", {{"Wachtwoord vergeten", "title", "pw"}, {"wachtwoord", "query", ""}})),
+      json::parse(R"({"prefix": "wacht", "suggestions": [{"text": "Wachtwoord vergeten", "kind": "title",
               "id": "pw"}, {"text": "wachtwoord", "kind": "query", "id": ""}]})"));
   IndexStats stats;
   stats.documents = 3;
@@ -341,7 +342,8 @@ TEST(WireInput, SearchRequestRejectsBadInputNamingTheField) {
       {"too many items", Filters(257), "filters: more than 256 items"},
       {"bad UTF-8", "{\"query\": \"caf\xC3\"}", "body: not valid UTF-8"},
       {"overlong UTF-8", "{\"query\": \"\xC0\xAF\"}", "body: not valid UTF-8"},
-      {"too deep", R"({"query": "a", "filters": [[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]})", "body: nested deeper than 16"},
+      {"too deep", R"({"query": "a", "filters": [[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]})",
+       "body: nested deeper than 16"},
       {"number past double", R"({"query": "a", "limit": 1e400})", "body: invalid JSON"},
       {"not JSON", R"({"query": )", "body: invalid JSON"},
       {"trailing garbage", R"({"query": "a"} x)", "body: invalid JSON"},
@@ -371,7 +373,8 @@ TEST(WireInput, BodyOverTheLimitIsRejectedBeforeParsing) {
   const std::string body = R"({"query": ")" + std::string(100, 'a') + "\"}";
   auto r = SearchRequestFromJson(body, limits);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message().rfind("body: " + std::to_string(body.size()) + " bytes, over the limit of 64 bytes", 0), 0u)
+  EXPECT_EQ(
+      r.status().message().rfind("body: " + std::to_string(body.size()) + " bytes, over the limit of 64 bytes", 0), 0u)
       << r.status().message();
   limits.max_body_bytes = body.size();
   EXPECT_TRUE(SearchRequestFromJson(body, limits).ok());
@@ -411,7 +414,8 @@ TEST(WireInput, OtherParsersRejectBadInputNamingTheField) {
       {"rule language", rule, R"({"lang": "xx", "rule": "a, b"})", "lang: unsupported language"},
       {"rule disagrees", rule, R"({"lang": "nl", "rule": "c, d", "terms": ["a", "b"]})", "rule: 'c, d' is not"},
       {"rule without terms", rule, R"({"lang": "nl"})", "terms: required"},
-      {"rules item", rules, R"([{"lang": "nl", "rule": "a, b"}, {"lang": "nl", "bogus": 1}])", "[1].bogus: unknown key"},
+      {"rules item", rules, R"([{"lang": "nl", "rule": "a, b"}, {"lang": "nl", "bogus": 1}])",
+       "[1].bogus: unknown key"},
   };
   for (const auto& c : cases) {
     const Status s = c.parse(c.body);
@@ -456,9 +460,9 @@ TEST(WireInput, TruncatedAndMutatedBodiesNeverCrash) {
   }
   std::size_t accepted = 0;
   for (const auto& b : bodies) {
-    const std::vector<Status> results = {DocumentFromJson(b).status(), SearchRequestFromJson(b).status(),
+    const std::vector<Status> results = {DocumentFromJson(b).status(),       SearchRequestFromJson(b).status(),
                                          SuggestRequestFromJson(b).status(), ReportRequestFromJson(b).status(),
-                                         IndexSettingsFromJson(b).status(), SynonymRuleFromJson(b).status()};
+                                         IndexSettingsFromJson(b).status(),  SynonymRuleFromJson(b).status()};
     for (const auto& s : results) {
       EXPECT_TRUE(s.ok() || s.code() == StatusCode::kInvalidArgument) << s.ToString();
       accepted += s.ok() ? 1 : 0;

@@ -49,8 +49,7 @@ void Check(const Status& status, const std::string& operation) {
 }
 
 long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -486,9 +485,8 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("matched", &WordMatch::matched, "The indexed word it matched (folded).")
       .def_readonly("typos", &WordMatch::typos, "0, 1 or 2.")
       .def_readonly("kind", &WordMatch::kind, "exact, typo, synonym, prefix, split or join.")
-      .def("__repr__", [](const WordMatch& w) {
-        return "WordMatch(" + w.query_word + " -> " + w.matched + ", " + w.kind + ")";
-      });
+      .def("__repr__",
+           [](const WordMatch& w) { return "WordMatch(" + w.query_word + " -> " + w.matched + ", " + w.kind + ")"; });
 
   py::class_<Hit>(m, "Hit", "One search result.")
       .def_readonly("id", &Hit::id, "The document id.")
@@ -508,19 +506,23 @@ PYBIND11_MODULE(_core, m) {
   py::class_<FacetCount>(m, "FacetCount", "One facet value and how many matching documents have it.")
       .def_readonly("value", &FacetCount::value, "The value.")
       .def_readonly("count", &FacetCount::count, "Matching visible documents with the value.")
-      .def("__repr__", [](const FacetCount& c) { return "FacetCount(" + c.value + ", " + std::to_string(c.count) + ")"; });
+      .def("__repr__",
+           [](const FacetCount& c) { return "FacetCount(" + c.value + ", " + std::to_string(c.count) + ")"; });
 
   py::class_<SearchResponse>(m, "SearchResult", "The answer to KnowledgeBase.search.")
       .def_readonly("query", &SearchResponse::query, "The query as given.")
-      .def_property_readonly("corrected_query", [](const SearchResponse& r) { return OrNone(r.corrected_query); },
-                             "The query searched instead when the one typed found (almost) nothing, or None.")
-      .def_property_readonly("suggestion", [](const SearchResponse& r) { return OrNone(r.suggestion); },
-                             "A 'did you mean' offer (not searched), or None.")
+      .def_property_readonly(
+          "corrected_query", [](const SearchResponse& r) { return OrNone(r.corrected_query); },
+          "The query searched instead when the one typed found (almost) nothing, or None.")
+      .def_property_readonly(
+          "suggestion", [](const SearchResponse& r) { return OrNone(r.suggestion); },
+          "A 'did you mean' offer (not searched), or None.")
       .def_readonly("total", &SearchResponse::total, "Exact number of matching visible documents.")
       .def_readonly("facets", &SearchResponse::facets, "Facet counts: {field: [FacetCount, ...]}.")
       .def_readonly("as_admin", &SearchResponse::as_admin, "True when the search ran as an admin principal.")
-      .def_property_readonly("query_id", [](const SearchResponse& r) { return OrNone(r.query_id); },
-                             "The analytics id of this search (for log_click), or None when not logged.")
+      .def_property_readonly(
+          "query_id", [](const SearchResponse& r) { return OrNone(r.query_id); },
+          "The analytics id of this search (for log_click), or None when not logged.")
       .def_readonly("hits", &SearchResponse::hits, "The hits of this page (list of Hit).")
       .def_readonly("took_ms", &SearchResponse::took_ms, "Time taken, in milliseconds.")
       .def(
@@ -620,28 +622,27 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("closed", &KnowledgeBaseCore::closed)
       .def_property_readonly("path", &KnowledgeBaseCore::path)
       .def("stats", &KnowledgeBaseCore::Stats)
-      .def(
-          "search",
-          [](KnowledgeBaseCore& core, std::string query, std::string user, std::string org,
-             std::vector<std::string> roles, bool admin, std::vector<std::string> filters,
-             std::vector<std::string> facets, std::string sort, std::size_t limit, std::size_t offset,
-             std::string lang, std::string session, bool typos, bool prefix, bool correct, bool log) {
-            SearchRequest r;
-            r.query = std::move(query);
-            r.principal = MakePrincipal(user, org, roles, admin);
-            r.filters = std::move(filters);
-            r.facets = std::move(facets);
-            r.sort = std::move(sort);
-            r.limit = limit;
-            r.offset = offset;
-            r.lang = std::move(lang);
-            r.session = std::move(session);
-            r.typo_tolerance = typos;
-            r.prefix = prefix;
-            r.correct = correct;
-            r.log = log;
-            return core.Search(std::move(r));
-          })
+      .def("search",
+           [](KnowledgeBaseCore& core, std::string query, std::string user, std::string org,
+              std::vector<std::string> roles, bool admin, std::vector<std::string> filters,
+              std::vector<std::string> facets, std::string sort, std::size_t limit, std::size_t offset,
+              std::string lang, std::string session, bool typos, bool prefix, bool correct, bool log) {
+             SearchRequest r;
+             r.query = std::move(query);
+             r.principal = MakePrincipal(user, org, roles, admin);
+             r.filters = std::move(filters);
+             r.facets = std::move(facets);
+             r.sort = std::move(sort);
+             r.limit = limit;
+             r.offset = offset;
+             r.lang = std::move(lang);
+             r.session = std::move(session);
+             r.typo_tolerance = typos;
+             r.prefix = prefix;
+             r.correct = correct;
+             r.log = log;
+             return core.Search(std::move(r));
+           })
       .def("suggest",
            [](KnowledgeBaseCore& core, std::string prefix, std::string user, std::string org,
               std::vector<std::string> roles, bool admin, std::string lang, std::size_t limit) {
@@ -652,11 +653,9 @@ PYBIND11_MODULE(_core, m) {
              r.limit = limit;
              return core.Suggest(std::move(r));
            })
-      .def("related",
-           [](KnowledgeBaseCore& core, const std::string& id, const std::string& user, const std::string& org,
-              const std::vector<std::string>& roles, bool admin, std::size_t limit) {
-             return core.Related(id, MakePrincipal(user, org, roles, admin), limit);
-           })
+      .def("related", [](KnowledgeBaseCore& core, const std::string& id, const std::string& user,
+                         const std::string& org, const std::vector<std::string>& roles, bool admin,
+                         std::size_t limit) { return core.Related(id, MakePrincipal(user, org, roles, admin), limit); })
       .def("add_json", &KnowledgeBaseCore::AddJson)
       .def("add_files", &KnowledgeBaseCore::AddFiles)
       .def("delete", &KnowledgeBaseCore::Delete)

@@ -27,26 +27,25 @@ namespace portalkb {
 // org ids are normalised first (NormalizePrincipalId: trimmed, ASCII lower
 // case), so "Carol" and " carol" are one user; an invalid id is not stored.
 struct SearchEvent {
-  long long ts_ms = 0;        // milliseconds since the epoch
-  std::string query_id;       // links clicks and feedback to this search
-  std::string query;          // as typed (redacted before writing, then normalised)
-  std::string lang;            // as requested; may be empty
-  std::string detected_lang;   // what the engine detected in the query; reports use it when lang is empty
+  long long ts_ms = 0;             // milliseconds since the epoch
+  std::string query_id;            // links clicks and feedback to this search
+  std::string query;               // as typed (redacted before writing, then normalised)
+  std::string lang;                // as requested; may be empty
+  std::string detected_lang;       // what the engine detected in the query; reports use it when lang is empty
   std::vector<std::string> roles;  // normalised like ids; invalid ones are dropped
-  std::string org;            // pseudonymised before writing
-  std::string user;           // pseudonymised before writing
-  std::string session;        // the caller's session id (may be an e-mail address): hashed before writing
+  std::string org;                 // pseudonymised before writing
+  std::string user;                // pseudonymised before writing
+  std::string session;             // the caller's session id (may be an e-mail address): hashed before writing
   std::uint64_t results = 0;
-  std::string corrected;      // the corrected query searched instead, if any
+  std::string corrected;  // the corrected query searched instead, if any
   double latency_ms = 0;
 };
-
 
 struct ReportRequest {
   // zero-results, summary, top-queries, low-ctr, content-gaps, feedback, support-contacts
   std::string kind;
-  long long since_ms = 0;      // inclusive
-  long long until_ms = 0;      // exclusive; 0 = now
+  long long since_ms = 0;  // inclusive
+  long long until_ms = 0;  // exclusive; 0 = now
   // Filters, the same for every kind, all on searches: feedback and support
   // contacts are filtered through the search of their query_id (its time,
   // language and roles); one without a logged search counts by its own time
@@ -72,18 +71,18 @@ struct Report {
 // One search as the log holds it: the query already redacted, user and org
 // as keyed hashes (never the ids). For exports to data teams.
 struct LoggedSearch {
-  std::int64_t seq = 0;        // increasing in log order; a next page starts after it
+  std::int64_t seq = 0;  // increasing in log order; a next page starts after it
   long long ts_ms = 0;
   std::string query_id;
-  std::string query;           // redacted
+  std::string query;  // redacted
   std::string normalized;
   std::string lang;
   std::vector<std::string> roles;
-  std::string org_key;         // keyed hash; "" when none
-  std::string user_key;        // keyed hash; "" when none
+  std::string org_key;   // keyed hash; "" when none
+  std::string user_key;  // keyed hash; "" when none
   std::string session;
   std::uint64_t results = 0;
-  std::string corrected;       // redacted
+  std::string corrected;  // redacted
   double latency_ms = 0;
 };
 
@@ -157,7 +156,8 @@ class Analytics {
   // never containing anything the redactor replaced, with their search
   // counts, most frequent first. Whether the principal may see what a query
   // finds is the caller's check.
-  Result<std::vector<std::pair<std::string, std::int64_t>>> FrequentQueries(const std::string& prefix, std::size_t limit);
+  Result<std::vector<std::pair<std::string, std::int64_t>>> FrequentQueries(const std::string& prefix,
+                                                                            std::size_t limit);
 
   // A random id for a search ("q-" + 24 hex characters).
   static std::string NewQueryId();

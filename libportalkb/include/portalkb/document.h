@@ -38,12 +38,12 @@ Result<DocumentType> ParseDocumentType(std::string_view text);
 enum class PublishStatus { kPublished, kDraft };
 
 struct Document {
-  std::string id;          // external id, unique in the index (1-200 bytes, no control chars)
+  std::string id;  // external id, unique in the index (1-200 bytes, no control chars)
   DocumentType type = DocumentType::kArticle;
   std::string title;
   std::string summary;
-  std::string body;        // plain text; PDF pages are separated by '\f'
-  std::string lang;        // ISO 639-1 code of a supported language (see SupportedLanguages)
+  std::string body;  // plain text; PDF pages are separated by '\f'
+  std::string lang;  // ISO 639-1 code of a supported language (see SupportedLanguages)
   std::vector<std::string> tags;
   std::string category;    // hierarchical path "Billing/Invoices"
   std::string updated_at;  // ISO date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ"; may be empty
@@ -59,7 +59,7 @@ struct Document {
   // facetable keyword fields; a field whose values are all numbers can also
   // be filtered by range and sorted on. Names: 1-32 characters of [a-z0-9_].
   std::map<std::string, std::vector<std::string>> attributes;
-  std::string source;      // where it was loaded from ("file.jsonl:12"); informational
+  std::string source;  // where it was loaded from ("file.jsonl:12"); informational
 };
 
 // Bounds on what one record may cost to read and index. The defaults are far

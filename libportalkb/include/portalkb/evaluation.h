@@ -17,10 +17,10 @@ namespace portalkb {
 struct EvalQuery {
   std::string query;
   std::string lang;
-  std::string kind;   // plain, typo, synonym, prefix, none (anything else is kept as given)
-  std::string correct;  // typo queries: the same query spelled right
+  std::string kind;                   // plain, typo, synonym, prefix, none (anything else is kept as given)
+  std::string correct;                // typo queries: the same query spelled right
   std::vector<std::string> expected;  // empty for kind "none"
-  std::string source;  // "file:line"
+  std::string source;                 // "file:line"
 };
 
 // Loads a .jsonl file, or every .jsonl file in a directory (sorted).
@@ -38,14 +38,14 @@ struct EvalMetrics {
 
 struct EvalFailure {
   EvalQuery query;
-  int rank = 0;                     // 1-based rank of the first expected id; 0 = not in the top 10
-  std::vector<std::string> top;     // ids of the top hits (up to 5)
+  int rank = 0;                  // 1-based rank of the first expected id; 0 = not in the top 10
+  std::vector<std::string> top;  // ids of the top hits (up to 5)
   std::string corrected_query;
 };
 
 struct EvalReport {
-  EvalMetrics overall;                          // queries that should find something
-  std::map<std::string, EvalMetrics> by_kind;   // excluding "none"
+  EvalMetrics overall;                         // queries that should find something
+  std::map<std::string, EvalMetrics> by_kind;  // excluding "none"
   std::map<std::string, EvalMetrics> by_lang;
   // Queries that should find nothing: how many did, and how many only
   // weakly (no hit matched every query word).

@@ -27,14 +27,13 @@ struct IngestReport {
   std::uint64_t added = 0;
   std::uint64_t updated = 0;
   std::vector<Rejection> rejected;
-  std::uint64_t files = 0;    // files read
+  std::uint64_t files = 0;           // files read
   std::uint64_t derived_titles = 0;  // indexed records without a title, titled from their summary or body
   double seconds = 0;
 };
 
 // Called after each file: files done, files in total, documents indexed so far.
-using IngestProgress = std::function<void(std::size_t files_done, std::size_t files_total,
-                                          std::uint64_t documents)>;
+using IngestProgress = std::function<void(std::size_t files_done, std::size_t files_total, std::uint64_t documents)>;
 
 // Where an ingest stands, by bytes: one large JSON Lines file moves the
 // figures as it is read, not only when it is done.
@@ -43,9 +42,9 @@ struct IngestStatus {
   std::uint64_t bytes_total = 0;  // sizes of all input files, taken at the start
   std::size_t files_done = 0;
   std::size_t files_total = 0;
-  std::uint64_t documents = 0;    // added or updated so far
-  double seconds = 0;             // since the ingest started
-  bool finished = false;          // the last call, after the final commit
+  std::uint64_t documents = 0;  // added or updated so far
+  double seconds = 0;           // since the ingest started
+  bool finished = false;        // the last call, after the final commit
 };
 // Called while reading (after each batch of a few hundred records, and at
 // most every 200 ms in between), after each file, and once when finished.
@@ -100,8 +99,7 @@ class IndexWriter {
   // valid document and commits. Bad records are reported and skipped; the
   // rest is indexed. A failure of the index itself is returned as an error,
   // with the last commit intact.
-  Result<IngestReport> Ingest(const std::vector<std::string>& paths,
-                              const IngestProgress& progress = {});
+  Result<IngestReport> Ingest(const std::vector<std::string>& paths, const IngestProgress& progress = {});
   // The same, reporting progress by bytes read (see IngestStatus).
   Result<IngestReport> Ingest(const std::vector<std::string>& paths, const IngestBytesProgress& progress);
 

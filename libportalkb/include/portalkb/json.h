@@ -43,8 +43,8 @@ struct JsonLimits {
   // body), which only max_body_bytes and DocumentLimits (at IndexWriter::Put)
   // bound.
   std::size_t max_string_bytes = 4096;
-  std::size_t max_array_items = 256;      // items of any array, keys of a free-form object
-  std::size_t max_depth = 16;             // nesting of arrays and objects; the top-level object is 1
+  std::size_t max_array_items = 256;  // items of any array, keys of a free-form object
+  std::size_t max_depth = 16;         // nesting of arrays and objects; the top-level object is 1
 };
 
 // --- Requests: JSON <-> value ---------------------------------------------

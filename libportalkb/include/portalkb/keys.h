@@ -22,8 +22,8 @@ namespace portalkb {
 
 // What a search key grants.
 struct SearchKeyClaims {
-  std::string key_id;     // which secret signs it: 1-64 of A-Z a-z 0-9 _ -
-  Principal principal;    // who searches; never admin
+  std::string key_id;   // which secret signs it: 1-64 of A-Z a-z 0-9 _ -
+  Principal principal;  // who searches; never admin
   // A filter expression (as SearchRequest::filters) ANDed to every search
   // made with the key; "" for none. At most kMaxSearchKeyFilterBytes.
   std::string filter;

@@ -34,7 +34,6 @@ struct AnalyticsOptions {
   std::function<void(const Status&)> on_write_error;
 };
 
-
 // Typo tolerance (Damerau-Levenshtein: a swap of two neighbouring letters is
 // one typo). On by default; a SearchRequest can switch it off per query.
 struct TypoOptions {
@@ -63,15 +62,15 @@ struct TypoOptions {
 // engine spend unbounded time or memory. The defaults are far above what a
 // portal sends; a request over one is InvalidArgument naming the limit.
 struct SearchLimits {
-  std::size_t max_query_bytes = 2048;    // the query text
-  std::size_t max_query_words = 64;      // words of the query, as analysed
-  std::size_t max_filters = 32;          // filter expressions per request
-  std::size_t max_filter_values = 256;   // values over all filters ("a|b|c" counts 3)
-  std::size_t max_facets = 20;           // facet fields per request
-  std::size_t max_limit = 1000;          // hits per page
-  std::size_t max_offset = 100000;       // pagination depth
-  std::size_t max_suggest_limit = 100;   // suggestions per request
-  std::size_t max_related_limit = 100;   // related documents per request
+  std::size_t max_query_bytes = 2048;   // the query text
+  std::size_t max_query_words = 64;     // words of the query, as analysed
+  std::size_t max_filters = 32;         // filter expressions per request
+  std::size_t max_filter_values = 256;  // values over all filters ("a|b|c" counts 3)
+  std::size_t max_facets = 20;          // facet fields per request
+  std::size_t max_limit = 1000;         // hits per page
+  std::size_t max_offset = 100000;      // pagination depth
+  std::size_t max_suggest_limit = 100;  // suggestions per request
+  std::size_t max_related_limit = 100;  // related documents per request
 };
 
 // Affects ranking and presentation of search results.

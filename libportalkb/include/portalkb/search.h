@@ -38,8 +38,8 @@ struct SearchRequest {
   // all supported stemmers. Otherwise: only documents in this language,
   // analysed as this language. Unsupported codes are InvalidArgument.
   std::string lang;
-  std::size_t limit = 10;   // 0..1000
-  std::size_t offset = 0;   // for pagination
+  std::size_t limit = 10;  // 0..1000
+  std::size_t offset = 0;  // for pagination
   // Per-query switches on top of the engine's SearchOptions.
   bool typo_tolerance = true;  // fuzzy matching of query words
   bool prefix = true;          // the last word also matches as a prefix (search-as-you-type)
@@ -58,8 +58,8 @@ struct IndexStats {
   std::uint64_t documents = 0;
   std::map<std::string, std::uint64_t> by_type;
   std::map<std::string, std::uint64_t> by_lang;
-  std::uint64_t terms = 0;   // distinct terms in the index
-  std::uint64_t bytes = 0;   // size of the index directory on disk
+  std::uint64_t terms = 0;  // distinct terms in the index
+  std::uint64_t bytes = 0;  // size of the index directory on disk
   // "ok" while the analytics log is written; otherwise why it is not (off,
   // could not open, or the last write error), so a broken log is visible.
   std::string analytics = "ok";
@@ -81,12 +81,12 @@ struct WordMatch {
 struct Hit {
   std::string id;
   std::string title;
-  std::string type;     // "article" | "document"
+  std::string type;  // "article" | "document"
   std::string lang;
   std::string url;
   std::string category;
   std::string updated_at;
-  double score = 0;     // higher is better; comparable within one response only
+  double score = 0;  // higher is better; comparable within one response only
   // Up to SearchOptions::snippet_words words of the best-matching passage,
   // HTML-escaped, with matched words wrapped in <mark>...</mark>.
   std::string snippet;
@@ -106,8 +106,8 @@ struct SearchResponse {
   std::string suggestion;
   std::uint64_t total = 0;  // exact number of matching documents
   std::map<std::string, std::vector<FacetCount>> facets;
-  bool as_admin = false;    // the search ran as an admin principal (sees everything)
-  std::string query_id;     // the analytics id of this search ("" when not logged)
+  bool as_admin = false;  // the search ran as an admin principal (sees everything)
+  std::string query_id;   // the analytics id of this search ("" when not logged)
   // The language the query was judged to be in when the request had no
   // `lang` (its documents ranked first, typo variants drawn from its words);
   // "" when `lang` was given or no language stood out.
@@ -118,16 +118,16 @@ struct SearchResponse {
 
 // Search-as-you-type completions for a search box.
 struct SuggestRequest {
-  Principal principal;      // suggestions come only from titles it may see
-  std::string prefix;       // what has been typed; the last word is completed unless it ends in a space
-  std::string lang;         // empty: any language
-  std::size_t limit = 10;   // 0..100
+  Principal principal;     // suggestions come only from titles it may see
+  std::string prefix;      // what has been typed; the last word is completed unless it ends in a space
+  std::string lang;        // empty: any language
+  std::size_t limit = 10;  // 0..100
 };
 
 struct Suggestion {
-  std::string text;   // the completion to show
-  std::string kind;   // "title": an article title; "query": a frequent successful query
-  std::string id;     // the article it comes from ("" for a query)
+  std::string text;  // the completion to show
+  std::string kind;  // "title": an article title; "query": a frequent successful query
+  std::string id;    // the article it comes from ("" for a query)
 };
 
 }  // namespace portalkb

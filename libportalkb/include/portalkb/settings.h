@@ -18,27 +18,27 @@ namespace portalkb {
 
 struct IndexSettings {
   // Names as used by Set and `portalkb settings`, and what they override.
-  std::optional<bool> typo_enabled;                              // "typo.enabled": TypoOptions::enabled
-  std::optional<std::size_t> typo_min_length_one_typo;           // "typo.min_length_one_typo"
-  std::optional<std::size_t> typo_min_length_two_typos;          // "typo.min_length_two_typos"
-  std::optional<int> typo_first_letter_cost;                     // "typo.first_letter_cost"
+  std::optional<bool> typo_enabled;                      // "typo.enabled": TypoOptions::enabled
+  std::optional<std::size_t> typo_min_length_one_typo;   // "typo.min_length_one_typo"
+  std::optional<std::size_t> typo_min_length_two_typos;  // "typo.min_length_two_typos"
+  std::optional<int> typo_first_letter_cost;             // "typo.first_letter_cost"
   // "typo.disabled_words" (comma-separated): words matched only exactly, both
   // as query words and as indexed words; see TypoOptions::disabled_words.
   std::optional<std::vector<std::string>> typo_disabled_words;
   std::optional<std::vector<std::string>> typo_disabled_fields;  // "typo.disabled_fields" (comma-separated)
   std::optional<bool> log_searches;                              // "analytics.log_searches": EngineOptions::analytics
   // Ranking (SearchOptions fields of the same names, with their ranges).
-  std::optional<double> bm25_k1;                // "ranking.bm25_k1" (0..10)
-  std::optional<double> bm25_b;                 // "ranking.bm25_b" (0..1)
-  std::optional<double> title_weight;           // "ranking.title_weight" (0..100)
+  std::optional<double> bm25_k1;                  // "ranking.bm25_k1" (0..10)
+  std::optional<double> bm25_b;                   // "ranking.bm25_b" (0..1)
+  std::optional<double> title_weight;             // "ranking.title_weight" (0..100)
   std::optional<double> long_query_title_weight;  // "ranking.long_query_title_weight" (0..100)
-  std::optional<double> exact_word_weight;      // "ranking.exact_word_weight" (0..100)
-  std::optional<double> synonym_weight;         // "ranking.synonym_weight" (0..100)
-  std::optional<double> one_typo_weight;        // "ranking.one_typo_weight" (0..100)
-  std::optional<double> two_typo_weight;        // "ranking.two_typo_weight" (0..100)
-  std::optional<double> prefix_weight;          // "ranking.prefix_weight" (0..100)
-  std::optional<std::size_t> tier_max_words;    // "ranking.tier_max_words" (0..64)
-  std::optional<std::size_t> min_matched_words; // "ranking.min_matched_words" (0..64)
+  std::optional<double> exact_word_weight;        // "ranking.exact_word_weight" (0..100)
+  std::optional<double> synonym_weight;           // "ranking.synonym_weight" (0..100)
+  std::optional<double> one_typo_weight;          // "ranking.one_typo_weight" (0..100)
+  std::optional<double> two_typo_weight;          // "ranking.two_typo_weight" (0..100)
+  std::optional<double> prefix_weight;            // "ranking.prefix_weight" (0..100)
+  std::optional<std::size_t> tier_max_words;      // "ranking.tier_max_words" (0..64)
+  std::optional<std::size_t> min_matched_words;   // "ranking.min_matched_words" (0..64)
 
   // Every setting name, in display order.
   static const std::vector<std::string>& Names();

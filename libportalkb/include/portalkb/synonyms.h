@@ -30,12 +30,12 @@ struct SynonymRule {
 // loads an index, and a query word expands into every alternative it has, so
 // the parser and IndexWriter::AddSynonyms/ReplaceSynonyms reject what exceeds
 // these (InvalidArgument naming the line or rule and the limit).
-inline constexpr std::size_t kMaxSynonymTermsPerRule = 100;       // terms + targets of one rule
-inline constexpr std::size_t kMaxSynonymTermBytes = 128;          // one term, in UTF-8 bytes
-inline constexpr std::size_t kMaxSynonymLineBytes = 16 * 1024;    // one line of synonyms text
-inline constexpr std::size_t kMaxSynonymTextBytes = 16 << 20;     // one text (file) to parse
-inline constexpr std::size_t kMaxSynonymRulesPerLanguage = 10000;  // stored rules of one language
-inline constexpr std::size_t kMaxSynonymTermsPerLanguage = 100000; // their terms and targets together
+inline constexpr std::size_t kMaxSynonymTermsPerRule = 100;         // terms + targets of one rule
+inline constexpr std::size_t kMaxSynonymTermBytes = 128;            // one term, in UTF-8 bytes
+inline constexpr std::size_t kMaxSynonymLineBytes = 16 * 1024;      // one line of synonyms text
+inline constexpr std::size_t kMaxSynonymTextBytes = 16 << 20;       // one text (file) to parse
+inline constexpr std::size_t kMaxSynonymRulesPerLanguage = 10000;   // stored rules of one language
+inline constexpr std::size_t kMaxSynonymTermsPerLanguage = 100000;  // their terms and targets together
 
 // Checks one rule against the format and the limits above: a supported
 // language, no empty or over-long term, at least two terms in a set, at most
