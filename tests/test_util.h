@@ -64,4 +64,11 @@ inline Document MakeArticle(const std::string& id, const std::string& title, con
   return doc;
 }
 
+// `doc` with its visibility replaced by `grants` (each must parse).
+inline Document WithGrants(Document doc, std::initializer_list<const char*> grants) {
+  doc.visibility.clear();
+  for (const char* g : grants) doc.visibility.push_back(*Grant::Parse(g));
+  return doc;
+}
+
 }  // namespace portalkb::testing

@@ -9,12 +9,7 @@ namespace portalkb {
 namespace {
 
 using testing::MakeArticle;
-
-Document WithGrants(Document doc, std::initializer_list<const char*> grants) {
-  doc.visibility.clear();
-  for (const char* g : grants) doc.visibility.push_back(*Grant::Parse(g));
-  return doc;
-}
+using testing::WithGrants;
 
 Principal As(const std::string& user, const std::string& org, std::vector<std::string> roles) {
   Principal p;

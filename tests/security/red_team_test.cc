@@ -11,12 +11,7 @@ namespace portalkb {
 namespace {
 
 using testing::MakeArticle;
-
-Document WithGrants(Document doc, std::initializer_list<const char*> grants) {
-  doc.visibility.clear();
-  for (const char* g : grants) doc.visibility.push_back(*Grant::Parse(g));
-  return doc;
-}
+using testing::WithGrants;
 
 class RedTeam : public ::testing::Test {
  protected:
