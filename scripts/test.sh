@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds and runs every test: first the unit tests
-# under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), then the
-# whole suite on the warnings-as-errors build (build/). Ends with ctest's summary.
+# Installs what is missing, checks the format, builds and runs every test:
+# first the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+# (build-asan/), then the concurrency tests under ThreadSanitizer
+# (build-tsan/), then the whole suite on the warnings-as-errors build (build/).
+# Ends with ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
