@@ -21,6 +21,18 @@ import time
 import pytest
 
 CLI = os.environ.get("PORTALKB_CLI", "build/cli/portalkb")
+# Where the screenshots go (ctest sets it to <build>/screenshots).
+STATE = {}  # what the server fixture made (the index directory)
+SHOTS = os.environ.get("PORTALKB_SCREENSHOT_DIR", os.path.join(tempfile.gettempdir(), "portalkb-screenshots"))
+
+
+def screenshot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, name + ".png")
+    assert driver.save_screenshot(path), path
+    with open(path, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n", path
+    return path
 
 try:
     from selenium import webdriver
@@ -64,6 +76,7 @@ def server():
             break
         time.sleep(0.02)
     assert port, open(log_path, encoding="utf-8").read()
+    STATE["db"] = db
     yield f"http://127.0.0.1:{port}/"
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0
@@ -108,6 +121,14 @@ def type_query(driver, text):
     box.send_keys(text)
 
 
+def test_a_misspelt_query_finds_its_articles(browser):
+    type_query(browser, "invocie downlaod")
+    wait(browser, lambda d: "Download an invoice" in titles(d))
+    assert browser.find_elements(By.CSS_SELECTOR, "ol#results .snippet mark"), "the matched words are highlighted"
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "aside label")) > 0)
+    screenshot(browser, "desktop")
+
+
 def test_search_as_you_type_shows_highlighted_results_and_completions(browser):
     assert "Demo mode" in browser.find_element(By.ID, "demo-banner").text
     type_query(browser, "invo")
@@ -141,13 +162,27 @@ def test_facets_filter_and_principals_change_what_is_seen(browser):
     # The Acme customer sees the Acme document.
     Select(browser.find_element(By.ID, "principal")).select_by_visible_text("Customer of Acme")
     wait(browser, lambda d: "Acme invoice agreement" in titles(d))
+    # ... and it disappears again for an anonymous visitor.
+    Select(browser.find_element(By.ID, "principal")).select_by_visible_text("Anonymous visitor")
+    wait(browser, lambda d: len(titles(d)) == 2 and "Acme invoice agreement" not in titles(d))
 
 
 def test_feedback_support_and_language(browser):
     type_query(browser, "invoice")
     wait(browser, lambda d: len(titles(d)) == 2)
-    browser.find_element(By.CSS_SELECTOR, "ol#results .helpful button").click()
+    # "No": the feedback report lists articles with a not-helpful vote.
+    browser.find_elements(By.CSS_SELECTOR, "ol#results .helpful button")[1].click()
     wait(browser, lambda d: "Thank you!" in d.find_element(By.CSS_SELECTOR, "ol#results .helpful").text)
+    # The vote is in the feedback report (the server's log, read by the CLI).
+    def feedback_rows():
+        out = subprocess.run([CLI, "report", "feedback", "--db", STATE["db"], "--format", "json"],
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out)["rows"]
+    deadline = time.time() + 10
+    while not feedback_rows() and time.time() < deadline:
+        time.sleep(0.2)
+    rows = feedback_rows()
+    assert rows and rows[0]["not_helpful"] == 1, rows
     browser.find_element(By.ID, "contact").click()
     wait(browser, lambda d: "Support has been told" in d.find_element(By.ID, "support").text)
     Select(browser.find_element(By.ID, "ui-lang")).select_by_value("nl")
@@ -167,3 +202,4 @@ def test_phone_width_puts_results_above_filters_and_console_is_clean(browser):
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
+    screenshot(browser, "phone")
