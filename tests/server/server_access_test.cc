@@ -149,6 +149,11 @@ TEST_F(HttpPlantedSecret, ReportsAreForTheAdminKeyOnly) {
     EXPECT_EQ(c.Get(std::string("/v1/reports/") + kind, Bearer(insider_))->status, 403) << kind;
   }
   EXPECT_EQ(c.Get("/v1/reports/top-queries", Admin())->status, 200);
+  // Filters are exact values, never patterns: '%' is refused, a role prefix matches nothing.
+  EXPECT_EQ(c.Get("/v1/reports/top-queries?role=%25", Admin())->status, 400);
+  auto prefix = c.Get("/v1/reports/top-queries?role=fin", Admin());
+  ASSERT_EQ(prefix->status, 200);
+  EXPECT_EQ(prefix->body.find("zephyr"), std::string::npos);
 }
 
 TEST_F(HttpPlantedSecret, AKeyWithAFixedFilterIsHeldToIt) {

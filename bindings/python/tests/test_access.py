@@ -86,3 +86,17 @@ def test_frequent_queries_are_suggested_only_where_they_find_something_visible(s
 def test_anonymous_is_the_default_principal(secret_kb):
     assert secret_kb.search("zephyrquartz").total == 0
     assert secret_kb.search("zephyrquartz", principal=None).total == 0
+
+
+def test_reports_filter_exactly_and_hold_no_personal_data(secret_kb):
+    secret_kb.search("zephyrquartz acquisition", principal=INSIDER, session="s-in")
+    secret_kb.search("quarterly reports 0612345678", principal=OUTSIDER, session="s-out")
+    rows = secret_kb.analytics.report("top-queries")
+    text = repr(rows)
+    assert "0612345678" not in text and "[phone]" in text
+    # A role prefix is not a pattern: "fin" is not finance, and "%" is refused.
+    assert secret_kb.analytics.report("top-queries", role="fin") == []
+    with pytest.raises((portalkb.InvalidArgument, ValueError)):
+        secret_kb.analytics.report("top-queries", role="%")
+    finance = repr(secret_kb.analytics.report("top-queries", role="finance"))
+    assert "zephyrquartz" in finance
