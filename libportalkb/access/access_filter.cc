@@ -44,6 +44,13 @@ Xapian::Query AccessFilter(const Principal& principal, long long now) {
   return Q(Q::OP_AND, parts.begin(), parts.end());
 }
 
+bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapian::Query& access) {
+  Xapian::Enquire probe(db);
+  probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), access));
+  probe.set_weighting_scheme(Xapian::BoolWeight());
+  return !probe.get_mset(0, 1).empty();
+}
+
 Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now) {
   if (principal.admin) return query;
   return Xapian::Query(Xapian::Query::OP_FILTER, query, AccessFilter(principal, now));

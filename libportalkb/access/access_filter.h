@@ -21,6 +21,12 @@ std::vector<std::string> GrantsOf(const Principal& principal);
 // documents; inside their publishing window. MatchAll for an admin.
 Xapian::Query AccessFilter(const Principal& principal, long long now);
 
+// Whether `term` occurs in at least one document that passes `access` (an
+// AccessFilter): one boolean probe that stops at the first match. Typo
+// candidates, corrections and suggested queries are checked with it, so no
+// word only hidden documents hold is ever offered. Throws Xapian::Error.
+bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapian::Query& access);
+
 // Combines `query` with the access filter (and nothing can widen it: user
 // filters are ANDed on top).
 Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now);

@@ -324,12 +324,7 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& original) 
     auto frequent = analytics->FrequentQueries(prefix, 5);
     if (!frequent.ok()) return;
     const Xapian::Query access = AccessFilter(request.principal, context.now);
-    auto visible = [&](const std::string& word) {
-      Xapian::Enquire enquire(context.db);
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word), access));
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      return !enquire.get_mset(0, 1).empty();
-    };
+    auto visible = [&](const std::string& word) { return OccursUnder(context.db, word, access); };
     for (const auto& [query, count] : frequent.value()) {
       if (suggestions.size() >= request.limit) break;
       const bool repeated = std::any_of(suggestions.begin(), suggestions.end(), [&](const Suggestion& s) {

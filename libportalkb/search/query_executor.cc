@@ -79,12 +79,7 @@ QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest&
     // in any document this principal may see?
     const Xapian::Database& db = context.db;
     const Q access = constraints.access;
-    q.visible = [&db, access](const std::string& term) {
-      Xapian::Enquire probe(db);
-      probe.set_query(Q(Q::OP_FILTER, Q(term), access));
-      probe.set_weighting_scheme(Xapian::BoolWeight());
-      return !probe.get_mset(0, 1).empty();
-    };
+    q.visible = [&db, access](const std::string& term) { return OccursUnder(db, term, access); };
   }
   return q;
 }
@@ -226,12 +221,7 @@ std::string Correct(const SearchContext& context, const Constraints& constraints
   const TypoExpander expander(context.snapshot.options().search.typo, *vocabulary);
   // A correction must occur in a document the principal may see: the
   // vocabulary covers every document, so check each candidate.
-  auto visible = [&](const std::string& term) {
-    Xapian::Enquire enquire(context.db);
-    enquire.set_query(Q(Q::OP_FILTER, Q(term), constraints.access));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    return !enquire.get_mset(0, 1).empty();
-  };
+  auto visible = [&](const std::string& term) { return OccursUnder(context.db, term, constraints.access); };
   std::map<std::string, std::string> corrections;  // folded word -> correction
   for (const QueryWord& w : built.words) {
     if (w.phrase || w.in_vocabulary || !expander.Eligible(w.token)) continue;

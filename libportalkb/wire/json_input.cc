@@ -249,8 +249,7 @@ Result<SearchRequest> SearchRequestFromJsonValue(const json& value, const JsonLi
 }
 
 Result<SearchRequest> SearchRequestFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<SearchRequest>(text, limits,
-                                  [](const json& v, const JsonLimits& l) { return SearchRequestFromJsonValue(v, l); });
+  return ParseWith<SearchRequest>(text, limits, SearchRequestFromJsonValue);
 }
 
 Result<SuggestRequest> SuggestRequestFromJsonValue(const json& value, const JsonLimits& limits) {
@@ -418,33 +417,27 @@ Result<std::vector<SynonymRule>> SynonymRulesFromJsonValue(const json& value, co
 }
 
 Result<SuggestRequest> SuggestRequestFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<SuggestRequest>(
-      text, limits, [](const json& v, const JsonLimits& l) { return SuggestRequestFromJsonValue(v, l); });
+  return ParseWith<SuggestRequest>(text, limits, SuggestRequestFromJsonValue);
 }
 
 Result<ReportRequest> ReportRequestFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<ReportRequest>(text, limits,
-                                  [](const json& v, const JsonLimits& l) { return ReportRequestFromJsonValue(v, l); });
+  return ParseWith<ReportRequest>(text, limits, ReportRequestFromJsonValue);
 }
 
 Result<Document> DocumentFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<Document>(text, limits,
-                             [](const json& v, const JsonLimits& l) { return DocumentFromJsonValue(v, l); });
+  return ParseWith<Document>(text, limits, DocumentFromJsonValue);
 }
 
 Result<IndexSettings> IndexSettingsFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<IndexSettings>(text, limits,
-                                  [](const json& v, const JsonLimits& l) { return IndexSettingsFromJsonValue(v, l); });
+  return ParseWith<IndexSettings>(text, limits, IndexSettingsFromJsonValue);
 }
 
 Result<SynonymRule> SynonymRuleFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<SynonymRule>(text, limits,
-                                [](const json& v, const JsonLimits& l) { return SynonymRuleFromJsonValue(v, l); });
+  return ParseWith<SynonymRule>(text, limits, SynonymRuleFromJsonValue);
 }
 
 Result<std::vector<SynonymRule>> SynonymRulesFromJson(std::string_view text, const JsonLimits& limits) {
-  return ParseWith<std::vector<SynonymRule>>(
-      text, limits, [](const json& v, const JsonLimits& l) { return SynonymRulesFromJsonValue(v, l); });
+  return ParseWith<std::vector<SynonymRule>>(text, limits, SynonymRulesFromJsonValue);
 }
 
 }  // namespace portalkb
