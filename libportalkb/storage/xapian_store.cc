@@ -62,7 +62,28 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
   std::error_code ec;
   if (!fs::is_directory(path, ec)) return Status::IndexNotFound("no index at '" + path + "'");
   Xapian::Database db;
-  Status s = GuardXapian("open index '" + path + "'", [&] { db = Xapian::Database(path); });
+  // Opening while a writer commits can fail for a moment (the revision being
+  // read is replaced underneath): retry like Read does, then report it.
+  constexpr int kAttempts = 10;
+  Status s;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    bool transient = false;
+    s = GuardXapian("open index '" + path + "'", [&] {
+      try {
+        db = Xapian::Database(path);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        transient = attempt < kAttempts;
+        if (!transient) throw;
+      } catch (const Xapian::DatabaseCorruptError&) {
+        transient = attempt < kAttempts;
+        if (!transient) throw;
+      } catch (const Xapian::DatabaseOpeningError&) {
+        transient = attempt < kAttempts && fs::is_directory(path);
+        if (!transient) throw;
+      }
+    });
+    if (!transient) break;
+  }
   if (!s.ok()) return s;
   // The check's own Status must survive the guard: assigning the guard's Ok
   // over it once let foreign indexes through.
