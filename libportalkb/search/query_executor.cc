@@ -223,14 +223,30 @@ std::string Correct(const SearchContext& context, const Constraints& constraints
   // vocabulary covers every document, so check each candidate.
   auto visible = [&](const std::string& term) { return OccursUnder(context.db, term, constraints.access); };
   std::map<std::string, std::string> corrections;  // folded word -> correction
+  // A word that matches nothing and has no correction either, in a short
+  // query (up to min_matched_words_max_query words): the query is about
+  // something the index does not hold ("easy recipe for chocolate cake"),
+  // and correcting its other words ("recipe" -> "receive") would answer a
+  // different question. A question's unknown words do not say that: its
+  // corrections are kept (measured: dropping them costs 0.016 MRR on
+  // corpus/queries/questions).
+  std::size_t uncorrectable = 0;
   for (const QueryWord& w : built.words) {
-    if (w.phrase || w.in_vocabulary || !expander.Eligible(w.token)) continue;
-    for (const auto& candidate : expander.Corrections(w.token)) {
-      if (visible(candidate.term)) {
-        corrections[w.folded] = candidate.term;
-        break;
+    if (w.phrase || w.in_vocabulary) continue;
+    bool corrected = false;
+    if (expander.Eligible(w.token)) {
+      for (const auto& candidate : expander.Corrections(w.token)) {
+        if (visible(candidate.term)) {
+          corrections[w.folded] = candidate.term;
+          corrected = true;
+          break;
+        }
       }
     }
+    if (!corrected) ++uncorrectable;
+  }
+  if (uncorrectable > 0 && built.words.size() <= context.snapshot.options().search.min_matched_words_max_query) {
+    return {};
   }
   if (corrections.empty()) return {};
   std::string corrected;

@@ -201,6 +201,22 @@ TEST_F(SearchScenario, QueryThatFindsNothingIsCorrectedAutomatically) {
   EXPECT_TRUE(nothing.corrected_query.empty());
 }
 
+TEST_F(SearchScenario, ShortQueryAboutSomethingElseIsNotCorrectedIntoAnotherTopic) {
+  Add(MakeArticle("ticket", "Raise a support case", "You receive a case number by e-mail.", "en"));
+  Add(MakeArticle("other", "Change your address", "Update the address we deliver to.", "en"));
+  // "recipe" and "cake" are within correction reach of "receive" and
+  // "case"; "chocolate" and "easy" are in no document and have no
+  // correction, so the query is about something the index does not hold.
+  const auto off_topic = Search("easy recipe for chocolate cake");
+  EXPECT_EQ(off_topic.total, 0u) << ::testing::PrintToString(Ids(off_topic));
+  EXPECT_TRUE(off_topic.corrected_query.empty()) << off_topic.corrected_query;
+  EXPECT_TRUE(off_topic.suggestion.empty()) << off_topic.suggestion;
+  // Every unknown word correctable: corrected as before.
+  const auto typos = Search("recieve cse numbr");
+  ASSERT_FALSE(typos.hits.empty());
+  EXPECT_EQ(typos.hits[0].id, "ticket");
+}
+
 TEST_F(SearchScenario, SuggestCompletesArticleTitles) {
   Add(MakeArticle("pw", "Wachtwoord vergeten", "x", "nl"));
   Add(MakeArticle("pw2", "Wachtwoord wijzigen", "x", "nl"));
