@@ -53,6 +53,33 @@ std::string IdPseudonym(const std::string& key, std::string_view id, std::string
   return normalized.ok() ? Pseudonym(key, "", normalized.value()) : std::string();
 }
 
+// The columns kSearchColumns selects, as a LoggedSearch.
+constexpr const char* kSearchColumns =
+    "id, ts, query_id, query, normalized, lang, roles, org_key, user_key, session, results, corrected, latency_ms";
+
+LoggedSearch ToLoggedSearch(const std::vector<std::string>& row) {
+  LoggedSearch e;
+  e.seq = std::stoll(row[0]);
+  e.ts_ms = std::stoll(row[1]);
+  e.query_id = row[2];
+  e.query = row[3];
+  e.normalized = row[4];
+  e.lang = row[5];
+  for (std::size_t begin = 0; begin < row[6].size();) {
+    std::size_t end = row[6].find(',', begin);
+    if (end == std::string::npos) end = row[6].size();
+    if (end > begin) e.roles.push_back(row[6].substr(begin, end - begin));
+    begin = end + 1;
+  }
+  e.org_key = row[7];
+  e.user_key = row[8];
+  e.session = row[9];
+  e.results = static_cast<std::uint64_t>(std::stoll(row[10]));
+  e.corrected = row[11];
+  e.latency_ms = std::stod(row[12]);
+  return e;
+}
+
 // The default write-error report: one line on stderr, once per process (a
 // broken log would otherwise repeat it every flush interval).
 void WarnOnceOnStderr(const Status& status) {
@@ -203,32 +230,11 @@ Result<std::vector<LoggedSearch>> Analytics::Searches(long long since_ms, long l
   std::vector<LoggedSearch> out;
   // The rowid is the log order; paging on it (not OFFSET) keeps each page one index range.
   Status s = store_->Query(
-      "SELECT id, ts, query_id, query, normalized, lang, roles, org_key, user_key, session, results, corrected, "
-      "latency_ms FROM searches WHERE id > CAST(?1 AS INTEGER) AND ts >= CAST(?2 AS INTEGER) "
-      "AND (CAST(?3 AS INTEGER) = 0 OR ts < CAST(?3 AS INTEGER)) ORDER BY id LIMIT CAST(?4 AS INTEGER)",
+      std::string("SELECT ") + kSearchColumns +
+          " FROM searches WHERE id > CAST(?1 AS INTEGER) AND ts >= CAST(?2 AS INTEGER) "
+          "AND (CAST(?3 AS INTEGER) = 0 OR ts < CAST(?3 AS INTEGER)) ORDER BY id LIMIT CAST(?4 AS INTEGER)",
       {std::to_string(after_seq), std::to_string(since_ms), std::to_string(until_ms), std::to_string(limit)},
-      [&](const AnalyticsStore::Row& row) {
-        LoggedSearch e;
-        e.seq = std::stoll(row[0]);
-        e.ts_ms = std::stoll(row[1]);
-        e.query_id = row[2];
-        e.query = row[3];
-        e.normalized = row[4];
-        e.lang = row[5];
-        for (std::size_t begin = 0; begin < row[6].size();) {
-          std::size_t end = row[6].find(',', begin);
-          if (end == std::string::npos) end = row[6].size();
-          if (end > begin) e.roles.push_back(row[6].substr(begin, end - begin));
-          begin = end + 1;
-        }
-        e.org_key = row[7];
-        e.user_key = row[8];
-        e.session = row[9];
-        e.results = static_cast<std::uint64_t>(std::stoll(row[10]));
-        e.corrected = row[11];
-        e.latency_ms = std::stod(row[12]);
-        out.push_back(std::move(e));
-      });
+      [&](const AnalyticsStore::Row& row) { out.push_back(ToLoggedSearch(row)); });
   if (!s.ok()) return s;
   return out;
 }
@@ -268,6 +274,58 @@ Result<std::size_t> Analytics::EraseUser(const std::string& user_id) {
   if (!normalized.ok()) return normalized.status();
   if (Status s = Flush(); !s.ok()) return s;
   return store_->DeleteUser(Pseudonym(private_->key, "", normalized.value()));
+}
+
+Result<UserActivity> Analytics::ActivityOf(const std::string& user_id, std::size_t limit) {
+  if (limit < 1 || limit > 100000) return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..100000");
+  if (user_id.empty()) return Status::InvalidArgument("activity needs a user id");
+  auto normalized = NormalizePrincipalId(user_id, "user");
+  if (!normalized.ok()) return normalized.status();
+  if (Status s = Flush(); !s.ok()) return s;
+  const std::string user_key = Pseudonym(private_->key, "", normalized.value());
+  UserActivity out;
+  Status s = store_->Query(std::string("SELECT ") + kSearchColumns +
+                               " FROM searches WHERE user_key = ?1 ORDER BY id LIMIT CAST(?2 AS INTEGER)",
+                           {user_key, std::to_string(limit + 1)},
+                           [&](const AnalyticsStore::Row& row) { out.searches.push_back(ToLoggedSearch(row)); });
+  if (!s.ok()) return s;
+  if (out.searches.size() > limit) {
+    out.searches.pop_back();
+    out.truncated = true;
+  }
+  // Events follow their search by query id; the searches of this user are
+  // a subquery, so no id list is built in memory.
+  const std::string mine = " WHERE query_id IN (SELECT query_id FROM searches WHERE user_key = ?1) ORDER BY id";
+  s = store_->Query("SELECT query_id, doc_id, position, ts FROM clicks" + mine, {user_key},
+                    [&](const AnalyticsStore::Row& row) {
+                      out.clicks.push_back({row[0], row[1], std::stoi(row[2]), std::stoll(row[3])});
+                    });
+  if (!s.ok()) return s;
+  s = store_->Query("SELECT query_id, doc_id, helpful, comment, ts FROM feedback" + mine, {user_key},
+                    [&](const AnalyticsStore::Row& row) {
+                      out.feedback.push_back({row[0], row[1], row[2] == "1", row[3], std::stoll(row[4])});
+                    });
+  if (!s.ok()) return s;
+  s = store_->Query("SELECT query_id, ts FROM support_contacts" + mine, {user_key},
+                    [&](const AnalyticsStore::Row& row) { out.support_contacts.push_back({row[0], std::stoll(row[1])}); });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::size_t> Analytics::PseudonymiseUser(const std::string& user_id) {
+  if (user_id.empty()) return Status::InvalidArgument("pseudonymise needs a user id");
+  auto normalized = NormalizePrincipalId(user_id, "user");
+  if (!normalized.ok()) return normalized.status();
+  if (Status s = Flush(); !s.ok()) return s;
+  auto random_hex = [] {
+    unsigned char bytes[16];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[2 * sizeof bytes + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    return std::string(hex);
+  };
+  // Random, not keyed: nobody holding the log's key can link them back.
+  return store_->PseudonymiseUser(Pseudonym(private_->key, "", normalized.value()), random_hex(), random_hex);
 }
 
 std::string RedactPersonalData(std::string_view text, std::size_t max_bytes) {

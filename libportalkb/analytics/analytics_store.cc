@@ -270,6 +270,42 @@ Result<std::size_t> AnalyticsStore::DeleteUser(const std::string& user_key) {
   return deleted;
 }
 
+Result<std::size_t> AnalyticsStore::PseudonymiseUser(const std::string& user_key, const std::string& pseudonym,
+                                                     const std::function<std::string()>& new_session) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite::Transaction transaction(db_);
+  if (!transaction.status().ok()) return transaction.status();
+  std::vector<std::string> sessions;
+  {
+    auto st = db_.Prepare("SELECT DISTINCT session FROM searches WHERE user_key = ? AND session != ''");
+    if (!st.ok()) return st.status();
+    st->BindText(1, user_key);
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      sessions.push_back(st->Text(0));
+    }
+  }
+  for (const auto& session : sessions) {
+    if (Status s = Run("UPDATE searches SET session = ?1 WHERE user_key = ?2 AND session = ?3",
+                       {new_session(), user_key, session});
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (Status s = Run("UPDATE feedback SET comment = '' WHERE comment != '' AND query_id IN "
+                     "(SELECT query_id FROM searches WHERE user_key = ?)",
+                     {user_key});
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = Run("UPDATE searches SET user_key = ?1 WHERE user_key = ?2", {pseudonym, user_key}); !s.ok()) return s;
+  const auto rewritten = static_cast<std::size_t>(db_.Changes());
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  return rewritten;
+}
+
 Result<std::optional<std::string>> AnalyticsStore::LegacyPseudonymKey() {
   std::lock_guard<std::mutex> lock(mutex_);
   auto st = db_.Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'");

@@ -52,6 +52,11 @@ class AnalyticsStore {
 
   Result<std::size_t> DeleteOlderThan(long long cutoff_ms);
   Result<std::size_t> DeleteUser(const std::string& user_key);
+  // Replaces `user_key` by `pseudonym` in searches, each distinct session of
+  // those searches by a value of `new_session()`, and empties the feedback
+  // comments on them; one transaction. Returns the searches rewritten.
+  Result<std::size_t> PseudonymiseUser(const std::string& user_key, const std::string& pseudonym,
+                                       const std::function<std::string()>& new_session);
 
   // The pseudonym key kept in the file by schema versions before 5 (hex),
   // if any. The key now lives in its own file (see pseudonym_key.h).

@@ -151,6 +151,67 @@ TEST_F(PrivateLog, ErasureFindsEverySpellingOfAUserId) {
   EXPECT_EQ(log_->EraseUser("").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(PrivateLog, ActivityOfAUserHoldsTheirSearchesAndWhatFollowedThem) {
+  ClickedSearch("factuur", "Carol", "s1");
+  Search("adres", " carol", "acme", "s2");
+  Search("adres", "dave", "acme", "s3");
+  auto dave = log_->ActivityOf("dave");
+  ASSERT_TRUE(dave.ok()) << dave.status().ToString();
+  auto carol = log_->ActivityOf("CAROL");
+  ASSERT_TRUE(carol.ok()) << carol.status().ToString();
+  ASSERT_EQ(carol->searches.size(), 2u);
+  EXPECT_EQ(carol->searches[0].query, "factuur");
+  EXPECT_EQ(carol->searches[1].query, "adres");
+  ASSERT_EQ(carol->clicks.size(), 1u);
+  EXPECT_EQ(carol->clicks[0].query_id, carol->searches[0].query_id);
+  EXPECT_EQ(carol->clicks[0].doc_id, "doc");
+  ASSERT_TRUE(log_->LogFeedback(carol->searches[0].query_id, "doc", true, "thanks").ok());
+  ASSERT_TRUE(log_->LogSupportContact(carol->searches[1].query_id).ok());
+  carol = log_->ActivityOf("carol");
+  ASSERT_TRUE(carol.ok());
+  ASSERT_EQ(carol->feedback.size(), 1u);
+  EXPECT_TRUE(carol->feedback[0].helpful);
+  EXPECT_EQ(carol->feedback[0].comment, "thanks");
+  EXPECT_EQ(carol->support_contacts.size(), 1u);
+  EXPECT_FALSE(carol->truncated);
+  ASSERT_EQ(dave->searches.size(), 1u);
+  EXPECT_TRUE(dave->clicks.empty());
+  auto one = log_->ActivityOf("carol", 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->searches.size(), 1u);
+  EXPECT_TRUE(one->truncated);
+  EXPECT_EQ(log_->ActivityOf("carol/admin").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->ActivityOf("carol", 0).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PrivateLog, PseudonymisedUserKeepsTheSearchesButNotTheLinkToThem) {
+  ClickedSearch("factuur", "carol", "s1");
+  Search("adres", "carol", "acme", "s2");
+  Search("adres", "dave", "acme", "s2");
+  auto carol = log_->ActivityOf("carol");
+  ASSERT_TRUE(carol.ok());
+  ASSERT_TRUE(log_->LogFeedback(carol->searches[0].query_id, "doc", false, "call me on my mobile").ok());
+  const std::string old_key = carol->searches[0].user_key;
+  const std::string old_session = carol->searches[1].session;
+  auto rewritten = log_->PseudonymiseUser(" Carol");
+  ASSERT_TRUE(rewritten.ok()) << rewritten.status().ToString();
+  EXPECT_EQ(rewritten.value(), 2u);
+  // The searches still count in reports; nothing links them to carol.
+  EXPECT_EQ(Count("SELECT count(*) FROM searches"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM clicks"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM feedback WHERE helpful = 0 AND comment = ''"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM searches WHERE user_key = '" + old_key + "'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM searches WHERE session = '" + old_session + "'"), 1) << "dave's search keeps it";
+  auto after = log_->ActivityOf("carol");
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->searches.empty());
+  EXPECT_TRUE(after->feedback.empty());
+  auto dave = log_->ActivityOf("dave");
+  ASSERT_TRUE(dave.ok());
+  EXPECT_EQ(dave->searches.size(), 1u);
+  EXPECT_EQ(log_->PseudonymiseUser("").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(PrivateLog, OrgIdsAreNormalisedAndSessionsHashed) {
   Search("a", "", "Acme", "jan@example.com");
   Search("b", "", " acme", "jan@example.com");

@@ -86,6 +86,34 @@ struct LoggedSearch {
   double latency_ms = 0;
 };
 
+// Everything the log holds about one user, for a GDPR export: their
+// searches (queries as stored, i.e. redacted) and the clicks, feedback and
+// support contacts that followed them.
+struct LoggedClick {
+  std::string query_id;
+  std::string doc_id;
+  int position = 0;
+  long long ts_ms = 0;
+};
+struct LoggedFeedback {
+  std::string query_id;
+  std::string doc_id;
+  bool helpful = false;
+  std::string comment;  // redacted
+  long long ts_ms = 0;
+};
+struct LoggedSupportContact {
+  std::string query_id;
+  long long ts_ms = 0;
+};
+struct UserActivity {
+  std::vector<LoggedSearch> searches;
+  std::vector<LoggedClick> clicks;
+  std::vector<LoggedFeedback> feedback;
+  std::vector<LoggedSupportContact> support_contacts;
+  bool truncated = false;  // more searches than the limit asked for
+};
+
 // Renders a report as "table", "csv", "json" (an array of objects keyed by
 // column) or "html" (one self-contained page with tables and charts).
 Result<std::string> FormatReport(const Report& report, const std::string& format);
@@ -141,6 +169,17 @@ class Analytics {
   // Deletes every event of one user; `user_id` is normalised like the ids of
   // searches (InvalidArgument when it is not a valid id).
   Result<std::size_t> EraseUser(const std::string& user_id);
+
+  // What the log holds about one user (at most `limit` searches, 1..100000,
+  // newest last, with their events). Writes what is queued first.
+  // InvalidArgument for an invalid id or limit.
+  Result<UserActivity> ActivityOf(const std::string& user_id, std::size_t limit = 10000);
+  // GDPR erasure that keeps reports valid: the user's searches stay, but
+  // their user pseudonym and each of their session ids are replaced by
+  // random values no key links back to anyone, and feedback comments on
+  // them are emptied; deleted and rewritten content is zeroed
+  // (secure_delete). Returns how many searches were rewritten.
+  Result<std::size_t> PseudonymiseUser(const std::string& user_id);
 
   Result<Report> Run(const ReportRequest& request);
 
