@@ -277,7 +277,8 @@ Result<std::size_t> Analytics::EraseUser(const std::string& user_id) {
 }
 
 Result<UserActivity> Analytics::ActivityOf(const std::string& user_id, std::size_t limit) {
-  if (limit < 1 || limit > 100000) return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..100000");
+  if (limit < 1 || limit > 100000)
+    return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..100000");
   if (user_id.empty()) return Status::InvalidArgument("activity needs a user id");
   auto normalized = NormalizePrincipalId(user_id, "user");
   if (!normalized.ok()) return normalized.status();
@@ -307,7 +308,9 @@ Result<UserActivity> Analytics::ActivityOf(const std::string& user_id, std::size
                     });
   if (!s.ok()) return s;
   s = store_->Query("SELECT query_id, ts FROM support_contacts" + mine, {user_key},
-                    [&](const AnalyticsStore::Row& row) { out.support_contacts.push_back({row[0], std::stoll(row[1])}); });
+                    [&](const AnalyticsStore::Row& row) {
+                      out.support_contacts.push_back({row[0], std::stoll(row[1])});
+                    });
   if (!s.ok()) return s;
   return out;
 }

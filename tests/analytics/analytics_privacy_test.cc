@@ -201,7 +201,8 @@ TEST_F(PrivateLog, PseudonymisedUserKeepsTheSearchesButNotTheLinkToThem) {
   EXPECT_EQ(Count("SELECT count(*) FROM clicks"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM feedback WHERE helpful = 0 AND comment = ''"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM searches WHERE user_key = '" + old_key + "'"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM searches WHERE session = '" + old_session + "'"), 1) << "dave's search keeps it";
+  EXPECT_EQ(Count("SELECT count(*) FROM searches WHERE session = '" + old_session + "'"), 1)
+      << "dave's search keeps it";
   auto after = log_->ActivityOf("carol");
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->searches.empty());
