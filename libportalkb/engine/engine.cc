@@ -355,6 +355,21 @@ Result<IndexStats> Engine::Stats() {
   return stats;
 }
 
+Result<std::vector<GrantedDocument>> Engine::DocumentsGrantedTo(const Grant& grant, std::size_t limit,
+                                                                bool* truncated) {
+  if (limit < 1 || limit > 100000) {
+    return Status::InvalidArgument("limit " + std::to_string(limit) + ": must be 1..100000");
+  }
+  Result<std::vector<GrantedDocument>> found = std::vector<GrantedDocument>{};
+  bool more = false;
+  Status read = impl_->Read("documents granted", [&](const SearchContext& context) {
+    found = CollectGranted(context.db, grant, limit, more);
+  });
+  if (!read.ok()) return read;
+  if (truncated != nullptr) *truncated = more;
+  return found;
+}
+
 Result<IndexSettings> Engine::Settings() {
   Result<IndexSettings> settings = IndexSettings{};
   Status read = impl_->Read("settings", [&](const SearchContext& context) { settings = context.snapshot.settings(); });

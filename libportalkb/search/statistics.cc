@@ -1,5 +1,8 @@
 #include "search/statistics.h"
 
+#include <algorithm>
+
+#include "storage/document_codec.h"
 #include "storage/schema.h"
 
 namespace portalkb {
@@ -20,6 +23,30 @@ IndexStats CollectStats(const Xapian::Database& db) {
   for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++terms;
   stats.terms = terms;
   return stats;
+}
+
+Result<std::vector<GrantedDocument>> CollectGranted(const Xapian::Database& db, const Grant& grant, std::size_t limit,
+                                                    bool& truncated) {
+  std::vector<GrantedDocument> out;
+  truncated = false;
+  const std::string term = schema::Term(schema::kGrant, grant.ToString());
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+    if (out.size() == limit) {
+      truncated = true;
+      break;
+    }
+    auto doc = DecodeDocument(db.get_document(*it).get_data());
+    if (!doc.ok()) return doc.status();
+    GrantedDocument g;
+    g.id = doc->id;
+    g.title = doc->title;
+    g.type = doc->type;
+    g.only_grant = doc->visibility.size() == 1 && doc->visibility.front() == grant;
+    out.push_back(std::move(g));
+  }
+  // Postings come in docid order; callers expect ids.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
 }
 
 }  // namespace portalkb

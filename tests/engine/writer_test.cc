@@ -42,6 +42,42 @@ TEST(IndexWriter, PutWithTheSameIdReplacesTheDocument) {
   EXPECT_EQ(stats->documents, 1u);
 }
 
+TEST(Engine, DocumentsGrantedToAUserAreListedWithWhetherOnlyThatUserSeesThem) {
+  testing::TempDir dir;
+  auto writer = std::move(IndexWriter::Open(dir / "index")).value();
+  auto with = [](std::string id, std::vector<std::string> grants, PublishStatus status = PublishStatus::kPublished) {
+    Document d = MakeArticle(id, "Title " + id, "text");
+    d.visibility.clear();
+    for (const auto& g : grants) d.visibility.push_back(*Grant::Parse(g));
+    d.status = status;
+    return d;
+  };
+  {
+    auto put = writer->Put(with("only-carol", {"user:carol"}));
+    ASSERT_TRUE(put.ok()) << put.status().ToString();
+  }
+  ASSERT_TRUE(writer->Put(with("carol-draft", {"user:carol"}, PublishStatus::kDraft)).ok());
+  ASSERT_TRUE(writer->Put(with("carol-and-acme", {"user:carol", "org:acme"})).ok());
+  ASSERT_TRUE(writer->Put(with("dave", {"user:dave"})).ok());
+  ASSERT_TRUE(writer->Put(with("acme", {"org:acme"})).ok());
+  ASSERT_TRUE(writer->Commit().ok());
+  auto engine = std::move(Engine::Open(dir / "index")).value();
+  bool truncated = true;
+  auto carol = engine->DocumentsGrantedTo(*Grant::Parse("user:carol"), 100, &truncated);
+  ASSERT_TRUE(carol.ok()) << carol.status().ToString();
+  EXPECT_FALSE(truncated);
+  std::vector<std::string> got;
+  for (const auto& d : carol.value()) got.push_back(d.id + (d.only_grant ? "=only" : "=shared"));
+  EXPECT_EQ(got, (std::vector<std::string>{"carol-and-acme=shared", "carol-draft=only", "only-carol=only"}));
+  EXPECT_EQ(carol->at(2).title, "Title only-carol");
+  auto one = engine->DocumentsGrantedTo(*Grant::Parse("user:carol"), 1, &truncated);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 1u);
+  EXPECT_TRUE(truncated);
+  EXPECT_TRUE(engine->DocumentsGrantedTo(*Grant::Parse("user:nobody")).value().empty());
+  EXPECT_EQ(engine->DocumentsGrantedTo(*Grant::Parse("user:carol"), 0).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(IndexWriter, DeleteRemovesByIdAndReportsMissingIds) {
   testing::TempDir dir;
   auto writer = std::move(IndexWriter::Open(dir / "index")).value();

@@ -66,6 +66,13 @@ class Engine {
   // Counts over the whole index (an administrative view). Thread-safe.
   Result<IndexStats> Stats();
 
+  // Documents whose visibility names `grant` exactly (drafts and
+  // unpublished ones included), by id, at most `limit` (1..100000;
+  // `truncated` says whether there were more). An administrative view: no
+  // principal applies. Thread-safe.
+  Result<std::vector<GrantedDocument>> DocumentsGrantedTo(const Grant& grant, std::size_t limit = 10000,
+                                                          bool* truncated = nullptr);
+
   // The search settings stored with the index (see settings.h). Thread-safe.
   Result<IndexSettings> Settings();
   // The options this engine searches with now: those it was opened with,

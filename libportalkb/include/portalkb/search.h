@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "portalkb/document.h"
 #include "portalkb/principal.h"
 
 namespace portalkb {
@@ -52,6 +53,16 @@ struct SearchRequest {
   // `portalkb eval` measures the engine's ranking against, documented for
   // evaluation rather than for portals. Anything else is InvalidArgument.
   std::string ranking;
+};
+
+// A document that names one grant in its visibility (an administrative
+// view, for GDPR exports and erasure: the documents granted to user:U).
+struct GrantedDocument {
+  std::string id;
+  std::string title;
+  DocumentType type = DocumentType::kDocument;
+  // The grant is the document's only one: nobody else may see it.
+  bool only_grant = false;
 };
 
 struct IndexStats {
