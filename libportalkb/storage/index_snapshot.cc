@@ -21,6 +21,7 @@ Result<IndexSnapshotInfo> CopyIndexSnapshot(const std::string& path, const std::
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     fs::remove_all(destination, ec);
     bool modified = false;
+    info.attempts = attempt;
     last = GuardXapian("copy index '" + path + "'", [&] {
       try {
         // A fresh handle per attempt: its revision is the one copied.

@@ -23,6 +23,7 @@ std::uint64_t DirectoryBytes(const std::string& path);
 struct IndexSnapshotInfo {
   std::uint64_t revision = 0;
   std::uint64_t documents = 0;
+  int attempts = 0;  // 1 unless commits overtook earlier copies
 };
 
 // Writes the index at `path`, as of one committed revision, into the new

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "portalkb/portalkb.h"
+#include "storage/store.h"
 #include "test_util.h"
 
 namespace portalkb {
@@ -233,6 +234,12 @@ TEST_F(BackupTest, BackupUnderLoadRestoresOneCommittedRevisionWithItsLog) {
   EXPECT_EQ(restored->documents, manifest->documents);
   EXPECT_EQ(restored->index_revision, manifest->index_revision);
   EXPECT_EQ(CountDocuments(dir_ / "restored"), manifest->documents);
+  if (std::system("command -v xapian-check >/dev/null 2>&1") == 0) {
+    const std::string check = "xapian-check '" + dir_ / "restored" + "' >/dev/null";
+    EXPECT_EQ(std::system(check.c_str()), 0) << check;
+  } else {
+    std::printf("xapian-check not installed (Debian xapian-tools): restored index not checked with it\n");
+  }
   // Exactly the documents of that revision: doc-0 .. doc-(N-1).
   std::set<std::string> expected;
   for (std::uint64_t i = 0; i < manifest->documents; ++i) expected.insert("doc-" + std::to_string(i));
@@ -282,6 +289,55 @@ TEST_F(BackupTest, BackupUnderLoadRestoresOneCommittedRevisionWithItsLog) {
   auto erased = log.value()->EraseUser("carol");
   ASSERT_TRUE(erased.ok()) << erased.status().ToString();
   EXPECT_EQ(erased.value(), 3u) << "carol's pseudonym matches: the key was restored";
+}
+
+// The index copy itself, under a writer committing as fast as it can, on an
+// index large enough that a copy takes several commits' time: each copy is
+// one committed revision, and overtaken copies start again.
+TEST_F(BackupTest, IndexCopyIsOneRevisionUnderFastCommits) {
+  {
+    auto writer = IndexWriter::Open(db_);
+    ASSERT_TRUE(writer.ok());
+    for (int i = kSeed; i < 3000 + kSeed; ++i) ASSERT_TRUE(writer.value()->Put(Numbered(i)).ok());
+    ASSERT_TRUE(writer.value()->Commit().ok());
+  }
+  std::mutex mutex;
+  std::set<std::uint64_t> committed_counts = {3000 + kSeed};
+  std::atomic<bool> stop{false};
+  std::thread writer_thread([&] {
+    WriterOptions options;
+    options.write_derived_files = false;
+    auto writer = IndexWriter::Open(db_, options);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    for (int next = 3000 + kSeed; !stop; next += kBatch) {
+      for (int i = next; i < next + kBatch; ++i) ASSERT_TRUE(writer.value()->Put(Numbered(i)).ok());
+      ASSERT_TRUE(writer.value()->Commit().ok());
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        committed_counts.insert(static_cast<std::uint64_t>(next + kBatch));
+      }
+      // Hundreds of commits a second: faster than a copy, yet leaving each
+      // attempt a chance (a writer that never pauses can starve any copy).
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  int total_attempts = 0;
+  std::vector<std::uint64_t> copied;
+  for (int round = 0; round < 5; ++round) {
+    const std::string copy = dir_ / ("copy-" + std::to_string(round));
+    auto info = CopyIndexSnapshot(db_, copy, 50);
+    if (!info.ok()) {
+      ADD_FAILURE() << info.status().ToString();
+      break;
+    }
+    total_attempts += info->attempts;
+    copied.push_back(info->documents);
+    EXPECT_EQ(CountDocuments(copy), info->documents);
+  }
+  stop = true;
+  writer_thread.join();
+  std::printf("5 copies of a 3000-document index under fast commits took %d attempts\n", total_attempts);
+  for (const auto n : copied) EXPECT_TRUE(committed_counts.count(n)) << n << " documents";
 }
 
 TEST_F(BackupTest, ManifestListsEveryMemberWithItsChecksum) {
