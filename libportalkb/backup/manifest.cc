@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backup/members.h"
+#include "core/text.h"
 
 namespace portalkb {
 
@@ -51,6 +52,16 @@ Status OnlyKeys(const Json& object, const std::string& field, std::initializer_l
   return Status::Ok();
 }
 
+// SQLite table names as portalkb's stores make them; also keeps control
+// bytes out of messages and `restore`'s output.
+bool IsTableName(const std::string& s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
 bool IsHex64(const std::string& s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -83,8 +94,10 @@ Result<BackupManifest> ParseManifest(const std::string& text, const RestoreOptio
                               " is not readable by this build (reads " + std::to_string(kBackupFormatVersion) +
                               ")");
   }
-  if (!j["created_at"].is_string() || j["created_at"].get_ref<const std::string&>().size() > 64) {
-    return Bad("created_at", "not a short string");
+  // Printed by `restore`: a date-time and nothing else (no terminal escapes).
+  if (!j["created_at"].is_string() || j["created_at"].get_ref<const std::string&>().size() > 32 ||
+      !ParseIsoDateTime(j["created_at"].get_ref<const std::string&>())) {
+    return Bad("created_at", "not an ISO 8601 date-time");
   }
   m.created_at = j["created_at"].get<std::string>();
   if (!j["created_at_ms"].is_number_integer()) return Bad("created_at_ms", "not a whole number");
@@ -101,16 +114,16 @@ Result<BackupManifest> ParseManifest(const std::string& text, const RestoreOptio
   const Json& stores = j["stores"];
   if (!stores.is_object()) return Bad("stores", "not an object");
   for (const auto& [name, store] : stores.items()) {
-    const std::string field = "stores." + name.substr(0, 64);
     bool known = false;
     for (const auto& s : kSqliteStores) known = known || name == s.name;
-    if (!known) return Bad(field, "unknown store");
+    if (!known) return Bad("stores", "unknown store (not one this build writes)");
+    const std::string field = "stores." + name;
     if (!store.is_object()) return Bad(field, "not an object");
     if (Status s = OnlyKeys(store, field, {"rows"}); !s.ok()) return s;
     if (!store["rows"].is_object() || store["rows"].size() > 1000) return Bad(field + ".rows", "not an object of counts");
     auto& rows = m.store_rows[name];
     for (const auto& [table, n] : store["rows"].items()) {
-      if (table.size() > 128) return Bad(field + ".rows", "table name longer than 128 bytes");
+      if (!IsTableName(table)) return Bad(field + ".rows", "a table name that is not 1-128 of A-Z a-z 0-9 _");
       if (!n.is_number_unsigned()) return Bad(field + ".rows." + table, "not a whole number of 0 or more");
       rows[table] = n.get<std::int64_t>();
     }

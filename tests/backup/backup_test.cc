@@ -470,6 +470,34 @@ TEST_F(BackupTest, TamperedArchivesAreRefusedNamingTheMemberBeforeAnythingIsWrit
          ms[0].content = j.dump();
        },
        "the manifest says"},
+      {"escape in created_at",
+       [](std::vector<Member>& ms) {
+         auto j = nlohmann::json::parse(ms[0].content);
+         j["created_at"] = "\x1b]0;owned\x07";
+         ms[0].content = j.dump();
+       },
+       "created_at: not an ISO 8601 date-time"},
+      {"odd table name",
+       [](std::vector<Member>& ms) {
+         auto j = nlohmann::json::parse(ms[0].content);
+         j["stores"]["analytics"]["rows"]["x\ny"] = 1;
+         ms[0].content = j.dump();
+       },
+       "stores.analytics.rows: a table name"},
+      {"unknown store",
+       [](std::vector<Member>& ms) {
+         auto j = nlohmann::json::parse(ms[0].content);
+         j["stores"]["secrets"] = {{"rows", nlohmann::json::object()}};
+         ms[0].content = j.dump();
+       },
+       "stores: unknown store"},
+      {"unknown manifest key",
+       [](std::vector<Member>& ms) {
+         auto j = nlohmann::json::parse(ms[0].content);
+         j["run"] = "rm -rf /";
+         ms[0].content = j.dump();
+       },
+       "MANIFEST.json: run: unknown key"},
       {"manifest lists a path outside",
        [](std::vector<Member>& ms) {
          auto j = nlohmann::json::parse(ms[0].content);
