@@ -32,8 +32,7 @@ int RunBackup(const std::vector<std::string>& args) {
   std::string out;
   options.add_options()("db", po::value(&db)->required(), "index directory")(
       "out", po::value(&out)->required(), "archive file to write (a tar, mode 0600)")(
-      "force", "replace --out when it exists (once the new archive is complete)")(
-      "json", "print the manifest as JSON");
+      "force", "replace --out when it exists (once the new archive is complete)")("json", "print the manifest as JSON");
   bool help = false;
   auto vm = ParseOptions("backup", args, options, {},
                          "--db DIR --out FILE [--force] [--json]\n\nCopies the index (one committed revision), "
@@ -61,8 +60,8 @@ int RunRestore(const std::vector<std::string>& args) {
   options.add_options()("archive", po::value(&archive)->required(), "archive file written by portalkb backup")(
       "db", po::value(&db), "index directory to restore into (required unless --verify)")(
       "force", "replace an existing index directory and the stores beside it")(
-      "verify", "only check the archive (every member and checksum); write nothing")(
-      "json", "print the manifest as JSON");
+      "verify", "only check the archive (every member and checksum); write nothing")("json",
+                                                                                     "print the manifest as JSON");
   po::positional_options_description positional;
   positional.add("archive", 1);
   bool help = false;

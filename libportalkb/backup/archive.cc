@@ -64,13 +64,20 @@ Status WriteAll(int fd, const char* data, std::size_t n, const std::string& path
 
 std::string EntryKind(unsigned type) {
   switch (type) {
-    case AE_IFLNK: return "a symbolic link";
-    case AE_IFDIR: return "a directory";
-    case AE_IFCHR: return "a character device";
-    case AE_IFBLK: return "a block device";
-    case AE_IFIFO: return "a FIFO";
-    case AE_IFSOCK: return "a socket";
-    default: return "not a regular file";
+    case AE_IFLNK:
+      return "a symbolic link";
+    case AE_IFDIR:
+      return "a directory";
+    case AE_IFCHR:
+      return "a character device";
+    case AE_IFBLK:
+      return "a block device";
+    case AE_IFIFO:
+      return "a FIFO";
+    case AE_IFSOCK:
+      return "a socket";
+    default:
+      return "not a regular file";
   }
 }
 
@@ -310,7 +317,8 @@ Result<BackupManifest> ReadArchive(const std::string& path, const RestoreOptions
       target = staging_dir + "/" + name;
       std::error_code ec;
       fs::create_directories(fs::path(target).parent_path(), ec);
-      if (ec) return Status::IOError("cannot create '" + fs::path(target).parent_path().string() + "': " + ec.message());
+      if (ec)
+        return Status::IOError("cannot create '" + fs::path(target).parent_path().string() + "': " + ec.message());
       out.fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       IsSecretMember(name) ? 0600 : 0666);
       if (out.fd < 0) return Errno("cannot create", target);

@@ -38,7 +38,8 @@ Status CopySideFile(const std::string& source, const std::string& destination, s
   }
   std::ifstream in(source, std::ios::binary);
   std::string bytes(static_cast<std::size_t>(size), '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) return Status::IOError("cannot read '" + source + "'");
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return Status::IOError("cannot read '" + source + "'");
   // Created 0600 (open's mode, not the process-wide umask): the key must
   // never be readable by others, even for a moment.
   const int fd = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -81,7 +81,8 @@ Result<BackupManifest> ParseManifest(const std::string& text, const RestoreOptio
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Bad("(document)", "not valid JSON");
   if (!j.is_object()) return Bad("(document)", "not a JSON object");
-  if (Status s = OnlyKeys(j, "", {"format", "format_version", "created_at", "created_at_ms", "index", "stores", "files"});
+  if (Status s =
+          OnlyKeys(j, "", {"format", "format_version", "created_at", "created_at_ms", "index", "stores", "files"});
       !s.ok()) {
     return s;
   }
@@ -91,8 +92,7 @@ Result<BackupManifest> ParseManifest(const std::string& text, const RestoreOptio
   m.format_version = j["format_version"].get<int>();
   if (m.format_version != kBackupFormatVersion) {
     return Status::Corruption("MANIFEST.json: backup format version " + std::to_string(m.format_version) +
-                              " is not readable by this build (reads " + std::to_string(kBackupFormatVersion) +
-                              ")");
+                              " is not readable by this build (reads " + std::to_string(kBackupFormatVersion) + ")");
   }
   // Printed by `restore`: a date-time and nothing else (no terminal escapes).
   if (!j["created_at"].is_string() || j["created_at"].get_ref<const std::string&>().size() > 32 ||
@@ -120,7 +120,8 @@ Result<BackupManifest> ParseManifest(const std::string& text, const RestoreOptio
     const std::string field = "stores." + name;
     if (!store.is_object()) return Bad(field, "not an object");
     if (Status s = OnlyKeys(store, field, {"rows"}); !s.ok()) return s;
-    if (!store["rows"].is_object() || store["rows"].size() > 1000) return Bad(field + ".rows", "not an object of counts");
+    if (!store["rows"].is_object() || store["rows"].size() > 1000)
+      return Bad(field + ".rows", "not an object of counts");
     auto& rows = m.store_rows[name];
     for (const auto& [table, n] : store["rows"].items()) {
       if (!IsTableName(table)) return Bad(field + ".rows", "a table name that is not 1-128 of A-Z a-z 0-9 _");

@@ -24,7 +24,8 @@ Status CheckTargetFree(const std::string& base) {
   std::error_code ec;
   const auto status = fs::symlink_status(base, ec);
   if (fs::exists(status)) {
-    if (!fs::is_directory(status)) return Status::AlreadyExists("restore: '" + base + "' exists and is not a directory");
+    if (!fs::is_directory(status))
+      return Status::AlreadyExists("restore: '" + base + "' exists and is not a directory");
     if (!fs::is_empty(base, ec)) {
       return Status::AlreadyExists("restore: '" + base +
                                    "' exists and is not empty; pass overwrite (--force) to replace it");
@@ -117,7 +118,8 @@ Result<BackupManifest> Restore(const std::string& archive, const std::string& db
   auto verified = backup::ReadArchive(archive, options, "", manifest_text);
   if (!verified.ok()) return verified.status();
 
-  auto staging = backup::StagingDir::Create((parent / ("." + fs::path(base).filename().string() + ".restore-")).string());
+  auto staging =
+      backup::StagingDir::Create((parent / ("." + fs::path(base).filename().string() + ".restore-")).string());
   if (!staging.ok()) return staging.status();
   const std::string stage = staging.value()->path();
   // The archive is read again to extract it, checked again as it goes: it
@@ -131,12 +133,11 @@ Result<BackupManifest> Restore(const std::string& archive, const std::string& db
   const std::string staged_index = stage + "/index";
   {
     auto store = ReadableStore::Open(staged_index);
-    if (!store.ok()) return Status::Corruption("restore: the index in '" + archive + "' does not open: " +
-                                               store.status().message());
+    if (!store.ok())
+      return Status::Corruption("restore: the index in '" + archive + "' does not open: " + store.status().message());
     std::uint64_t documents = 0;
-    Status s = store.value()->Read("count restored documents", [&](const Xapian::Database& db) {
-      documents = db.get_doccount();
-    });
+    Status s = store.value()->Read("count restored documents",
+                                   [&](const Xapian::Database& db) { documents = db.get_doccount(); });
     if (!s.ok()) return s;
     if (documents != manifest->documents) {
       return Status::Corruption("restore: the index in '" + archive + "' holds " + std::to_string(documents) +

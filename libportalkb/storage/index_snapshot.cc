@@ -8,8 +8,7 @@
 namespace portalkb {
 namespace fs = std::filesystem;
 
-Result<IndexSnapshotInfo> CopyIndexSnapshot(const std::string& path, const std::string& destination,
-                                            int max_attempts) {
+Result<IndexSnapshotInfo> CopyIndexSnapshot(const std::string& path, const std::string& destination, int max_attempts) {
   // Open() checks that it is a portalkb index of this format, so a backup
   // never carries someone else's database.
   auto store = ReadableStore::Open(path);

@@ -49,11 +49,12 @@ class BackupCli : public ::testing::Test {
 };
 
 TEST_F(BackupCli, RoundTrip) {
-  dir_.Write("in/a.jsonl",
-             R"({"id": "inv", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Open Billing."})"
-             "\n"
-             R"({"id": "pw", "title": "Wachtwoord vergeten", "lang": "nl", "visibility": ["public"], "body": "Kies een nieuw wachtwoord."})"
-             "\n");
+  dir_.Write(
+      "in/a.jsonl",
+      R"({"id": "inv", "title": "Download an invoice", "lang": "en", "visibility": ["public"], "body": "Open Billing."})"
+      "\n"
+      R"({"id": "pw", "title": "Wachtwoord vergeten", "lang": "nl", "visibility": ["public"], "body": "Kies een nieuw wachtwoord."})"
+      "\n");
   ASSERT_EQ(Run({"index", "--db", dir_ / "db", dir_ / "in"}).exit_code, 0);
   ASSERT_EQ(Run({"search", "--db", dir_ / "db", "invoice"}).exit_code, 0);  // logs one search
 

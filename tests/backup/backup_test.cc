@@ -208,7 +208,8 @@ TEST_F(BackupTest, BackupUnderLoadRestoresOneCommittedRevisionWithItsLog) {
   }
   // Back up once the writer is under way (bounded wait: a writer that could
   // not start fails the test instead of hanging it).
-  for (int waited = 0; commits < 5 && waited < 6000; ++waited) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int waited = 0; commits < 5 && waited < 6000; ++waited)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const int commits_before = commits;
   auto manifest = Backup(db_, archive_);
   const int commits_during = commits - commits_before;
@@ -266,7 +267,8 @@ TEST_F(BackupTest, BackupUnderLoadRestoresOneCommittedRevisionWithItsLog) {
   EXPECT_GE(rows.at("searches"), 3);
   const std::string restored_log = Analytics::PathFor(dir_ / "restored");
   ASSERT_TRUE(fs::exists(Analytics::KeyPathFor(restored_log)));
-  EXPECT_EQ(fs::status(Analytics::KeyPathFor(restored_log)).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(Analytics::KeyPathFor(restored_log)).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   auto log = Analytics::Open(restored_log);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   std::int64_t logged = 0;
@@ -441,17 +443,40 @@ TEST_F(BackupTest, TamperedArchivesAreRefusedNamingTheMemberBeforeAnythingIsWrit
        "'index/postlist.glass' does not match its SHA-256"},
       {"changed log", [&](std::vector<Member>& ms) { find(ms, "analytics.sqlite").content[50] ^= 0x01; },
        "'analytics.sqlite' does not match its SHA-256"},
-      {"extra index member", [](std::vector<Member>& ms) { ms.push_back({"index/extra.glass", AE_IFREG, "x", ""}); },
+      {"extra index member",
+       [](std::vector<Member>& ms) {
+         ms.push_back({"index/extra.glass", AE_IFREG, "x", ""});
+       },
        "'index/extra.glass' is not listed"},
-      {"unknown member", [](std::vector<Member>& ms) { ms.push_back({"notes.txt", AE_IFREG, "x", ""}); },
+      {"unknown member",
+       [](std::vector<Member>& ms) {
+         ms.push_back({"notes.txt", AE_IFREG, "x", ""});
+       },
        "'notes.txt': unknown member"},
-      {"parent path", [](std::vector<Member>& ms) { ms.push_back({"../x", AE_IFREG, "x", ""}); }, "'../x': path with '..'"},
-      {"nested parent path", [](std::vector<Member>& ms) { ms.push_back({"index/../../x", AE_IFREG, "x", ""}); },
+      {"parent path",
+       [](std::vector<Member>& ms) {
+         ms.push_back({"../x", AE_IFREG, "x", ""});
+       },
+       "'../x': path with '..'"},
+      {"nested parent path",
+       [](std::vector<Member>& ms) {
+         ms.push_back({"index/../../x", AE_IFREG, "x", ""});
+       },
        "'index/../../x': path with '..'"},
-      {"absolute path", [](std::vector<Member>& ms) { ms.push_back({"/tmp/x", AE_IFREG, "x", ""}); }, "'/tmp/x': absolute path"},
-      {"symbolic link", [](std::vector<Member>& ms) { ms.insert(ms.begin() + 1, {"index/iamglass", AE_IFLNK, "", "/etc/passwd"}); },
+      {"absolute path",
+       [](std::vector<Member>& ms) {
+         ms.push_back({"/tmp/x", AE_IFREG, "x", ""});
+       },
+       "'/tmp/x': absolute path"},
+      {"symbolic link",
+       [](std::vector<Member>& ms) {
+         ms.insert(ms.begin() + 1, {"index/iamglass", AE_IFLNK, "", "/etc/passwd"});
+       },
        "'index/iamglass' is a symbolic link"},
-      {"device", [](std::vector<Member>& ms) { ms.insert(ms.begin() + 1, {"index/iamglass", AE_IFCHR, "", ""}); },
+      {"device",
+       [](std::vector<Member>& ms) {
+         ms.insert(ms.begin() + 1, {"index/iamglass", AE_IFCHR, "", ""});
+       },
        "'index/iamglass' is a character device"},
       {"missing member", [](std::vector<Member>& ms) { ms.erase(ms.begin() + 1); }, "is missing"},
       {"member twice", [](std::vector<Member>& ms) { ms.push_back(ms[1]); }, "appears twice"},
@@ -543,8 +568,7 @@ TEST_F(BackupTest, TruncatedArchiveIsRefusedNamingTheMember) {
     auto verified = Restore(cut, "", verify);
     ASSERT_FALSE(verified.ok());
     EXPECT_EQ(verified.status().code(), StatusCode::kCorruption) << verified.status().ToString();
-    EXPECT_NE(verified.status().message().find("archive member '"), std::string::npos)
-        << verified.status().message();
+    EXPECT_NE(verified.status().message().find("archive member '"), std::string::npos) << verified.status().message();
   }
 }
 
