@@ -147,8 +147,8 @@ class BackupTest : public ::testing::Test {
   }
 
   // Logs `n` searches of `query` by `user` through an engine with analytics on.
-  void LogSearches(int n, const std::string& query, const std::string& user) {
-    auto engine = Engine::Open(db_);
+  void LogSearches(int n, const std::string& query, const std::string& user, const std::string& db = "") {
+    auto engine = Engine::Open(db.empty() ? db_ : db);
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     for (int i = 0; i < n; ++i) {
       SearchRequest request;
@@ -374,6 +374,7 @@ TEST_F(BackupTest, ManifestListsEveryMemberWithItsChecksum) {
 }
 
 TEST_F(BackupTest, RefusesToOverwriteUnlessAsked) {
+  LogSearches(2, "invoice", "frank");
   const auto manifest = MakeBackup();
   // Another index at the target, with more documents.
   const std::string other = dir_ / "other";
@@ -383,6 +384,7 @@ TEST_F(BackupTest, RefusesToOverwriteUnlessAsked) {
     for (int i = 100; i < 100 + 2 * kSeed; ++i) ASSERT_TRUE(writer.value()->Put(Numbered(i)).ok());
     ASSERT_TRUE(writer.value()->Commit().ok());
   }
+  LogSearches(5, "password", "gina", other);  // its own log, replaced along with it
   auto refused = Restore(archive_, other);
   EXPECT_EQ(refused.status().code(), StatusCode::kAlreadyExists);
   EXPECT_NE(refused.status().message().find(other), std::string::npos) << refused.status().message();
@@ -402,6 +404,17 @@ TEST_F(BackupTest, RefusesToOverwriteUnlessAsked) {
   ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
   EXPECT_EQ(CountDocuments(other), manifest.documents);
   EXPECT_EQ(SearchIds(other, "invoice").count("doc-100"), 0u);
+  {
+    auto log = Analytics::Open(Analytics::PathFor(other));
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    auto searches = log.value()->Searches(0, 0, 0, 100);
+    ASSERT_TRUE(searches.ok());
+    ASSERT_EQ(searches->size(), 2u) << "the archive's log, not the replaced one";
+    EXPECT_EQ(searches->front().query, "invoice");
+  }
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".other.restore-"), std::string::npos) << "no staging left";
+  }
 
   // Never a directory that is not an index, even when asked.
   dir_.Write("home/notes.txt", "keep me");
