@@ -2,7 +2,7 @@
 // beside the target, check the index opens, then rename into place.
 #include <fcntl.h>
 #include <sodium.h>
-#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc)
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE, RENAME_NOREPLACE (glibc)
 
 #include <cerrno>
 #include <cstring>
@@ -69,7 +69,16 @@ Status CheckReplaceable(const std::string& base) {
   return Status::Ok();  // the probe's handle closes here, changing nothing
 }
 
-Status Rename(const std::string& from, const std::string& to) {
+// With `replace` false, a file that appeared at `to` since the checks is
+// not replaced (AlreadyExists), where the file system can tell.
+Status Rename(const std::string& from, const std::string& to, bool replace = true) {
+  if (!replace) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return Status::Ok();
+    if (errno == EEXIST) return Status::AlreadyExists("restore: '" + to + "' appeared while restoring");
+    if (errno != EINVAL) {
+      return Status::IOError("restore: cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
+    }
+  }
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return Status::IOError("restore: cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
   }
@@ -79,9 +88,11 @@ Status Rename(const std::string& from, const std::string& to) {
 // Puts the directory `staged` at `target`: exchanged atomically with an
 // existing one (which ends up at `staged`, for the caller to remove), or
 // renamed when there is none.
-Status PlaceDirectory(const std::string& staged, const std::string& target, const std::string& spare) {
+Status PlaceDirectory(const std::string& staged, const std::string& target, const std::string& spare, bool overwrite) {
   std::error_code ec;
-  if (!fs::exists(fs::symlink_status(target, ec))) return Rename(staged, target);
+  // Without overwrite, rename(2) itself refuses a non-empty directory that
+  // appeared since the checks (an empty one is replaced, as allowed).
+  if (!overwrite || !fs::exists(fs::symlink_status(target, ec))) return Rename(staged, target);
   if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) return Status::Ok();
   if (errno != EINVAL && errno != ENOSYS) {
     return Status::IOError("restore: cannot exchange '" + staged + "' with '" + target + "': " + std::strerror(errno));
@@ -158,9 +169,9 @@ Result<BackupManifest> Restore(const std::string& archive, const std::string& db
     const std::string target = base + backup::SuffixOfMember(file.path);
     // A WAL left by the replaced log would be replayed into the new one.
     for (const char* extra : {"-wal", "-shm", "-journal"}) fs::remove(target + extra, ec);
-    if (Status s = Rename(stage + "/" + file.path, target); !s.ok()) return s;
+    if (Status s = Rename(stage + "/" + file.path, target, options.overwrite); !s.ok()) return s;
   }
-  if (Status s = PlaceDirectory(staged_index, base, stage + "/replaced-index"); !s.ok()) return s;
+  if (Status s = PlaceDirectory(staged_index, base, stage + "/replaced-index", options.overwrite); !s.ok()) return s;
   if (Status s = backup::SyncDirectory(parent.string()); !s.ok()) return s;
   return manifest;  // the staging directory, with the replaced index in it, goes now
 }
