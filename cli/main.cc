@@ -31,6 +31,8 @@ constexpr Command kCommands[] = {
     {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
     {"serve", &portalkb::cli::RunServe, "serve the HTTP API and search page over an index"},
     {"keys", &portalkb::cli::RunKeys, "hash an admin key or mint a scoped search key"},
+    {"backup", &portalkb::cli::RunBackup, "write an online backup of an index and its logs to one archive"},
+    {"restore", &portalkb::cli::RunRestore, "verify a backup archive, or restore it into an index directory"},
 };
 
 void PrintUsage(std::ostream& out) {

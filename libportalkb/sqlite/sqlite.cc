@@ -1,5 +1,8 @@
 #include "sqlite/sqlite.h"
 
+#include <filesystem>
+#include <system_error>
+
 namespace portalkb::sqlite {
 
 // --- Statement ---
@@ -194,6 +197,86 @@ Result<int> Migrate(Connection& connection, std::span<const MigrationStep> steps
     if (!s.ok()) return Status::IOError("migrating to schema version " + std::to_string(v + 1) + ": " + s.message());
   }
   return before.value();
+}
+
+// --- Online backup ---
+
+namespace {
+
+struct HandleCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Handle = std::unique_ptr<sqlite3, HandleCloser>;
+
+std::string Message(sqlite3* db) { return db != nullptr ? sqlite3_errmsg(db) : "out of memory"; }
+
+}  // namespace
+
+Status BackupDatabase(const std::string& source, const std::string& destination, int busy_timeout_ms) {
+  std::error_code ec;
+  if (std::filesystem::exists(destination, ec)) {
+    return Status::AlreadyExists("backup of sqlite file '" + source + "': '" + destination + "' exists");
+  }
+  // Read-write without create: a missing source must fail, not appear empty;
+  // a WAL reader needs to write the -shm file anyway.
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(source.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  Handle from(raw);
+  if (rc != SQLITE_OK) return Status::IOError("cannot open sqlite file '" + source + "': " + Message(raw));
+  sqlite3_busy_timeout(raw, busy_timeout_ms > 0 ? busy_timeout_ms : 0);
+  raw = nullptr;
+  rc = sqlite3_open_v2(destination.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  Handle to(raw);
+  auto fail = [&](const std::string& what) {
+    const Status s = Status::IOError("backup of sqlite file '" + source + "' into '" + destination + "': " + what);
+    to.reset();
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(destination + suffix, ignored);
+    return s;
+  };
+  if (rc != SQLITE_OK) return fail("cannot create it: " + Message(raw));
+  sqlite3_backup* backup = sqlite3_backup_init(to.get(), "main", from.get(), "main");
+  if (backup == nullptr) return fail(Message(to.get()));
+  // One step over all pages: it holds one read transaction on the source, so
+  // the copy is of one commit; stepping in pieces would restart on every
+  // write of another connection and might never finish under load. A busy
+  // or locked source is retried within the busy timeout.
+  const int max_attempts = busy_timeout_ms > 0 ? busy_timeout_ms / 10 + 1 : 1;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(10);
+  }
+  const int finish = sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return fail(sqlite3_errstr(rc));
+  if (finish != SQLITE_OK) return fail(sqlite3_errstr(finish));
+  // The copy is committed once the step is done; closing adds nothing to it.
+  return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> TableRowCounts(const Connection& connection) {
+  auto tables = connection.Prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+  if (!tables.ok()) return tables.status();
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  while (true) {
+    auto row = tables->Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    counts.emplace_back(tables->Text(0), 0);
+  }
+  for (auto& [name, rows] : counts) {
+    // A name from sqlite_schema, quoted as an identifier ("" doubles a quote).
+    std::string quoted = "\"";
+    for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    quoted += "\"";
+    auto count = connection.Prepare("SELECT count(*) FROM " + quoted);
+    if (!count.ok()) return count.status();
+    auto row = count->Step();
+    if (!row.ok()) return row.status();
+    rows = row.value() ? count->Int64(0) : 0;
+  }
+  return counts;
 }
 
 }  // namespace portalkb::sqlite

@@ -12,7 +12,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "portalkb/status.h"
 
@@ -152,5 +154,18 @@ struct MigrationStep {
 [[nodiscard]] Result<int> Migrate(Connection& connection, std::span<const MigrationStep> steps);
 // The file's `PRAGMA user_version`.
 [[nodiscard]] Result<int> SchemaVersion(const Connection& connection);
+
+// Copies the database at `source` (an existing file, never created) into a
+// new file `destination` with SQLite's online backup API, in one step: the
+// copy is the database as of one committed transaction, while other
+// connections go on writing (in WAL mode they are not blocked). The
+// destination must not exist (AlreadyExists); on failure it is removed.
+// IOError naming the file otherwise.
+[[nodiscard]] Status BackupDatabase(const std::string& source, const std::string& destination,
+                                    int busy_timeout_ms = 5000);
+
+// The number of rows of every table of the database (sqlite_* tables left
+// out), by table name, in name order.
+[[nodiscard]] Result<std::vector<std::pair<std::string, std::int64_t>>> TableRowCounts(const Connection& connection);
 
 }  // namespace portalkb::sqlite

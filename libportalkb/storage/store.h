@@ -19,6 +19,24 @@ Status GuardXapian(const std::string& what, const std::function<void()>& fn);
 // Total size in bytes of the files in an index directory.
 std::uint64_t DirectoryBytes(const std::string& path);
 
+// What CopyIndexSnapshot copied: the revision it read and its documents.
+struct IndexSnapshotInfo {
+  std::uint64_t revision = 0;
+  std::uint64_t documents = 0;
+  int attempts = 0;  // 1 unless commits overtook earlier copies
+};
+
+// Writes the index at `path`, as of one committed revision, into the new
+// directory `destination` (Xapian's compact, document ids kept), while
+// readers and a writer go on. A commit that overtakes the copy makes Xapian
+// report a modification; the copy then starts again from the newest
+// revision, up to `max_attempts` times (Busy after the last). Derived files
+// are not copied: a reader rebuilds them, a writer's next commit writes
+// them. IndexNotFound / Corruption as ReadableStore::Open; on failure
+// `destination` is removed.
+Result<IndexSnapshotInfo> CopyIndexSnapshot(const std::string& path, const std::string& destination,
+                                            int max_attempts = 20);
+
 // A read-only snapshot of an index.
 // Thread-safety: not safe for concurrent use; one per thread.
 class ReadableStore {

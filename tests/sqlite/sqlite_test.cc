@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <limits>
 
 #include "test_util.h"
@@ -233,6 +234,37 @@ TEST_F(SqliteFile, StatementsAndConnectionsSurviveMoves) {
   kept.Reset();
   ASSERT_TRUE(kept.Step().value()) << "reset runs it again";
   EXPECT_EQ(One(moved, "SELECT x FROM t"), 42);
+}
+
+TEST_F(SqliteFile, BackupCopiesTheLastCommitWhileAnotherConnectionWrites) {
+  Connection db = Open();
+  ASSERT_TRUE(db.Exec("CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT); CREATE TABLE \"odd \"\"name\"(x);"
+                      "INSERT INTO notes(text) VALUES ('a'), ('b');")
+                  .ok());
+  // A write in progress on another connection is not in the copy.
+  Connection writer = Open();
+  Transaction open_write(writer);
+  ASSERT_TRUE(open_write.status().ok());
+  ASSERT_TRUE(writer.Exec("INSERT INTO notes(text) VALUES ('uncommitted')").ok());
+  const std::string copy_path = dir_ / "copy.sqlite";
+  ASSERT_TRUE(BackupDatabase(path_, copy_path).ok());
+  ASSERT_TRUE(open_write.Commit().ok());
+
+  auto copy = Connection::Open(copy_path);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ(One(copy.value(), "SELECT count(*) FROM notes"), 2);
+  EXPECT_EQ(Pragma(copy.value(), "integrity_check"), "ok");
+  auto counts = TableRowCounts(copy.value());
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {{"notes", 2}, {"odd \"name", 0}};
+  EXPECT_EQ(counts.value(), expected);
+
+  // Never over an existing file, never from a missing one (and nothing left behind).
+  EXPECT_EQ(BackupDatabase(path_, copy_path).code(), StatusCode::kAlreadyExists);
+  const std::string none = dir_ / "none.sqlite";
+  EXPECT_EQ(BackupDatabase(none, dir_ / "copy2.sqlite").code(), StatusCode::kIOError);
+  EXPECT_FALSE(std::filesystem::exists(none));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy2.sqlite"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "portalkb/analytics.h"
+#include "portalkb/backup.h"
 #include "portalkb/document.h"
 #include "portalkb/engine.h"
 #include "portalkb/evaluation.h"
