@@ -181,15 +181,21 @@ Result<AuditStore::Head> AuditStore::ReadHead(const sqlite::Connection& connecti
   return head;
 }
 
-Result<std::string> AuditStore::DigestFor(const std::string& id) const {
+Result<std::string> AuditStore::DigestFor(const std::string& id) {
   if (id.empty()) return std::string();
-  auto stmt = connection_.Prepare("SELECT digest FROM audit_pseudonyms WHERE pseudonym = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, id);
-  auto row = stmt->Step();
+  if (!digest_stmt_) {
+    auto stmt = connection_.Prepare("SELECT digest FROM audit_pseudonyms WHERE pseudonym = ?");
+    if (!stmt.ok()) return stmt.status();
+    digest_stmt_.emplace(std::move(stmt).value());
+  }
+  sqlite::Statement& stmt = *digest_stmt_;
+  stmt.Reset();
+  stmt.BindText(1, id);
+  auto row = stmt.Step();
   if (!row.ok()) return row.status();
-  if (row.value()) return FromHex(stmt->Text(0));
-  return audit::IdDigest(key_, id);
+  std::string digest = row.value() ? FromHex(stmt.Text(0)) : audit::IdDigest(key_, id);
+  stmt.Reset();
+  return digest;
 }
 
 Status AuditStore::WriteHead(const Head& head) {
@@ -223,9 +229,14 @@ Result<AuditEntry> AuditStore::AppendLocked(const CleanRecord& record, Head& hea
                                                  subject_digest.value(), entry.org, entry.detail, head.hash});
   entry.prev_hash = ToHex(head.hash);
   entry.hash = ToHex(hash);
-  auto stmt = connection_.Prepare(std::string("INSERT INTO audit_entries (") + kEntryColumns +
-                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
+  if (!insert_stmt_) {
+    auto stmt = connection_.Prepare(std::string("INSERT INTO audit_entries (") + kEntryColumns +
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    insert_stmt_.emplace(std::move(stmt).value());
+  }
+  sqlite::Statement* stmt = &*insert_stmt_;
+  stmt->Reset();
   stmt->BindInt64(1, entry.seq)
       .BindInt64(2, entry.time)
       .BindText(3, entry.actor)
@@ -235,7 +246,9 @@ Result<AuditEntry> AuditStore::AppendLocked(const CleanRecord& record, Head& hea
       .BindText(7, entry.detail)
       .BindText(8, entry.prev_hash)
       .BindText(9, entry.hash);
-  if (Status s = stmt->Run(); !s.ok()) return s;
+  Status inserted = stmt->Run();
+  stmt->Reset();
+  if (!inserted.ok()) return inserted;
   head.seq = entry.seq;
   head.hash = hash;
   head.time = entry.time;

@@ -37,28 +37,28 @@ inline constexpr std::size_t kMaxAuditListLimit = 10000;
 // What a caller records. Ids follow the principal id rules
 // (NormalizePrincipalId) and are stored normalised; empty means none.
 struct AuditRecord {
-  std::string actor;         // who did it: a user id, or a service name such as "admin-key"
-  std::string action;        // required: 1-64 of a-z 0-9 . _ - (e.g. "document.publish", "login.failure")
-  std::string subject_user;  // whose account it concerns
-  std::string org;           // the organisation it concerns
+  std::string actor{};         // who did it: a user id, or a service name such as "admin-key"
+  std::string action{};        // required: 1-64 of a-z 0-9 . _ - (e.g. "document.publish", "login.failure")
+  std::string subject_user{};  // whose account it concerns
+  std::string org{};           // the organisation it concerns
   // A JSON object (text) with the particulars: document ids, old and new
   // roles, a reason. "" means {}. At most kMaxAuditDetailBytes; stored in
   // its canonical form (keys sorted). Put ids here, never secrets or
   // personal data beyond ids: Pseudonymise does not rewrite it.
-  std::string detail;
+  std::string detail{};
 };
 
 // One stored entry.
 struct AuditEntry {
   std::int64_t seq = 0;  // 1, 2, 3, ... in order of appending
   long long time = 0;    // seconds since the epoch; never decreases with seq
-  std::string actor;
-  std::string action;
-  std::string subject_user;
-  std::string org;
-  std::string detail;     // canonical JSON object
-  std::string prev_hash;  // lower-case hex SHA-256 of the previous entry (or the anchor)
-  std::string hash;       // lower-case hex SHA-256 of this entry
+  std::string actor{};
+  std::string action{};
+  std::string subject_user{};
+  std::string org{};
+  std::string detail{};     // canonical JSON object
+  std::string prev_hash{};  // lower-case hex SHA-256 of the previous entry (or the anchor)
+  std::string hash{};       // lower-case hex SHA-256 of this entry
 };
 
 struct AuditOptions {
@@ -67,7 +67,7 @@ struct AuditOptions {
   int retention_days = 365;
   // Seconds since the epoch; the system clock when empty. Tests and
   // benchmarks inject their own.
-  std::function<long long()> clock;
+  std::function<long long()> clock{};
   // Creates the trail (and its key) when there is none. The CLI's read
   // commands switch it off, so looking never creates files.
   bool create = true;
@@ -75,12 +75,12 @@ struct AuditOptions {
 
 // Filters of List; each is ANDed, empty/nullopt means any.
 struct AuditQuery {
-  std::string user;    // subject_user (what happened to this account)
-  std::string actor;   // who did it
-  std::string org;
-  std::string action;  // exact action name
-  std::optional<long long> since;  // time >= since (seconds)
-  std::optional<long long> until;  // time < until (seconds)
+  std::string user{};    // subject_user (what happened to this account)
+  std::string actor{};   // who did it
+  std::string org{};
+  std::string action{};  // exact action name
+  std::optional<long long> since{};  // time >= since (seconds)
+  std::optional<long long> until{};  // time < until (seconds)
   std::size_t limit = 100;         // 1..kMaxAuditListLimit
 };
 
@@ -89,13 +89,13 @@ struct AuditVerifyReport {
   bool ok = true;
   std::int64_t entries_checked = 0;
   std::int64_t anchor_seq = 0;  // entries up to this seq were pruned
-  std::string head_hash;        // hash of the newest entry (hex), to record elsewhere
+  std::string head_hash{};        // hash of the newest entry (hex), to record elsewhere
   std::int64_t head_seq = 0;
   // When !ok: the seq of the first bad entry (for a deletion, the first
   // missing seq) and what is wrong with it.
   std::int64_t bad_seq = 0;
-  std::string problem;  // "edited", "deleted", "reordered", "truncated"
-  std::string message;  // one line naming the entry and the reason
+  std::string problem{};  // "edited", "deleted", "reordered", "truncated"
+  std::string message{};  // one line naming the entry and the reason
 };
 
 struct AuditPruneReport {

@@ -31,10 +31,10 @@ inline constexpr std::size_t kMaxJwksKeys = 100;
 
 // What a JWKS says about one of its keys (the key material stays inside).
 struct JwkInfo {
-  std::string kid;
-  std::string kty;  // "RSA" or "EC"
-  std::string alg;  // "" when the set does not say
-  std::string use;  // "" or "sig"
+  std::string kid{};
+  std::string kty{};  // "RSA" or "EC"
+  std::string alg{};  // "" when the set does not say
+  std::string use{};  // "" or "sig"
   int bits = 0;     // RSA modulus size, 256 for P-256
 };
 
@@ -64,10 +64,10 @@ class Jwks {
 
 struct TokenVerifyOptions {
   // Required: the exact "iss" the provider puts in its tokens.
-  std::string issuer;
+  std::string issuer{};
   // Required: "aud" must contain at least one of these (the client ids of
   // this portal).
-  std::vector<std::string> audiences;
+  std::vector<std::string> audiences{};
   // A subset of {"RS256", "ES256"} (InvalidArgument for anything else).
   std::vector<std::string> allowed_algs = {"RS256", "ES256"};
   // Clock skew tolerated on exp, nbf and iat, in seconds (0..600).
@@ -80,10 +80,10 @@ struct TokenVerifyOptions {
 };
 
 struct VerifiedToken {
-  std::string alg;
-  std::string kid;
-  nlohmann::json header;  // the JOSE header
-  nlohmann::json claims;  // the payload: iss, sub, aud, exp, ... and the provider's own
+  std::string alg{};
+  std::string kid{};
+  nlohmann::json header{};  // the JOSE header
+  nlohmann::json claims{};  // the payload: iss, sub, aud, exp, ... and the provider's own
 };
 
 // Verifies `token` against `jwks`: size, form, header (alg allowed, no
@@ -113,9 +113,9 @@ using JwksFetcher = std::function<Result<std::string>(const std::string& url)>;
 
 struct JwksSourceOptions {
   // Exactly one of: a JWKS file, or a URL fetched through `fetch`.
-  std::string file;
-  std::string url;
-  JwksFetcher fetch;
+  std::string file{};
+  std::string url{};
+  JwksFetcher fetch{};
   // How long a fetched or read set is used before it is fetched again.
   long long ttl_s = 3600;
   // A token with a kid the cached set lacks triggers one early refetch (the
@@ -123,7 +123,7 @@ struct JwksSourceOptions {
   // tokens with made-up kids cannot make us hammer the provider.
   long long min_refetch_interval_s = 60;
   // Seconds since the epoch; the system clock when empty.
-  std::function<long long()> clock;
+  std::function<long long()> clock{};
 };
 
 // A JWKS from a file or a URL, cached with a TTL. Thread-safe: one fetch at

@@ -15,7 +15,7 @@ struct HttpsFetchOptions {
   // Bodies longer than this are cut off and refused.
   std::size_t max_bytes = kMaxJwksBytes;
   // A CA bundle file; the system's trust store when empty.
-  std::string ca_file;
+  std::string ca_file{};
   // Allows plain http:// to 127.0.0.1, ::1 and localhost only (tests, a
   // sidecar proxy). Any other http:// URL is always refused.
   bool allow_http_loopback = false;
