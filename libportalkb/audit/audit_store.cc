@@ -389,21 +389,17 @@ Result<AuditVerifyReport> AuditStore::VerifyLocked() const {
     report.problem = std::move(problem);
     report.message = "entry " + std::to_string(seq) + ": " + std::move(message);
   };
-  // Names what broke the link of the entry at `seq` whose prev_hash is
-  // `prev_hex`: its predecessor sits later in the file (reordered), or is
-  // nowhere (deleted, the rest renumbered).
-  auto classify_link = [&](std::int64_t seq, const std::string& prev_hex) -> Status {
-    auto where = SeqOfHash(prev_hex);
-    if (!where.ok()) return where.status();
-    if (where.value() > seq) {
-      fail(seq, "reordered",
-           "out of order: it was written after the entry now at seq " + std::to_string(where.value()));
-    } else if (where.value() == 0) {
+  // Names what broke the link of the entry at `seq`, given where the entry
+  // its prev_hash names sits now (`where`, 0 for nowhere): later in the file
+  // (reordered), or nowhere (deleted, the rest renumbered).
+  auto classify_link = [&](std::int64_t seq, std::int64_t where) {
+    if (where > seq) {
+      fail(seq, "reordered", "out of order: it was written after the entry now at seq " + std::to_string(where));
+    } else if (where == 0) {
       fail(seq, "deleted", "the entry it was written after is missing (deleted, and later entries renumbered)");
     } else {
       fail(seq, "edited", "its link to the previous entry was rewritten");
     }
-    return Status::Ok();
   };
 
   std::int64_t expected_seq = head->anchor_seq + 1;
@@ -430,16 +426,15 @@ Result<AuditVerifyReport> AuditStore::VerifyLocked() const {
     const std::string computed = ToHex(EntryHash(ChainFields{e.seq, e.time, digest(e.actor), e.action,
                                                              digest(e.subject_user), e.org, e.detail, prev}));
     const bool linked = e.prev_hash == expected_prev_hex;
-    if (computed != e.hash || prev.size() != audit::kHashBytes) {
-      if (!linked) {
-        if (Status s = classify_link(e.seq, e.prev_hash); !s.ok()) return s;
-        if (report.problem != "edited") return report;
-      }
-      fail(e.seq, "edited", "its content does not match its hash");
-      return report;
-    }
+    const bool self_consistent = computed == e.hash && prev.size() == audit::kHashBytes;
     if (!linked) {
-      if (Status s = classify_link(e.seq, e.prev_hash); !s.ok()) return s;
+      auto where = SeqOfHash(e.prev_hash);
+      if (!where.ok()) return where.status();
+      classify_link(e.seq, where.value());
+      if (self_consistent || report.problem != "edited") return report;
+    }
+    if (!self_consistent) {
+      fail(e.seq, "edited", "its content does not match its hash");
       return report;
     }
     if (e.action == "audit.prune") {

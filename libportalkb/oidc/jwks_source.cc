@@ -56,16 +56,21 @@ Result<Jwks> JwksSource::Get(const std::string& kid) {
     due = !known && now >= last_attempt_ + options_.min_refetch_interval_s;
   }
   if (!due) return cached_;
-  if (have_ && last_attempt_ >= 0 && now < last_attempt_ + options_.min_refetch_interval_s &&
-      now < fetched_at_ + 2 * options_.ttl_s) {
-    return cached_;  // a recent attempt failed: do not retry on every token
+  const bool stale_usable = have_ && now < fetched_at_ + 2 * options_.ttl_s;
+  if (last_attempt_ >= 0 && now < last_attempt_ + options_.min_refetch_interval_s) {
+    // Tried a moment ago: a provider that is down is not asked again on
+    // every token.
+    if (stale_usable) return cached_;
+    if (!last_error_.ok()) return last_error_;
   }
   last_attempt_ = now;
   auto fresh = Load();
   if (!fresh.ok()) {
-    if (have_ && now < fetched_at_ + 2 * options_.ttl_s) return cached_;
+    last_error_ = fresh.status();
+    if (stale_usable) return cached_;
     return fresh.status();
   }
+  last_error_ = Status::Ok();
   cached_ = std::move(fresh).value();
   have_ = true;
   fetched_at_ = now;

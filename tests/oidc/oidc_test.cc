@@ -533,6 +533,13 @@ TEST_F(OidcTest, JwksFromALoopbackUrlIsCachedAndRefetched) {
   ASSERT_FALSE(down.ok());
   EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(down.status().message().find("HTTP status 500"), std::string::npos) << down.status().message();
+  // Nor is a provider that is down asked again on every token.
+  const int asked = server.hits();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(jwks.Get().status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(server.hits(), asked);
+  now += 61;
+  EXPECT_FALSE(jwks.Get().ok());
+  EXPECT_EQ(server.hits(), asked + 1);
 }
 
 TEST_F(OidcTest, FetcherRefusesPlainHttpOversizeBodiesAndErrors) {

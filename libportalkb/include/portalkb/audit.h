@@ -153,7 +153,10 @@ class AuditTrail {
   // (GDPR erasure), keeping the chain valid: the hashes cover HMAC(key, id),
   // and the pseudonym table maps that digest to the pseudonym so Verify
   // still checks every clear id. Appends an "audit.pseudonymise" entry by
-  // `actor` about the pseudonym. Returns the number of entries rewritten.
+  // `actor` about the pseudonym. Returns the number of ids rewritten (an
+  // entry where the user is actor and subject counts twice). A pseudonym
+  // names one erased id for good: one already in the trail is AlreadyExists;
+  // choose ones that cannot be real ids (e.g. "erased-" and random hex).
   // Deleted rows are overwritten (secure_delete), so the old id does not
   // linger in free pages. InvalidArgument for bad ids or an equal pseudonym.
   Result<std::int64_t> Pseudonymise(const std::string& user, const std::string& pseudonym, const std::string& actor);

@@ -154,6 +154,7 @@ class JwksSource {
   Jwks cached_;
   long long fetched_at_ = 0;
   long long last_attempt_ = -1;
+  Status last_error_;  // of the last attempt
 };
 
 // The "kid" of a token's header, without verifying anything ("" when it has
