@@ -61,8 +61,11 @@ struct Fixture {
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "audit_bench: appended %d entries in %.1f s (%.0f entries/s, batches of 10,000)\n",
-                 kEntries, seconds, kEntries / seconds);
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(dir + "/kb.audit.sqlite", ec);
+    std::fprintf(stderr,
+                 "audit_bench: appended %d entries in %.1f s (%.0f entries/s, batches of 10,000); file %.0f MB\n",
+                 kEntries, seconds, kEntries / seconds, ec ? 0.0 : static_cast<double>(bytes) / 1e6);
   }
   ~Fixture() {
     trail.reset();

@@ -219,7 +219,8 @@ Result<Jwks> Jwks::Parse(std::string_view text) {
       continue;
     }
     for (const auto& other : impl->keys) {
-      if (other.info.kid == key.info.kid) {
+      // Keys without a kid are told apart by type (VerifyToken).
+      if (!key.info.kid.empty() && other.info.kid == key.info.kid) {
         return Status::InvalidArgument(where + ": kid \"" + Abbreviate(key.info.kid) + "\" repeated");
       }
     }

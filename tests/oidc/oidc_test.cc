@@ -398,6 +398,16 @@ TEST_F(OidcTest, JwksParsingSkipsForeignKeysAndRefusesBadOnes) {
   ASSERT_EQ(jwks->size(), 1u);
   EXPECT_EQ(jwks->Keys()[0].kid, "ec-1");
 
+  // Keys without a kid: one of each type is no repetition, and a token
+  // without a kid finds its key by type.
+  json rsa_no_kid = rsa_->Jwk(), ec_no_kid = ec_->Jwk();
+  rsa_no_kid.erase("kid");
+  ec_no_kid.erase("kid");
+  auto unnamed = Jwks::Parse(json{{"keys", {rsa_no_kid, ec_no_kid}}}.dump());
+  ASSERT_TRUE(unnamed.ok()) << unnamed.status().ToString();
+  EXPECT_TRUE(VerifyToken(MakeToken(*ec_, GoodClaims(), json{{"alg", "ES256"}}), unnamed.value(), Options()).ok());
+  EXPECT_TRUE(VerifyToken(MakeToken(*rsa_, GoodClaims(), json{{"alg", "RS256"}}), unnamed.value(), Options()).ok());
+
   TestKey weak = TestKey::Rsa("weak", 1024);
   json off_curve = ec_->Jwk();
   std::string y = *Unbase64(off_curve["y"].get<std::string>());
