@@ -255,7 +255,16 @@ Result<AuditEntry> AuditStore::AppendLocked(const CleanRecord& record, Head& hea
   return entry;
 }
 
+Status AuditStore::CheckNotReserved(const AuditRecord& record) {
+  if (StartsWith(record.action, "audit.")) {
+    return Status::InvalidArgument("audit action '" + Abbreviate(record.action) +
+                                   "': audit.* actions are written by the trail itself");
+  }
+  return Status::Ok();
+}
+
 Result<AuditEntry> AuditStore::Append(const AuditRecord& record) {
+  if (Status s = CheckNotReserved(record); !s.ok()) return s;
   auto clean = Clean(record);
   if (!clean.ok()) return clean.status();
   MutexLock lock(mutex_);
@@ -274,6 +283,9 @@ Status AuditStore::AppendAll(const std::vector<AuditRecord>& records) {
   std::vector<CleanRecord> clean;
   clean.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
+    if (Status s = CheckNotReserved(records[i]); !s.ok()) {
+      return Status::InvalidArgument("record " + std::to_string(i) + ": " + s.message());
+    }
     auto c = Clean(records[i]);
     if (!c.ok()) return Status::InvalidArgument("record " + std::to_string(i) + ": " + c.status().message());
     clean.push_back(std::move(c).value());

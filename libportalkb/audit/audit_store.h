@@ -52,6 +52,9 @@ class AuditStore {
 
   long long Now() const;
   static Result<CleanRecord> Clean(const AuditRecord& record);
+  // audit.prune and audit.pseudonymise vouch for the anchor and for
+  // pseudonyms; callers may not write them.
+  static Status CheckNotReserved(const AuditRecord& record);
   static Result<Head> ReadHead(const sqlite::Connection& connection);
   // The digest the chain uses for `id`: the pseudonym table's when `id` is a
   // pseudonym, else HMAC(key, id).

@@ -101,6 +101,7 @@ TEST_F(AuditTest, RefusesBadRecordsNamingTheField) {
       {{.action = "login", .detail = "[1, 2]"}, "detail"},
       {{.action = "login", .detail = "{"}, "detail"},
       {{.action = "login", .detail = std::string(kMaxAuditDetailBytes + 1, ' ')}, "detail"},
+      {{.action = "audit.prune", .detail = R"({"anchor_seq": 0})"}, "audit.* actions"},
   };
   for (const auto& [record, field] : cases) {
     auto entry = trail->Append(record);
@@ -109,6 +110,10 @@ TEST_F(AuditTest, RefusesBadRecordsNamingTheField) {
     EXPECT_NE(entry.status().message().find(field), std::string::npos) << entry.status().message();
   }
   EXPECT_EQ(VerifyOf(*trail).head_seq, 0);
+  auto batch = trail->AppendAll({{.action = "login"}, {.action = "audit.pseudonymise"}});
+  EXPECT_EQ(batch.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(batch.message().find("record 1"), std::string::npos) << batch.message();
+  EXPECT_EQ(VerifyOf(*trail).head_seq, 0);  // all or none
 }
 
 TEST_F(AuditTest, VerifyNamesAnEditedEntry) {

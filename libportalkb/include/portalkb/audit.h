@@ -38,7 +38,9 @@ inline constexpr std::size_t kMaxAuditListLimit = 10000;
 // (NormalizePrincipalId) and are stored normalised; empty means none.
 struct AuditRecord {
   std::string actor{};         // who did it: a user id, or a service name such as "admin-key"
-  std::string action{};        // required: 1-64 of a-z 0-9 . _ - (e.g. "document.publish", "login.failure")
+  // Required: 1-64 of a-z 0-9 . _ - (e.g. "document.publish",
+  // "login.failure"); "audit.*" is reserved for the trail's own entries.
+  std::string action{};
   std::string subject_user{};  // whose account it concerns
   std::string org{};           // the organisation it concerns
   // A JSON object (text) with the particulars: document ids, old and new
