@@ -353,8 +353,8 @@ Result<std::vector<AuditEntry>> AuditStore::List(const AuditQuery& query) const 
   return entries;
 }
 
-Result<std::int64_t> AuditStore::SeqOfHash(const std::string& hash_hex) const {
-  auto stmt = reader_.Prepare("SELECT seq FROM audit_entries WHERE hash = ? LIMIT 1");
+Result<std::int64_t> AuditStore::SeqOfHash(const sqlite::Connection& connection, const std::string& hash_hex) {
+  auto stmt = connection.Prepare("SELECT seq FROM audit_entries WHERE hash = ? LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, hash_hex);
   auto row = stmt->Step();
@@ -363,17 +363,20 @@ Result<std::int64_t> AuditStore::SeqOfHash(const std::string& hash_hex) const {
 }
 
 Result<AuditVerifyReport> AuditStore::Verify() const {
-  MutexLock lock(reader_mutex_);
+  sqlite::ConnectionOptions options;
+  options.create = false;
+  auto connection = sqlite::Connection::Open(path_, options);
+  if (!connection.ok()) return connection.status();
   // One read transaction: the walk sees one snapshot of the file.
-  if (Status s = reader_.Exec("BEGIN"); !s.ok()) return s;
-  auto report = VerifyLocked();
-  if (Status s = reader_.Exec("COMMIT"); !s.ok() && report.ok()) return s;
+  if (Status s = connection->Exec("BEGIN"); !s.ok()) return s;
+  auto report = Walk(connection.value());
+  if (Status s = connection->Exec("COMMIT"); !s.ok() && report.ok()) return s;
   return report;
 }
 
-Result<AuditVerifyReport> AuditStore::VerifyLocked() const {
+Result<AuditVerifyReport> AuditStore::Walk(const sqlite::Connection& connection) const {
   AuditVerifyReport report;
-  auto head = ReadHead(reader_);
+  auto head = ReadHead(connection);
   if (!head.ok()) return head.status();
   report.anchor_seq = head->anchor_seq;
   report.head_seq = head->seq;
@@ -381,7 +384,7 @@ Result<AuditVerifyReport> AuditStore::VerifyLocked() const {
 
   std::map<std::string, std::string> pseudonyms;  // pseudonym -> digest (raw)
   {
-    auto stmt = reader_.Prepare("SELECT pseudonym, digest FROM audit_pseudonyms");
+    auto stmt = connection.Prepare("SELECT pseudonym, digest FROM audit_pseudonyms");
     if (!stmt.ok()) return stmt.status();
     while (true) {
       auto row = stmt->Step();
@@ -417,7 +420,7 @@ Result<AuditVerifyReport> AuditStore::VerifyLocked() const {
   std::int64_t expected_seq = head->anchor_seq + 1;
   std::string expected_prev_hex = ToHex(head->anchor_hash);
   std::int64_t last_prune_anchor = -1;
-  auto stmt = reader_.Prepare(std::string("SELECT ") + kEntryColumns + " FROM audit_entries ORDER BY seq");
+  auto stmt = connection.Prepare(std::string("SELECT ") + kEntryColumns + " FROM audit_entries ORDER BY seq");
   if (!stmt.ok()) return stmt.status();
   while (true) {
     auto row = stmt->Step();
@@ -440,7 +443,7 @@ Result<AuditVerifyReport> AuditStore::VerifyLocked() const {
     const bool linked = e.prev_hash == expected_prev_hex;
     const bool self_consistent = computed == e.hash && prev.size() == audit::kHashBytes;
     if (!linked) {
-      auto where = SeqOfHash(e.prev_hash);
+      auto where = SeqOfHash(connection, e.prev_hash);
       if (!where.ok()) return where.status();
       classify_link(e.seq, where.value());
       if (self_consistent || report.problem != "edited") return report;

@@ -63,16 +63,17 @@ class AuditStore {
   Result<AuditEntry> AppendLocked(const CleanRecord& record, Head& head) REQUIRES(mutex_);
   Status WriteHead(const Head& head) REQUIRES(mutex_);
   // Where the entry whose hash is `hash_hex` sits now (0: nowhere).
-  Result<std::int64_t> SeqOfHash(const std::string& hash_hex) const REQUIRES(reader_mutex_);
-  // The walk of Verify inside a read transaction.
-  Result<AuditVerifyReport> VerifyLocked() const REQUIRES(reader_mutex_);
+  static Result<std::int64_t> SeqOfHash(const sqlite::Connection& connection, const std::string& hash_hex);
+  // The walk of Verify inside a read transaction on `connection`.
+  Result<AuditVerifyReport> Walk(const sqlite::Connection& connection) const;
 
   mutable Mutex mutex_;
   // The connection is serialized (thread-safe) itself; the mutex makes each
   // read-head, append, write-head sequence one unit within this process.
   mutable sqlite::Connection connection_ GUARDED_BY(mutex_);
-  // Reads (List, Verify) go through a connection of their own, so a chain
-  // walk sees one snapshot (WAL) and never holds up appends.
+  // List reads through a connection of its own, so it never waits for an
+  // append; Verify opens one per walk, so a walk of seconds holds up
+  // neither (each sees one snapshot: WAL).
   mutable Mutex reader_mutex_;
   mutable sqlite::Connection reader_ GUARDED_BY(reader_mutex_);
   // Prepared once: appends are the hot path (a million in the benchmark).
