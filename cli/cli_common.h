@@ -96,5 +96,6 @@ int RunKeys(const std::vector<std::string>& args);
 int RunServe(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);
 int RunRestore(const std::vector<std::string>& args);
+int RunAudit(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

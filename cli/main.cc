@@ -33,6 +33,7 @@ constexpr Command kCommands[] = {
     {"keys", &portalkb::cli::RunKeys, "hash an admin key or mint a scoped search key"},
     {"backup", &portalkb::cli::RunBackup, "write an online backup of an index and its logs to one archive"},
     {"restore", &portalkb::cli::RunRestore, "verify a backup archive, or restore it into an index directory"},
+    {"audit", &portalkb::cli::RunAudit, "list, verify or prune the audit trail of an index"},
 };
 
 void PrintUsage(std::ostream& out) {
