@@ -21,6 +21,8 @@ struct SqliteStore {
 };
 inline constexpr SqliteStore kSqliteStores[] = {
     {"analytics", ".analytics.sqlite"},  // Analytics::PathFor
+    {"audit", ".audit.sqlite"},          // AuditTrail::PathFor
+    {"accounts", ".accounts.sqlite"},    // Accounts::PathFor (its key file lives elsewhere: back it up apart)
 };
 
 // A small plain file beside the index, copied byte for byte (at most
@@ -33,6 +35,7 @@ struct SideFile {
 };
 inline constexpr SideFile kSideFiles[] = {
     {"analytics.sqlite.key", ".analytics.sqlite.key", 4096, true},  // Analytics::KeyPathFor
+    {"audit.sqlite.key", ".audit.sqlite.key", 4096, true},          // AuditTrail::KeyPathFor
     {"redaction.txt", ".redaction.txt", 1 << 20, false},            // extra redaction patterns
 };
 
