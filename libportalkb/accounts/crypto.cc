@@ -26,7 +26,9 @@ Status Errno(const std::string& what, const std::string& path) {
 // about the sealing key (crypto_kdf: BLAKE2b with a context and an id).
 std::string Derive(const unsigned char* master, std::uint64_t id, std::size_t bytes) {
   std::string out(bytes, '\0');
-  crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(out.data()), bytes, id, "pkbaccts", master);
+  if (crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(out.data()), bytes, id, "pkbaccts", master) != 0) {
+    return std::string();  // only for lengths outside crypto_kdf's range: a bug, caught below
+  }
   return out;
 }
 
@@ -87,8 +89,12 @@ Result<AccountKey> LoadAccountKey(const std::string& path) {
   AccountKey key;
   key.seal_key = Derive(master, 1, crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
   key.index_key = Derive(master, 2, crypto_generichash_KEYBYTES);
-  const std::string id = Derive(master, 3, 8);
+  // crypto_kdf gives at least 16 bytes; 8 of them name the key.
+  const std::string id = Derive(master, 3, crypto_kdf_BYTES_MIN).substr(0, 8);
   sodium_memzero(master, sizeof master);
+  if (key.seal_key.empty() || key.index_key.empty() || id.size() != 8) {
+    return Status::Internal("accounts key file '" + path + "': key derivation failed");
+  }
   char hex[17];
   sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(id.data()), id.size());
   key.id = hex;
