@@ -181,19 +181,22 @@ Result<Session> Accounts::Login(const std::string& raw_email, const std::string&
     MutexLock lock(impl_->mutex);
     auto id = email.size() <= 254 ? impl_->UserIdByEmail(email) : Result<std::string>(std::string());
     if (!id.ok()) return id.status();
-    if (id->empty()) {
-      // The same Argon2id work as for a real account, so the answer's timing
-      // does not tell which addresses have one.
-      if (crypto_pwhash_str_verify(impl_->dummy_hash.c_str(), password.data(),
-                                   std::min(password.size(), impl_->options.password_policy.max_bytes)) == 0) {
-        // The dummy's password is random and never known; nothing to do.
-      }
-      impl_->Emit("login_failed", "", "", "", "unknown e-mail address");
-      return Status::Unauthenticated(kBadLogin);
+    if (!id->empty()) {
+      auto loaded = impl_->LoadUser(id.value());
+      if (!loaded.ok()) return loaded.status();
+      stored = std::move(loaded).value();
     }
-    auto loaded = impl_->LoadUser(id.value());
-    if (!loaded.ok()) return loaded.status();
-    stored = std::move(loaded).value();
+  }
+  if (stored.id.empty()) {
+    // The same Argon2id work as for a real account (outside the lock), so
+    // the answer's timing does not tell which addresses have one.
+    if (crypto_pwhash_str_verify(impl_->dummy_hash.c_str(), password.data(),
+                                 std::min(password.size(), impl_->options.password_policy.max_bytes)) == 0) {
+      // The dummy's password is random and never known; nothing to do.
+    }
+    MutexLock lock(impl_->mutex);
+    impl_->Emit("login_failed", "", "", "", "unknown e-mail address");
+    return Status::Unauthenticated(kBadLogin);
   }
   const std::int64_t now = impl_->Now();
   if (stored.locked_until > now) {
