@@ -94,5 +94,9 @@ int RunReport(const std::vector<std::string>& args);
 int RunAnalytics(const std::vector<std::string>& args);
 int RunKeys(const std::vector<std::string>& args);
 int RunServe(const std::vector<std::string>& args);
+int RunOrganisations(const std::vector<std::string>& args);
+int RunUsers(const std::vector<std::string>& args);
+int RunRoles(const std::vector<std::string>& args);
+int RunGroups(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

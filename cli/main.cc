@@ -31,6 +31,10 @@ constexpr Command kCommands[] = {
     {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
     {"serve", &portalkb::cli::RunServe, "serve the HTTP API and search page over an index"},
     {"keys", &portalkb::cli::RunKeys, "hash an admin key or mint a scoped search key"},
+    {"orgs", &portalkb::cli::RunOrganisations, "add, list, show, update or remove customer organisations"},
+    {"users", &portalkb::cli::RunUsers, "portal accounts: add, approve, reject, set-password, rotate-key, ..."},
+    {"roles", &portalkb::cli::RunRoles, "add, list, show, update or remove roles"},
+    {"groups", &portalkb::cli::RunGroups, "access groups bundling roles: add, list, show, update, remove"},
 };
 
 void PrintUsage(std::ostream& out) {
