@@ -599,8 +599,10 @@ Result<User> Accounts::UpdateUser(const std::string& raw_id, const UserUpdate& u
   if (update.contact_channel) user->contact_channel = *update.contact_channel;
   if (update.status) user->status = *update.status;
   // Re-sealing every field under the current key also moves the row along
-  // in a rotation.
+  // in a rotation; in one transaction, so the row never mixes keys.
   const auto& key = impl_->keys.current();
+  sqlite::Transaction transaction(impl_->db);
+  if (!transaction.status().ok()) return transaction.status();
   if (auto s = impl_->Run(
           "UPDATE users SET key_id = ?, email_index = ?, email_sealed = ?, name_sealed = ?, language = ?,"
           " contact_channel = ?, status = ? WHERE id = ?",
@@ -629,6 +631,7 @@ Result<User> Accounts::UpdateUser(const std::string& raw_id, const UserUpdate& u
   if (update.status && *update.status != stored->status && *update.status == kUserDisabled) {
     if (auto s = impl_->Run("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {id}); !s.ok()) return s;
   }
+  if (auto s = transaction.Commit(); !s.ok()) return s;
   impl_->Emit("user_updated", "", id, user->org, update.status ? "status " + *update.status : "");
   return user;
 }

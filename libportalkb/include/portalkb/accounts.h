@@ -263,7 +263,8 @@ class Accounts {
   Result<Session> Login(const std::string& email, const std::string& password, const std::string& code = "");
   // The principal of a live session, computed afresh. Unauthenticated for
   // an unknown, expired, idle, revoked token or a user no longer active.
-  // Refreshes the session's idle timer.
+  // Refreshes the session's idle timer (to a tenth of
+  // session_idle_seconds: it is written no more often than that).
   Result<Principal> PrincipalForSession(const std::string& token);
   Status Logout(const std::string& token);
   Status RevokeSessions(const std::string& user_id, const std::string& actor = "");
