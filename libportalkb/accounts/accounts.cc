@@ -304,9 +304,6 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& path, Accoun
 
   auto impl = std::make_unique<Impl>(std::move(options), std::move(keys), std::move(db).value());
   impl->breached = std::move(breached);
-  auto dummy = impl->HashPassword(accounts::RandomToken(16));
-  if (!dummy.ok()) return dummy.status();
-  impl->dummy_hash = std::move(dummy).value();
   return std::unique_ptr<Accounts>(new Accounts(std::move(impl)));
 }
 

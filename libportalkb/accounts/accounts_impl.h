@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -36,7 +37,10 @@ struct Accounts::Impl {
   const AccountsOptions options;
   const accounts::KeyRing keys;
   std::unordered_set<std::string> breached;  // lower-cased
-  std::string dummy_hash;                    // verified against for unknown e-mails, so timing tells nothing
+  // Verified against for unknown e-mails, so timing tells nothing; made on
+  // the first such login (Argon2id costs every Open otherwise).
+  std::once_flag dummy_once;
+  std::string dummy_hash;
   Mutex mutex;
   sqlite::Connection db GUARDED_BY(mutex);
 

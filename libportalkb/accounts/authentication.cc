@@ -190,7 +190,11 @@ Result<Session> Accounts::Login(const std::string& raw_email, const std::string&
   if (stored.id.empty()) {
     // The same Argon2id work as for a real account (outside the lock), so
     // the answer's timing does not tell which addresses have one.
-    if (crypto_pwhash_str_verify(impl_->dummy_hash.c_str(), password.data(),
+    std::call_once(impl_->dummy_once, [this] {
+      auto dummy = impl_->HashPassword(accounts::RandomToken(16));
+      if (dummy.ok()) impl_->dummy_hash = std::move(dummy).value();
+    });
+    if (!impl_->dummy_hash.empty() && crypto_pwhash_str_verify(impl_->dummy_hash.c_str(), password.data(),
                                  std::min(password.size(), impl_->options.password_policy.max_bytes)) == 0) {
       // The dummy's password is random and never known; nothing to do.
     }

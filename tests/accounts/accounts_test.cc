@@ -37,6 +37,12 @@ TEST(AccountsKeyFile, MissingOrMalformedKeyFileIsRefused) {
   EXPECT_EQ(Accounts::CreateKeyFile(dir / "short.key").code(), StatusCode::kAlreadyExists);
 }
 
+TEST(AccountsOptionsDefaults, ArgonLimitsAreLibsodiumsInteractiveOnes) {
+  // The header spells them as numbers, so it needs no libsodium include.
+  EXPECT_EQ(AccountsOptions{}.pwhash_opslimit, static_cast<std::uint64_t>(crypto_pwhash_OPSLIMIT_INTERACTIVE));
+  EXPECT_EQ(AccountsOptions{}.pwhash_memlimit, static_cast<std::size_t>(crypto_pwhash_MEMLIMIT_INTERACTIVE));
+}
+
 TEST(AccountsPath, StoreSitsBesideTheIndex) {
   EXPECT_EQ(Accounts::PathFor("/srv/kb"), "/srv/kb.accounts.sqlite");
   EXPECT_EQ(Accounts::PathFor("/srv/kb/"), "/srv/kb.accounts.sqlite");

@@ -90,6 +90,18 @@ TEST_F(AccountsTest, NoFileTheStoreLeavesHoldsPersonalDataOrSecrets) {
   }
 }
 
+TEST_F(AccountsTest, PasswordsAreStoredAsArgon2idStrings) {
+  AddOrg("acme");
+  const std::string id = AddActiveUser("acme", "a@acme.test", {});
+  auto db = sqlite::Connection::Open(StorePath());
+  ASSERT_TRUE(db.ok());
+  auto st = db->Prepare("SELECT password_hash FROM users WHERE id = ?");
+  ASSERT_TRUE(st.ok());
+  st->BindText(1, id);
+  ASSERT_TRUE(st->Step().value());
+  EXPECT_EQ(st->Text(0).rfind("$argon2id$v=19$m=8,t=1,", 0), 0u) << st->Text(0);
+}
+
 TEST_F(AccountsTest, SealedValueCopiedToAnotherRowDoesNotOpen) {
   AddOrg("acme");
   auto a = accounts->AddUser(NewUserIn("acme", "a@acme.test", "Alice"));

@@ -36,7 +36,8 @@ struct AccountEvent {
   // "user_removed", "role_granted", "role_revoked", "group_joined",
   // "group_left", "group_role_added", "group_role_removed",
   // "password_changed", "password_reset_requested", "password_reset",
-  // "totp_enabled", "totp_disabled", "recovery_code_used", "sessions_revoked".
+  // "totp_enabled", "totp_disabled", "recovery_code_used", "sessions_revoked",
+  // "approval_refused".
   std::string action;
   std::string actor_user;    // who did it; empty: the operator (CLI) or the user themself at login
   std::string subject_user;  // whom it concerns; empty when none (e.g. an unknown e-mail at login)
