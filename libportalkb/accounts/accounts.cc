@@ -329,6 +329,7 @@ Result<Organisation> Accounts::AddOrganisation(const Organisation& org) {
       !s.ok()) {
     return s;
   }
+  impl_->Emit("org_added", "", "", out.id, "");
   return out;
 }
 
@@ -367,6 +368,7 @@ Result<Organisation> Accounts::UpdateOrganisation(const std::string& id, const s
       return s;
     }
     if (impl_->db.Changes() == 0) return Status::NotFound("no organisation '" + Abbreviate(id) + "'");
+    impl_->Emit("org_updated", "", "", key, status.empty() ? "" : "status " + status);
   }
   return GetOrganisation(id);
 }
@@ -382,6 +384,7 @@ Status Accounts::RemoveOrganisation(const std::string& id) {
   }
   if (auto s = impl_->Run("DELETE FROM orgs WHERE id = ?", {key}); !s.ok()) return s;
   if (impl_->db.Changes() == 0) return Status::NotFound("no organisation '" + Abbreviate(id) + "'");
+  impl_->Emit("org_removed", "", "", key, "");
   return Status::Ok();
 }
 
@@ -657,6 +660,7 @@ Result<Role> Accounts::AddRole(const Role& role) {
       !s.ok()) {
     return s;
   }
+  impl_->Emit("role_added", "", "", "", name.value());
   return Role{name.value(), role.description};
 }
 
@@ -694,6 +698,8 @@ Status Accounts::RemoveRole(const std::string& name) {
   MutexLock lock(impl_->mutex);
   if (auto s = impl_->Run("DELETE FROM roles WHERE name = ?", {AsciiLower(Trim(name))}); !s.ok()) return s;
   if (impl_->db.Changes() == 0) return Status::NotFound("no role '" + Abbreviate(name) + "'");
+  // Also revoked from every user and group holding it (ON DELETE CASCADE).
+  impl_->Emit("role_removed", "", "", "", AsciiLower(Trim(name)));
   return Status::Ok();
 }
 
@@ -771,7 +777,13 @@ Result<AccessGroup> Accounts::AddGroup(const AccessGroup& group) {
   }
   if (auto s = SetGroupRoles(*impl_, name.value(), group.roles); !s.ok()) return s;
   if (auto s = transaction.Commit(); !s.ok()) return s;
-  return LoadGroup(*impl_, name.value());
+  auto added = LoadGroup(*impl_, name.value());
+  if (added.ok()) {
+    std::string roles;
+    for (const auto& r : added->roles) roles += (roles.empty() ? "" : " ") + r;
+    impl_->Emit("group_added", "", "", "", name.value() + (roles.empty() ? "" : ": " + roles));
+  }
+  return added;
 }
 
 Result<std::vector<AccessGroup>> Accounts::ListGroups() {
@@ -831,6 +843,7 @@ Status Accounts::RemoveGroup(const std::string& name) {
   MutexLock lock(impl_->mutex);
   if (auto s = impl_->Run("DELETE FROM access_groups WHERE name = ?", {AsciiLower(Trim(name))}); !s.ok()) return s;
   if (impl_->db.Changes() == 0) return Status::NotFound("no group '" + Abbreviate(name) + "'");
+  impl_->Emit("group_removed", "", "", "", AsciiLower(Trim(name)));
   return Status::Ok();
 }
 

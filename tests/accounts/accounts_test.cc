@@ -2,6 +2,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "accounts/accounts_fixture.h"
 
@@ -200,6 +202,62 @@ TEST_F(AccountsTest, AdminRoleThroughAGroupMayApprove) {
   auto request = accounts->RequestAccount(NewUserIn("acme", "new@acme.test", "N"));
   ASSERT_TRUE(request.ok());
   EXPECT_TRUE(accounts->ApproveRequest(admin, request->id).ok());
+}
+
+TEST_F(AccountsTest, RoleAndGroupChangesReachTheEventSink) {
+  AddOrg("acme");
+  ASSERT_TRUE(accounts->AddRole({"finance", ""}).ok());
+  ASSERT_TRUE(accounts->AddRole({"billing", ""}).ok());
+  ASSERT_TRUE(accounts->AddGroup({"money", "", {"finance"}}).ok());
+  const std::string user = AddActiveUser("acme", "a@acme.test", {});
+  ASSERT_TRUE(accounts->AddToGroup(user, "money", "u-admin").ok());
+  ASSERT_TRUE(accounts->UpdateGroup("money", "", std::vector<std::string>{"billing"}, "u-admin").ok());
+  ASSERT_TRUE(accounts->RemoveFromGroup(user, "money", "u-admin").ok());
+  ASSERT_TRUE(accounts->RemoveRole("finance").ok());
+  ASSERT_TRUE(accounts->RemoveGroup("money").ok());
+  std::vector<std::string> seen;
+  for (const auto& e : events) {
+    if (e.action.find("role") != std::string::npos || e.action.find("group") != std::string::npos) {
+      seen.push_back(e.action + " " + e.detail);
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"role_added finance", "role_added billing", "group_added money: finance",
+                                            "group_joined money", "group_role_added money billing",
+                                            "group_role_removed money finance", "group_left money",
+                                            "role_removed finance", "group_removed money"}));
+  EXPECT_TRUE(HasEvent("group_joined", "u-admin", user));
+  for (const auto& e : events) EXPECT_EQ(e.detail.find("a@acme.test"), std::string::npos) << e.action;
+}
+
+TEST_F(AccountsTest, OneStoreServesManyThreads) {
+  AddOrg("acme");
+  ASSERT_TRUE(accounts->AddRole({"customer", ""}).ok());
+  constexpr int kThreads = 4;
+  std::vector<std::string> ids;
+  for (int t = 0; t < kThreads; ++t) {
+    ids.push_back(AddActiveUser("acme", "t" + std::to_string(t) + "@acme.test", {"customer"}));
+  }
+  options.on_event = nullptr;  // the fixture's sink is not thread-safe
+  Reopen();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto session = accounts->Login("t" + std::to_string(t) + "@acme.test", kPassword);
+        if (!session.ok()) {
+          ++failures;
+          continue;
+        }
+        auto principal = accounts->PrincipalForSession(session->token);
+        if (!principal.ok() || principal->user != ids[t]) ++failures;
+        if (!accounts->Logout(session->token).ok()) ++failures;
+        if (accounts->PrincipalForSession(session->token).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace

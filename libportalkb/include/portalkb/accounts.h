@@ -37,7 +37,8 @@ struct AccountEvent {
   // "group_left", "group_role_added", "group_role_removed",
   // "password_changed", "password_reset_requested", "password_reset",
   // "totp_enabled", "totp_disabled", "recovery_code_used", "sessions_revoked",
-  // "approval_refused".
+  // "approval_refused", "org_added", "org_updated", "org_removed",
+  // "role_added", "role_removed", "group_added", "group_removed".
   std::string action;
   std::string actor_user;    // who did it; empty: the operator (CLI) or the user themself at login
   std::string subject_user;  // whom it concerns; empty when none (e.g. an unknown e-mail at login)
