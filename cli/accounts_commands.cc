@@ -3,6 +3,7 @@
 // portalkb/accounts_json.h with --json). Passwords come from stdin only.
 #include <sodium.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 

@@ -1,5 +1,6 @@
 // The accounts directory: opening the store, organisations, users and
-// account requests, roles, access groups, principals and key rotation.
+// account requests, principals. Roles and groups: roles_groups.cc; key
+// rotation: key_rotation.cc.
 #include <sodium.h>
 
 #include <algorithm>
@@ -52,6 +53,8 @@ constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxEmailBytes = 254;
 constexpr std::uintmax_t kMaxBreachedListBytes = 64u << 20;
 
+}  // namespace
+
 const char* const kUserColumns =
     "id, org, key_id, email_index, email_sealed, name_sealed, language, contact_channel, status, created_at,"
     " password_hash, failed_logins, locked_until, totp_sealed, totp_pending_sealed, totp_enabled, totp_last_step";
@@ -78,6 +81,8 @@ StoredUser FromRow(const Row& r) {
   return u;
 }
 
+namespace {
+
 Result<std::string> NormalizeEmail(std::string_view raw) {
   std::string email = AsciiLower(Trim(raw));
   const auto at = email.find('@');
@@ -94,13 +99,6 @@ Status CheckText(std::string_view value, std::string_view what) {
   if (Trim(value).empty() || value.size() > kMaxNameBytes || !IsValidUtf8(value) ||
       std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < ' '; })) {
     return Status::InvalidArgument(std::string(what) + ": must be 1-200 bytes of UTF-8 without control characters");
-  }
-  return Status::Ok();
-}
-
-Status CheckDescription(std::string_view value) {
-  if (value.size() > 1000 || !IsValidUtf8(value)) {
-    return Status::InvalidArgument("description: must be at most 1000 bytes of UTF-8");
   }
   return Status::Ok();
 }
@@ -646,293 +644,9 @@ Status Accounts::RemoveUser(const std::string& raw_id) {
   return Status::Ok();
 }
 
-// --- Roles ------------------------------------------------------------------
-
-Result<Role> Accounts::AddRole(const Role& role) {
-  auto name = NormalizePrincipalId(role.name, "role");
-  if (!name.ok()) return name.status();
-  if (auto s = CheckDescription(role.description); !s.ok()) return s;
-  MutexLock lock(impl_->mutex);
-  auto exists = impl_->Query("SELECT 1 FROM roles WHERE name = ?", {name.value()});
-  if (!exists.ok()) return exists.status();
-  if (!exists->empty()) return Status::AlreadyExists("role '" + name.value() + "' exists already");
-  if (auto s = impl_->Run("INSERT INTO roles(name, description) VALUES(?, ?)", {name.value(), role.description});
-      !s.ok()) {
-    return s;
-  }
-  impl_->Emit("role_added", "", "", "", name.value());
-  return Role{name.value(), role.description};
-}
-
-Result<std::vector<Role>> Accounts::ListRoles() {
-  MutexLock lock(impl_->mutex);
-  auto rows = impl_->Query("SELECT name, description FROM roles ORDER BY name", {});
-  if (!rows.ok()) return rows.status();
-  std::vector<Role> out;
-  for (auto& r : rows.value()) out.push_back(Role{r[0], r[1]});
-  return out;
-}
-
-Result<Role> Accounts::GetRole(const std::string& name) {
-  MutexLock lock(impl_->mutex);
-  auto rows = impl_->Query("SELECT name, description FROM roles WHERE name = ?", {AsciiLower(Trim(name))});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no role '" + Abbreviate(name) + "'");
-  return Role{rows->front()[0], rows->front()[1]};
-}
-
-Result<Role> Accounts::UpdateRole(const std::string& name, const std::string& description) {
-  if (auto s = CheckDescription(description); !s.ok()) return s;
-  {
-    MutexLock lock(impl_->mutex);
-    if (auto s = impl_->Run("UPDATE roles SET description = ? WHERE name = ?", {description, AsciiLower(Trim(name))});
-        !s.ok()) {
-      return s;
-    }
-    if (impl_->db.Changes() == 0) return Status::NotFound("no role '" + Abbreviate(name) + "'");
-  }
-  return GetRole(name);
-}
-
-Status Accounts::RemoveRole(const std::string& name) {
-  MutexLock lock(impl_->mutex);
-  if (auto s = impl_->Run("DELETE FROM roles WHERE name = ?", {AsciiLower(Trim(name))}); !s.ok()) return s;
-  if (impl_->db.Changes() == 0) return Status::NotFound("no role '" + Abbreviate(name) + "'");
-  // Also revoked from every user and group holding it (ON DELETE CASCADE).
-  impl_->Emit("role_removed", "", "", "", AsciiLower(Trim(name)));
-  return Status::Ok();
-}
-
-Status Accounts::GrantRole(const std::string& raw_user, const std::string& raw_role, const std::string& actor) {
-  const std::string user = AsciiLower(Trim(raw_user)), role = AsciiLower(Trim(raw_role));
-  MutexLock lock(impl_->mutex);
-  auto stored = impl_->LoadUser(user);
-  if (!stored.ok()) return stored.status();
-  auto exists = impl_->Query("SELECT 1 FROM roles WHERE name = ?", {role});
-  if (!exists.ok()) return exists.status();
-  if (exists->empty()) return Status::NotFound("no role '" + Abbreviate(raw_role) + "'");
-  if (auto s = impl_->Run("INSERT OR IGNORE INTO user_roles(user_id, role) VALUES(?, ?)", {user, role}); !s.ok()) {
-    return s;
-  }
-  impl_->Emit("role_granted", actor, user, stored->org, role);
-  return Status::Ok();
-}
-
-Status Accounts::RevokeRole(const std::string& raw_user, const std::string& raw_role, const std::string& actor) {
-  const std::string user = AsciiLower(Trim(raw_user)), role = AsciiLower(Trim(raw_role));
-  MutexLock lock(impl_->mutex);
-  auto stored = impl_->LoadUser(user);
-  if (!stored.ok()) return stored.status();
-  if (auto s = impl_->Run("DELETE FROM user_roles WHERE user_id = ? AND role = ?", {user, role}); !s.ok()) return s;
-  if (impl_->db.Changes() == 0) return Status::NotFound("user '" + user + "' does not hold role '" + Abbreviate(role) + "'");
-  impl_->Emit("role_revoked", actor, user, stored->org, role);
-  return Status::Ok();
-}
-
-// --- Groups -----------------------------------------------------------------
-
-static Result<AccessGroup> LoadGroup(Accounts::Impl& impl, const std::string& name) REQUIRES(impl.mutex);
-
-static Result<AccessGroup> LoadGroup(Accounts::Impl& impl, const std::string& name) {
-  auto rows = impl.Query("SELECT name, description FROM access_groups WHERE name = ?", {name});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no group '" + Abbreviate(name) + "'");
-  AccessGroup g{rows->front()[0], rows->front()[1], {}};
-  auto roles = impl.Query("SELECT role FROM group_roles WHERE group_name = ? ORDER BY role", {name});
-  if (!roles.ok()) return roles.status();
-  for (auto& r : roles.value()) g.roles.push_back(std::move(r[0]));
-  return g;
-}
-
-static Status SetGroupRoles(Accounts::Impl& impl, const std::string& group, const std::vector<std::string>& roles)
-    REQUIRES(impl.mutex);
-
-static Status SetGroupRoles(Accounts::Impl& impl, const std::string& group, const std::vector<std::string>& roles) {
-  if (auto s = impl.Run("DELETE FROM group_roles WHERE group_name = ?", {group}); !s.ok()) return s;
-  for (const auto& raw : roles) {
-    const std::string role = AsciiLower(Trim(raw));
-    auto exists = impl.Query("SELECT 1 FROM roles WHERE name = ?", {role});
-    if (!exists.ok()) return exists.status();
-    if (exists->empty()) return Status::NotFound("no role '" + Abbreviate(raw) + "'");
-    if (auto s = impl.Run("INSERT OR IGNORE INTO group_roles(group_name, role) VALUES(?, ?)", {group, role}); !s.ok()) {
-      return s;
-    }
-  }
-  return Status::Ok();
-}
-
-Result<AccessGroup> Accounts::AddGroup(const AccessGroup& group) {
-  auto name = NormalizePrincipalId(group.name, "group");
-  if (!name.ok()) return name.status();
-  if (auto s = CheckDescription(group.description); !s.ok()) return s;
-  MutexLock lock(impl_->mutex);
-  sqlite::Transaction transaction(impl_->db);
-  if (!transaction.status().ok()) return transaction.status();
-  auto exists = impl_->Query("SELECT 1 FROM access_groups WHERE name = ?", {name.value()});
-  if (!exists.ok()) return exists.status();
-  if (!exists->empty()) return Status::AlreadyExists("group '" + name.value() + "' exists already");
-  if (auto s = impl_->Run("INSERT INTO access_groups(name, description) VALUES(?, ?)", {name.value(), group.description});
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = SetGroupRoles(*impl_, name.value(), group.roles); !s.ok()) return s;
-  if (auto s = transaction.Commit(); !s.ok()) return s;
-  auto added = LoadGroup(*impl_, name.value());
-  if (added.ok()) {
-    std::string roles;
-    for (const auto& r : added->roles) roles += (roles.empty() ? "" : " ") + r;
-    impl_->Emit("group_added", "", "", "", name.value() + (roles.empty() ? "" : ": " + roles));
-  }
-  return added;
-}
-
-Result<std::vector<AccessGroup>> Accounts::ListGroups() {
-  MutexLock lock(impl_->mutex);
-  auto rows = impl_->Query("SELECT name FROM access_groups ORDER BY name", {});
-  if (!rows.ok()) return rows.status();
-  std::vector<AccessGroup> out;
-  for (const auto& r : rows.value()) {
-    auto g = LoadGroup(*impl_, r[0]);
-    if (!g.ok()) return g.status();
-    out.push_back(std::move(g).value());
-  }
-  return out;
-}
-
-Result<AccessGroup> Accounts::GetGroup(const std::string& name) {
-  MutexLock lock(impl_->mutex);
-  return LoadGroup(*impl_, AsciiLower(Trim(name)));
-}
-
-Result<AccessGroup> Accounts::UpdateGroup(const std::string& raw_name, const std::string& description,
-                                          const std::optional<std::vector<std::string>>& roles,
-                                          const std::string& actor) {
-  const std::string name = AsciiLower(Trim(raw_name));
-  if (auto s = CheckDescription(description); !s.ok()) return s;
-  MutexLock lock(impl_->mutex);
-  auto before = LoadGroup(*impl_, name);
-  if (!before.ok()) return before.status();
-  sqlite::Transaction transaction(impl_->db);
-  if (!transaction.status().ok()) return transaction.status();
-  if (!description.empty()) {
-    if (auto s = impl_->Run("UPDATE access_groups SET description = ? WHERE name = ?", {description, name}); !s.ok()) {
-      return s;
-    }
-  }
-  if (roles) {
-    if (auto s = SetGroupRoles(*impl_, name, *roles); !s.ok()) return s;
-  }
-  if (auto s = transaction.Commit(); !s.ok()) return s;
-  auto after = LoadGroup(*impl_, name);
-  if (after.ok() && roles) {
-    for (const auto& r : after->roles) {
-      if (!std::binary_search(before->roles.begin(), before->roles.end(), r)) {
-        impl_->Emit("group_role_added", actor, "", "", name + " " + r);
-      }
-    }
-    for (const auto& r : before->roles) {
-      if (!std::binary_search(after->roles.begin(), after->roles.end(), r)) {
-        impl_->Emit("group_role_removed", actor, "", "", name + " " + r);
-      }
-    }
-  }
-  return after;
-}
-
-Status Accounts::RemoveGroup(const std::string& name) {
-  MutexLock lock(impl_->mutex);
-  if (auto s = impl_->Run("DELETE FROM access_groups WHERE name = ?", {AsciiLower(Trim(name))}); !s.ok()) return s;
-  if (impl_->db.Changes() == 0) return Status::NotFound("no group '" + Abbreviate(name) + "'");
-  impl_->Emit("group_removed", "", "", "", AsciiLower(Trim(name)));
-  return Status::Ok();
-}
-
-Status Accounts::AddToGroup(const std::string& raw_user, const std::string& raw_group, const std::string& actor) {
-  const std::string user = AsciiLower(Trim(raw_user)), group = AsciiLower(Trim(raw_group));
-  MutexLock lock(impl_->mutex);
-  auto stored = impl_->LoadUser(user);
-  if (!stored.ok()) return stored.status();
-  if (auto g = LoadGroup(*impl_, group); !g.ok()) return g.status();
-  if (auto s = impl_->Run("INSERT OR IGNORE INTO user_groups(user_id, group_name) VALUES(?, ?)", {user, group});
-      !s.ok()) {
-    return s;
-  }
-  impl_->Emit("group_joined", actor, user, stored->org, group);
-  return Status::Ok();
-}
-
-Status Accounts::RemoveFromGroup(const std::string& raw_user, const std::string& raw_group, const std::string& actor) {
-  const std::string user = AsciiLower(Trim(raw_user)), group = AsciiLower(Trim(raw_group));
-  MutexLock lock(impl_->mutex);
-  auto stored = impl_->LoadUser(user);
-  if (!stored.ok()) return stored.status();
-  if (auto s = impl_->Run("DELETE FROM user_groups WHERE user_id = ? AND group_name = ?", {user, group}); !s.ok()) {
-    return s;
-  }
-  if (impl_->db.Changes() == 0) {
-    return Status::NotFound("user '" + user + "' is not in group '" + Abbreviate(group) + "'");
-  }
-  impl_->Emit("group_left", actor, user, stored->org, group);
-  return Status::Ok();
-}
-
 Result<Principal> Accounts::PrincipalFor(const std::string& user_id) {
   MutexLock lock(impl_->mutex);
   return impl_->PrincipalLocked(AsciiLower(Trim(user_id)));
-}
-
-// --- Key rotation -------------------------------------------------------------
-
-Result<KeyRotationProgress> Accounts::RotateKey(std::size_t max_rows) {
-  KeyRotationProgress progress;
-  while (max_rows == 0 || progress.resealed < max_rows) {
-    // One batch per lock and transaction, so other calls go on between them.
-    MutexLock lock(impl_->mutex);
-    const auto& key = impl_->keys.current();
-    std::size_t batch = impl_->options.rotation_batch;
-    if (max_rows != 0) batch = std::min(batch, max_rows - progress.resealed);
-    auto rows = impl_->Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE key_id != ? LIMIT ?",
-                             {key.id, static_cast<std::int64_t>(batch)});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) break;
-    sqlite::Transaction transaction(impl_->db);
-    if (!transaction.status().ok()) return transaction.status();
-    for (const auto& row : rows.value()) {
-      const StoredUser s = FromRow(row);
-      auto reseal = [&](const std::string& sealed, std::string_view field) -> Result<std::string> {
-        if (sealed.empty()) return std::string();
-        auto plain = impl_->keys.Open(sealed, s.key_id, SealContext(s.id, field));
-        if (!plain.ok()) return plain.status();
-        std::string out = impl_->keys.Seal(plain.value(), SealContext(s.id, field));
-        sodium_memzero(plain->data(), plain->size());
-        return out;
-      };
-      auto email = impl_->keys.Open(s.email_sealed, s.key_id, SealContext(s.id, "email"));
-      if (!email.ok()) return email.status();
-      auto name = reseal(s.name_sealed, "name");
-      auto totp = reseal(s.totp_sealed, "totp");
-      auto pending = reseal(s.totp_pending_sealed, "totp_pending");
-      for (const auto* r : {&name, &totp, &pending}) {
-        if (!r->ok()) return r->status();
-      }
-      if (auto st = impl_->Run(
-              "UPDATE users SET key_id = ?, email_index = ?, email_sealed = ?, name_sealed = ?, totp_sealed = ?,"
-              " totp_pending_sealed = ? WHERE id = ? AND key_id = ?",
-              {key.id, accounts::KeyRing::BlindIndex(key, email.value()),
-               impl_->keys.Seal(email.value(), SealContext(s.id, "email")), name.value(), totp.value(), pending.value(),
-               s.id, s.key_id});
-          !st.ok()) {
-        return st;
-      }
-      ++progress.resealed;
-    }
-    if (auto st = transaction.Commit(); !st.ok()) return st;
-  }
-  MutexLock lock(impl_->mutex);
-  auto left = impl_->Query("SELECT COUNT(*) FROM users WHERE key_id != ?", {impl_->keys.current().id});
-  if (!left.ok()) return left.status();
-  progress.remaining = static_cast<std::size_t>(std::stoll(left->front()[0]));
-  return progress;
 }
 
 }  // namespace portalkb

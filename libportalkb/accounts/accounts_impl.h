@@ -1,7 +1,7 @@
-// The state behind portalkb::Accounts, shared by accounts.cc (directory:
-// organisations, users, roles, groups, key rotation) and authentication.cc
-// (passwords, sessions, TOTP). Every member function that touches the
-// database expects `mutex` held.
+// The state behind portalkb::Accounts, shared by accounts.cc (opening,
+// organisations, users, principals), roles_groups.cc, key_rotation.cc and
+// authentication.cc (passwords, sessions, TOTP). Every member function that
+// touches the database expects `mutex` held.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +60,11 @@ struct Accounts::Impl {
   Status CheckPassword(const std::string& password) const;
   Result<std::string> HashPassword(const std::string& password) const;
 };
+
+// The users columns in StoredUser's order, for SELECT lists; FromRow reads
+// a row selected with them.
+extern const char* const kUserColumns;
+StoredUser FromRow(const Row& row);
 
 // "users/<id>/<field>": the associated data binding a sealed value to its
 // row and column, so a value copied to another row or column does not open.
