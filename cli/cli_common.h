@@ -97,5 +97,9 @@ int RunServe(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);
 int RunRestore(const std::vector<std::string>& args);
 int RunAudit(const std::vector<std::string>& args);
+int RunOrganisations(const std::vector<std::string>& args);
+int RunUsers(const std::vector<std::string>& args);
+int RunRoles(const std::vector<std::string>& args);
+int RunGroups(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

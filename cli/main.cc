@@ -34,6 +34,10 @@ constexpr Command kCommands[] = {
     {"backup", &portalkb::cli::RunBackup, "write an online backup of an index and its logs to one archive"},
     {"restore", &portalkb::cli::RunRestore, "verify a backup archive, or restore it into an index directory"},
     {"audit", &portalkb::cli::RunAudit, "list, verify or prune the audit trail of an index"},
+    {"orgs", &portalkb::cli::RunOrganisations, "add, list, show, update or remove customer organisations"},
+    {"users", &portalkb::cli::RunUsers, "portal accounts: add, approve, reject, set-password, rotate-key, ..."},
+    {"roles", &portalkb::cli::RunRoles, "add, list, show, update or remove roles"},
+    {"groups", &portalkb::cli::RunGroups, "access groups bundling roles: add, list, show, update, remove"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -30,14 +30,17 @@ std::vector<std::string> GrantsOf(const Principal& principal) {
   return grants;
 }
 
-Xapian::Query AccessFilter(const Principal& principal, long long now) {
+Xapian::Query AccessFilter(const Principal& principal, long long now,
+                           const std::vector<std::string>& draft_viewer_roles) {
   using Q = Xapian::Query;
   if (principal.admin) return Q::MatchAll;
   std::vector<Q> grants;
   for (const auto& g : GrantsOf(principal)) grants.emplace_back(schema::Term(schema::kGrant, g));
   std::vector<Q> parts;
   parts.emplace_back(Q::OP_OR, grants.begin(), grants.end());
-  if (!principal.HasRole("editor")) parts.emplace_back(schema::Term(schema::kStatus, "published"));
+  const bool sees_drafts = std::any_of(draft_viewer_roles.begin(), draft_viewer_roles.end(),
+                                       [&](const std::string& role) { return principal.HasRole(role); });
+  if (!sees_drafts) parts.emplace_back(schema::Term(schema::kStatus, "published"));
   const std::string at = Xapian::sortable_serialise(static_cast<double>(now));
   parts.emplace_back(Q::OP_VALUE_LE, schema::kSlotPublishAt, at);
   parts.emplace_back(Q::OP_VALUE_GE, schema::kSlotUnpublishAt, at);
@@ -51,9 +54,10 @@ bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapi
   return !probe.get_mset(0, 1).empty();
 }
 
-Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now) {
+Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now,
+                       const std::vector<std::string>& draft_viewer_roles) {
   if (principal.admin) return query;
-  return Xapian::Query(Xapian::Query::OP_FILTER, query, AccessFilter(principal, now));
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, AccessFilter(principal, now, draft_viewer_roles));
 }
 
 }  // namespace portalkb

@@ -17,9 +17,12 @@ namespace portalkb {
 std::vector<std::string> GrantsOf(const Principal& principal);
 
 // The filter every query of `principal` runs under at time `now` (seconds
-// since the epoch): any of its grants; published (or, for editors, draft)
-// documents; inside their publishing window. MatchAll for an admin.
-Xapian::Query AccessFilter(const Principal& principal, long long now);
+// since the epoch): any of its grants; published documents, drafts too for
+// a principal holding one of `draft_viewer_roles`
+// (EngineOptions::draft_viewer_roles); inside their publishing window.
+// MatchAll for an admin.
+Xapian::Query AccessFilter(const Principal& principal, long long now,
+                           const std::vector<std::string>& draft_viewer_roles);
 
 // Whether `term` occurs in at least one document that passes `access` (an
 // AccessFilter): one boolean probe that stops at the first match. Typo
@@ -29,6 +32,7 @@ bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapi
 
 // Combines `query` with the access filter (and nothing can widen it: user
 // filters are ANDed on top).
-Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now);
+Xapian::Query Restrict(const Xapian::Query& query, const Principal& principal, long long now,
+                       const std::vector<std::string>& draft_viewer_roles);
 
 }  // namespace portalkb

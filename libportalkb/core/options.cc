@@ -1,5 +1,7 @@
 #include "portalkb/options.h"
 
+#include "portalkb/principal.h"
+
 namespace portalkb {
 namespace {
 
@@ -53,6 +55,15 @@ Status ValidateEngineOptions(const EngineOptions& options) {
     return OutOfRange("search.limits.max_limit", static_cast<double>(s.limits.max_limit), "<= 10000");
   if (options.analytics_options.flush_interval_ms < 1) {
     return OutOfRange("analytics_options.flush_interval_ms", options.analytics_options.flush_interval_ms, ">= 1");
+  }
+  for (const auto& role : options.draft_viewer_roles) {
+    // Principals are normalised before they are matched, so an id that is
+    // not normalised would never match anyone.
+    auto normal = NormalizePrincipalId(role, "draft_viewer_roles");
+    if (!normal.ok()) return normal.status();
+    if (normal.value() != role) {
+      return Status::InvalidArgument("draft_viewer_roles '" + role + "': write it as '" + normal.value() + "'");
+    }
   }
   return Status::Ok();
 }

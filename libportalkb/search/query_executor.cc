@@ -35,7 +35,7 @@ struct Constraints {
 
 Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRequest& request) {
   Constraints c;
-  c.access = AccessFilter(request.principal, context.now);
+  c.access = AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles);
   for (const auto& text : request.filters) {
     auto filter = ParseFilter(text);
     if (!filter.ok()) return filter.status();

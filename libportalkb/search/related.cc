@@ -12,7 +12,7 @@ Result<std::vector<Hit>> FindRelated(const SearchContext& context, const std::st
   using Q = Xapian::Query;
   std::vector<Hit> hits;
   const Xapian::Database& db = context.db;
-  const Q access = AccessFilter(principal, context.now);
+  const Q access = AccessFilter(principal, context.now, context.snapshot.options().draft_viewer_roles);
   // The source itself must be visible, or it does not exist for this principal.
   Xapian::Enquire source(db);
   source.set_query(Q(Q::OP_FILTER, Q(schema::Term(schema::kId, id)), access));

@@ -41,7 +41,7 @@ std::vector<Suggestion> SuggestTitles(const SearchContext& context, const Sugges
   Q query(Q::OP_AND, required.begin(), required.end());
   query = Q(Q::OP_FILTER, query, Q(schema::Term(schema::kType, "article")));
   if (!request.lang.empty()) query = Q(Q::OP_FILTER, query, Q(schema::Term(schema::kLang, request.lang)));
-  query = Restrict(query, request.principal, context.now);
+  query = Restrict(query, request.principal, context.now, context.snapshot.options().draft_viewer_roles);
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit * 2));

@@ -99,6 +99,22 @@ TEST_F(Access, DraftsAreSeenOnlyByEditors) {
   EXPECT_EQ(std::set<std::string>(editor.begin(), editor.end()), (std::set<std::string>{"draft", "live"}));
 }
 
+TEST_F(Access, DraftViewerRolesAreConfiguration) {
+  Document draft = MakeArticle("draft", "Upcoming change", "topic");
+  draft.status = PublishStatus::kDraft;
+  Add(draft);
+  Add(MakeArticle("live", "Current", "topic"));
+  options_.draft_viewer_roles = {"content-manager"};
+  EXPECT_EQ(IdsFor(As("", "", {"editor"}), "topic"), std::vector<std::string>{"live"})
+      << "\"editor\" is only the default";
+  const auto manager = IdsFor(As("", "", {"content-manager"}), "topic");
+  EXPECT_EQ(std::set<std::string>(manager.begin(), manager.end()), (std::set<std::string>{"draft", "live"}));
+  options_.draft_viewer_roles = {};
+  EXPECT_EQ(IdsFor(As("", "", {"content-manager"}), "topic"), std::vector<std::string>{"live"});
+  options_.draft_viewer_roles = {"Content Manager"};
+  EXPECT_FALSE(ValidateEngineOptions(options_).ok());
+}
+
 TEST_F(Access, ScheduledDocumentsAppearAndDisappearWithoutReindexing) {
   Document doc = MakeArticle("sched", "Holiday opening hours", "topic");
   doc.publish_at = "2026-12-20";

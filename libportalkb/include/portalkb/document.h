@@ -49,7 +49,8 @@ struct Document {
   std::string updated_at;  // ISO date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ"; may be empty
   std::string url;
   std::vector<Grant> visibility;
-  // Drafts are seen only by principals with the "editor" role. A published
+  // Drafts are seen only by principals holding one of
+  // EngineOptions::draft_viewer_roles (default "editor"). A published
   // document is visible from publish_at (if set) until unpublish_at (if set),
   // ISO dates or date-times, judged at search time.
   PublishStatus status = PublishStatus::kPublished;

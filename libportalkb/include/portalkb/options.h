@@ -140,6 +140,11 @@ struct EngineOptions {
   // The current time in seconds since the epoch, for scheduled publishing
   // and date facets. Null: the system clock. Tests inject their own.
   std::function<long long()> clock;
+  // Principals holding any of these roles see drafts (documents not yet
+  // published); role names are data, so which roles those are is
+  // configuration. Each must be a normalised role id (lower-case a-z 0-9 .
+  // _ - @; InvalidArgument otherwise). Default {"editor"}.
+  std::vector<std::string> draft_viewer_roles = {"editor"};
 };
 
 // InvalidArgument naming the first option outside the range its comment

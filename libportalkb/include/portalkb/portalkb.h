@@ -1,6 +1,7 @@
 // Umbrella header: everything an application embedding portalkb needs.
 #pragma once
 
+#include "portalkb/accounts.h"
 #include "portalkb/analytics.h"
 #include "portalkb/backup.h"
 #include "portalkb/audit.h"

@@ -1,0 +1,2 @@
+// Must compile: accounts sits on the sqlite adapter.
+#include "sqlite/sqlite.h"
