@@ -94,5 +94,6 @@ int RunReport(const std::vector<std::string>& args);
 int RunAnalytics(const std::vector<std::string>& args);
 int RunKeys(const std::vector<std::string>& args);
 int RunServe(const std::vector<std::string>& args);
+int RunAudit(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
     {"eval", &portalkb::cli::RunEval, "measure relevance on a set of queries with known answers"},
     {"serve", &portalkb::cli::RunServe, "serve the HTTP API and search page over an index"},
     {"keys", &portalkb::cli::RunKeys, "hash an admin key or mint a scoped search key"},
+    {"audit", &portalkb::cli::RunAudit, "list, verify or prune the audit trail of an index"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "portalkb/analytics.h"
+#include "portalkb/audit.h"
 #include "portalkb/document.h"
 #include "portalkb/engine.h"
 #include "portalkb/evaluation.h"
 #include "portalkb/index_writer.h"
 #include "portalkb/keys.h"
+#include "portalkb/oidc.h"
 #include "portalkb/options.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"

@@ -1,0 +1,2 @@
+// Must NOT compile: oidc depends on core alone, so it cannot see portalkb/audit.h.
+#include "portalkb/audit.h"
