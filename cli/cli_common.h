@@ -95,5 +95,6 @@ int RunAnalytics(const std::vector<std::string>& args);
 int RunKeys(const std::vector<std::string>& args);
 int RunServe(const std::vector<std::string>& args);
 int RunAudit(const std::vector<std::string>& args);
+int RunGdpr(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

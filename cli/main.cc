@@ -32,6 +32,7 @@ constexpr Command kCommands[] = {
     {"serve", &portalkb::cli::RunServe, "serve the HTTP API and search page over an index"},
     {"keys", &portalkb::cli::RunKeys, "hash an admin key or mint a scoped search key"},
     {"audit", &portalkb::cli::RunAudit, "list, verify or prune the audit trail of an index"},
+    {"gdpr", &portalkb::cli::RunGdpr, "a user's GDPR requests: export, rectify or erase everything held about them"},
 };
 
 void PrintUsage(std::ostream& out) {

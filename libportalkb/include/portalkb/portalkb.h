@@ -1,6 +1,7 @@
 // Umbrella header: everything an application embedding portalkb needs.
 #pragma once
 
+#include "portalkb/accounts.h"
 #include "portalkb/analytics.h"
 #include "portalkb/audit.h"
 #include "portalkb/document.h"
@@ -10,6 +11,7 @@
 #include "portalkb/keys.h"
 #include "portalkb/oidc.h"
 #include "portalkb/options.h"
+#include "portalkb/portal.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"
 #include "portalkb/settings.h"
