@@ -101,5 +101,6 @@ int RunOrganisations(const std::vector<std::string>& args);
 int RunUsers(const std::vector<std::string>& args);
 int RunRoles(const std::vector<std::string>& args);
 int RunGroups(const std::vector<std::string>& args);
+int RunGdpr(const std::vector<std::string>& args);
 
 }  // namespace portalkb::cli

@@ -38,6 +38,7 @@ constexpr Command kCommands[] = {
     {"users", &portalkb::cli::RunUsers, "portal accounts: add, approve, reject, set-password, rotate-key, ..."},
     {"roles", &portalkb::cli::RunRoles, "add, list, show, update or remove roles"},
     {"groups", &portalkb::cli::RunGroups, "access groups bundling roles: add, list, show, update, remove"},
+    {"gdpr", &portalkb::cli::RunGdpr, "a user's GDPR requests: export, rectify or erase everything held about them"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -20,6 +20,8 @@ int RunServe(const std::vector<std::string>& args) {
   std::string db, listen, config, key_secrets, admin_hash_file, tls_cert, tls_key, log_level;
   int threads = 0;
   std::vector<std::string> cors;
+  std::string accounts_key_file;
+  server::ServerOptions::Oidc oidc;
   options.add_options()("db", po::value(&db)->required(), "index directory")(
       "listen", po::value(&listen), "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)")(
       "threads", po::value(&threads), "request threads, one per connection being served (default 16)")(
@@ -31,7 +33,17 @@ int RunServe(const std::vector<std::string>& args) {
       "tls-cert", po::value(&tls_cert), "PEM certificate (with --tls-key: serve HTTPS)")("tls-key", po::value(&tls_key),
                                                                                          "PEM private key")(
       "cors-origin", po::value(&cors)->composing(), "an origin allowed to call the API from a browser (repeatable)")(
-      "log-level", po::value(&log_level), "error, warn, info (access log; default) or debug");
+      "log-level", po::value(&log_level), "error, warn, info (access log; default) or debug")(
+      "accounts-key-file", po::value(&accounts_key_file),
+      "the accounts key file (mode 600): enables /v1/login, /v1/me and account requests")(
+      "oidc-issuer", po::value(&oidc.issuer), "single sign-on: the identity provider's issuer (\"iss\")")(
+      "oidc-audience", po::value(&oidc.audiences)->composing(), "single sign-on: an accepted audience (repeatable)")(
+      "oidc-jwks-file", po::value(&oidc.jwks_file), "single sign-on: the provider's JWKS as a file")(
+      "oidc-jwks-url", po::value(&oidc.jwks_url), "single sign-on: the provider's JWKS URL (https)")(
+      "oidc-org-claim", po::value(&oidc.claims.org_claim)->default_value("org_id"),
+      "single sign-on: the claim naming the organisation")(
+      "oidc-roles-claim", po::value(&oidc.claims.roles_claim)->default_value("roles"),
+      "single sign-on: the claim listing the roles (dots walk into objects)");
   bool help = false;
   auto vm =
       ParseOptions("serve", args, options, {},
@@ -61,6 +73,8 @@ int RunServe(const std::vector<std::string>& args) {
   if (!tls_cert.empty()) o.tls_cert_file = tls_cert;
   if (!tls_key.empty()) o.tls_key_file = tls_key;
   if (!cors.empty()) o.cors_origins = cors;
+  if (!accounts_key_file.empty()) o.accounts_key_file = accounts_key_file;
+  if (!oidc.issuer.empty()) o.oidc = oidc;
   if (!key_secrets.empty()) {
     auto secrets = LoadKeySecrets(key_secrets);
     if (!secrets.ok()) return ReportError("serve", secrets.status());

@@ -43,6 +43,20 @@ Result<Caller> Authenticator::Identify(std::string_view authorization) const {
   // Always hash, so a wrong key and a disabled admin take the same time.
   const std::string hash = Sha256Hex(key);
   if (options_.admin_key_sha256.empty() || !ConstantTimeEquals(hash, options_.admin_key_sha256)) {
+    if (options_.session_principal) {
+      auto principal = options_.session_principal(std::string(key));
+      if (principal.ok()) {
+        caller.kind = Caller::Kind::kSession;
+        caller.principal = std::move(principal).value();
+        caller.key_id = "session";
+        caller.rate_key = "session:" + hash.substr(0, 32);
+        caller.session_token = std::string(key);
+        return caller;
+      }
+      // Expired, revoked or idle sessions say so; anything else is just
+      // not a key this server accepts.
+      if (principal.status().message() != "unknown session") return principal.status();
+    }
     return Status::Unauthenticated("key not accepted");
   }
   caller.kind = Caller::Kind::kAdmin;

@@ -18,6 +18,7 @@
 #include "portalkb/json.h"
 #include "portalkb/json_value.h"
 #include "portalkb/keys.h"
+#include "portalkb/oidc_https.h"
 #include "server_impl.h"
 
 namespace portalkb::server {
@@ -86,6 +87,15 @@ Status ValidateServerOptions(const ServerOptions& o) {
       return Status::InvalidArgument("rate limit: rate must be >= 0 and burst >= 1");
     }
   }
+  if (!o.oidc.issuer.empty()) {
+    if (o.accounts_key_file.empty()) {
+      return Status::InvalidArgument("single sign-on needs accounts (--accounts-key-file)");
+    }
+    if (o.oidc.audiences.empty()) return Status::InvalidArgument("single sign-on needs an audience (--oidc-audience)");
+    if (o.oidc.jwks_file.empty() == o.oidc.jwks_url.empty()) {
+      return Status::InvalidArgument("single sign-on needs exactly one of --oidc-jwks-file and --oidc-jwks-url");
+    }
+  }
   if (!o.admin_key_sha256.empty()) {
     auto hex = ParseSha256Hex(o.admin_key_sha256, "admin key hash");
     if (!hex.ok()) return hex.status();
@@ -143,11 +153,41 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     s.options.key_secrets = options.key_secrets;
   }
 
+  if (!options.accounts_key_file.empty()) {
+    PortalOptions portal;
+    portal.accounts.key_file = options.accounts_key_file;
+    if (options.accounts_pwhash_opslimit > 0) portal.accounts.pwhash_opslimit = options.accounts_pwhash_opslimit;
+    if (options.accounts_pwhash_memlimit > 0) portal.accounts.pwhash_memlimit = options.accounts_pwhash_memlimit;
+    if (options.clock) portal.accounts.clock = [clock = options.clock] { return static_cast<std::int64_t>(clock()); };
+    if (options.clock) portal.audit.clock = options.clock;
+    auto opened = Portal::Open(options.db, std::move(portal));
+    if (!opened.ok()) return opened.status();
+    s.portal = std::move(opened).value();
+    if (!options.oidc.issuer.empty()) {
+      JwksSourceOptions jwks;
+      jwks.file = options.oidc.jwks_file;
+      jwks.url = options.oidc.jwks_url;
+      if (!jwks.url.empty()) {
+        HttpsFetchOptions fetch;
+        fetch.allow_http_loopback = options.oidc.allow_http_loopback;
+        jwks.fetch = MakeHttpsJwksFetcher(fetch);
+      }
+      if (options.clock) jwks.clock = options.clock;
+      auto source = JwksSource::Create(std::move(jwks));
+      if (!source.ok()) return source.status();
+      s.jwks = std::move(source).value();
+    }
+  }
+
   AuthOptions auth;
   auth.admin_key_sha256 = options.admin_key_sha256;
   auth.secrets = s.options.key_secrets;
   auth.demo = options.demo;
   auth.clock = options.clock;
+  if (s.portal) {
+    Portal* portal = s.portal.get();
+    auth.session_principal = [portal](const std::string& token) { return portal->accounts().PrincipalForSession(token); };
+  }
   s.auth = std::make_unique<Authenticator>(std::move(auth));
   s.key_limiter = std::make_unique<RateLimiter>(options.per_key);
   s.client_limiter = std::make_unique<RateLimiter>(options.per_client);
@@ -248,6 +288,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   s.AddApiRoutes();
   s.AddAdminRoutes();
   s.AddPageRoutes();
+  s.AddAccountRoutes();
 
   if (options.port == 0) {
     s.bound_port = http.bind_to_any_port(options.host);
@@ -352,7 +393,9 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
         error = !auth->admin_enabled()
                     ? Status::PermissionDenied("admin endpoints are disabled: the server has no admin key")
                     : Status::PermissionDenied(name + " needs the admin key; a search key may only search");
-      } else if (caller.kind == Caller::Kind::kSearchKey) {
+      } else if (need == Need::kSession && caller.kind != Caller::Kind::kSession) {
+        error = Status::Unauthenticated(name + " needs a session token: log in with POST /v1/login");
+      } else if (caller.kind == Caller::Kind::kSearchKey || caller.kind == Caller::Kind::kSession) {
         if (int wait = key_limiter->Take(caller.rate_key); wait > 0) {
           error = Status::ResourceExhausted("rate limit of this key reached");
           retry_after = wait;

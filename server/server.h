@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "portalkb/oidc.h"
 #include "portalkb/options.h"
 #include "portalkb/status.h"
 #include "rate_limiter.h"
@@ -64,6 +65,29 @@ struct ServerOptions {
   // Seconds since the epoch, for key expiry; null: the system clock.
   std::function<long long()> clock;
   EngineOptions engine;
+  // Accounts: the key file sealing the accounts store's personal fields.
+  // Set: the accounts store and audit trail beside the index are opened,
+  // the account endpoints (/v1/login, /v1/me, /v1/account-requests, ...)
+  // answer, and a session token from /v1/login is a key that searches as
+  // its user. Empty: those endpoints answer 404.
+  std::string accounts_key_file;
+  // Argon2id cost and the like for tests; the library's defaults otherwise.
+  std::uint64_t accounts_pwhash_opslimit = 0;  // 0: the library default
+  std::size_t accounts_pwhash_memlimit = 0;
+  // Single sign-on (POST /v1/login/oidc): tokens of `issuer` for one of
+  // `audiences`, verified against a JWKS file or an https URL; claims give
+  // the user, organisation and roles. Needs accounts_key_file. Empty
+  // issuer: no single sign-on.
+  struct Oidc {
+    std::string issuer;
+    std::vector<std::string> audiences;
+    std::string jwks_file;
+    std::string jwks_url;
+    bool allow_http_loopback = false;  // tests: a JWKS served on http://127.0.0.1
+    ClaimMapping claims;
+    std::string email_claim = "email";  // "" for none
+    std::string name_claim = "name";
+  } oidc;
 };
 
 // InvalidArgument naming the first option out of range.

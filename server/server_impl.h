@@ -17,6 +17,8 @@
 #include "index_committer.h"
 #include "metrics.h"
 #include "portalkb/engine.h"
+#include "portalkb/oidc.h"
+#include "portalkb/portal.h"
 #include "rate_limiter.h"
 #include "server.h"
 
@@ -35,6 +37,7 @@ enum class Need {
   kNothing,    // health, metrics, the page
   kSearchKey,  // search endpoints: a search key, the admin key, or none in demo mode
   kAdmin,      // admin endpoints: the admin key only
+  kSession,    // account endpoints: a session token from /v1/login only
 };
 
 // Which search made a query id, so events on it are attributed to that
@@ -62,6 +65,8 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<IndexCommitter> committer;  // null when admin endpoints are disabled
+  std::unique_ptr<Portal> portal;        // null without accounts_key_file
+  std::unique_ptr<JwksSource> jwks;      // null without single sign-on
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RateLimiter> key_limiter;
   std::unique_ptr<RateLimiter> client_limiter;
@@ -92,6 +97,7 @@ struct Server::Impl {
   void AddApiRoutes();    // api_routes.cc
   void AddAdminRoutes();  // admin_routes.cc
   void AddPageRoutes();   // page.cc
+  void AddAccountRoutes();  // account_routes.cc
 };
 
 // Request helpers shared by the routes.

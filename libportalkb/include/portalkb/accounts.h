@@ -166,6 +166,18 @@ struct TotpEnrollment {
   std::string otpauth_uri;    // otpauth://totp/portalkb:USER?secret=...&issuer=portalkb
 };
 
+// Who an identity provider says a user is, from a token already verified
+// (portalkb/oidc.h): the provider, its stable id of the user, and the
+// organisation and roles its claims map to.
+struct ExternalIdentity {
+  std::string issuer;   // "iss"
+  std::string subject;  // "sub"
+  std::string org;      // required
+  std::vector<std::string> roles;
+  std::string email;         // needed only to provision a new user
+  std::string display_name;  // "" : the e-mail's local part
+};
+
 // How far a key rotation has come.
 struct KeyRotationProgress {
   std::size_t resealed = 0;   // rows re-sealed by this call
@@ -278,6 +290,20 @@ class Accounts {
   // recovery codes, shown once (stored hashed, each usable once).
   Result<std::vector<std::string>> ConfirmTotp(const std::string& user_id, const std::string& code);
   Status DisableTotp(const std::string& user_id, const std::string& actor = "");
+
+  // --- Single sign-on ---
+  // The user `identity` stands for: found by (issuer, subject) (stored as a
+  // hash), or else created active in its organisation (just-in-time
+  // provisioning; an unknown organisation is NotFound, an e-mail already
+  // taken by a password account AlreadyExists: link it by hand). The
+  // provider is the source of truth for the roles it names: the user's
+  // directly held roles become exactly those (roles unknown here are
+  // created); roles through groups stay.
+  Result<User> ProvisionExternalUser(const ExternalIdentity& identity);
+  // A session for an active user whose identity was verified elsewhere (a
+  // single sign-on token): what Login gives, without a password. Emits
+  // "login" with detail "sso".
+  Result<Session> StartSession(const std::string& user_id);
 
   // --- Key rotation ---
   // Re-seals up to `max_rows` rows (0: all) that are not under the current

@@ -12,6 +12,7 @@
 #include "portalkb/keys.h"
 #include "portalkb/oidc.h"
 #include "portalkb/options.h"
+#include "portalkb/portal.h"
 #include "portalkb/principal.h"
 #include "portalkb/search.h"
 #include "portalkb/settings.h"

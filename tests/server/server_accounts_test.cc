@@ -1,0 +1,189 @@
+// The account endpoints: login with a password, searches as the session's
+// user, logout, /v1/me and its export, account requests approved only by an
+// admin of the same organisation, and a role change effective on the next
+// search.
+#include "server/server_fixture.h"
+
+namespace portalkb::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kPassword = "a long enough password 42";
+
+class ServerAccountsTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    key_file_ = dir_ / "accounts.key";
+    ASSERT_TRUE(Accounts::CreateKeyFile(key_file_).ok());
+    Index({Doc("faq", "Reset your password", "Choose a new password.", {"public"}),
+           Doc("acme-contract", "Acme contract terms", "The contract of Acme.", {"org:acme/role:customer"})});
+    // The store as an operator fills it before the server starts.
+    auto accounts = OpenAccounts();
+    ASSERT_NE(accounts, nullptr);
+    for (const char* org : {"acme", "globex"}) ASSERT_TRUE(accounts->AddOrganisation({org, org, "", 0}).ok());
+    for (const char* role : {"customer", "customer-admin"}) ASSERT_TRUE(accounts->AddRole({role, ""}).ok());
+    carol_ = AddUser(*accounts, "acme", "carol@acme.example", "customer");
+    anna_ = AddUser(*accounts, "acme", "anna@acme.example", "customer-admin");
+    gus_ = AddUser(*accounts, "globex", "gus@globex.example", "customer-admin");
+  }
+
+  std::unique_ptr<Accounts> OpenAccounts() {
+    AccountsOptions options;
+    options.key_file = key_file_;
+    options.pwhash_opslimit = 1;
+    options.pwhash_memlimit = 8192;
+    auto opened = Accounts::Open(Accounts::PathFor(db()), options);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  }
+
+  std::string AddUser(Accounts& accounts, const std::string& org, const std::string& email, const std::string& role) {
+    NewUser u;
+    u.org = org;
+    u.email = email;
+    u.display_name = email.substr(0, email.find('@'));
+    auto added = accounts.AddUser(u);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    if (!added.ok()) return "";
+    EXPECT_TRUE(accounts.GrantRole(added->id, role).ok());
+    EXPECT_TRUE(accounts.SetPassword(added->id, kPassword).ok());
+    return added->id;
+  }
+
+  ServerOptions AccountOptions() {
+    ServerOptions o = Options();
+    o.accounts_key_file = key_file_;
+    o.accounts_pwhash_opslimit = 1;
+    o.accounts_pwhash_memlimit = 8192;
+    return o;
+  }
+
+  // POST /v1/login; the session token, or "" (and the status in `status`).
+  std::string Login(const std::string& email, const std::string& password, int* status = nullptr) {
+    auto r = Client().Post("/v1/login", json{{"email", email}, {"password", password}}.dump(), "application/json");
+    EXPECT_TRUE(r);
+    if (!r) return "";
+    if (status != nullptr) *status = r->status;
+    if (r->status != 200) return "";
+    return Json(r)["token"].get<std::string>();
+  }
+
+  std::string key_file_;
+  std::string carol_, anna_, gus_;
+};
+
+TEST_F(ServerAccountsTest, WithoutAnAccountsStoreTheAccountEndpointsDoNotExist) {
+  Start();
+  auto r = Client().Post("/v1/login", R"({"email":"carol@acme.example","password":"x"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+}
+
+TEST_F(ServerAccountsTest, LoginGivesASessionThatSearchesAsTheUserUntilLogout) {
+  Start(AccountOptions());
+  int status = 0;
+  EXPECT_EQ(Login("carol@acme.example", "not the password", &status), "");
+  EXPECT_EQ(status, 401);
+  const std::string token = Login("CAROL@acme.example ", kPassword);
+  ASSERT_FALSE(token.empty());
+  const json found = Search(token, {{"q", "contract"}});
+  EXPECT_EQ(Ids(found), std::vector<std::string>{"acme-contract"});
+  // A session is no admin key.
+  auto admin = Client().Get("/v1/stats", Bearer(token));
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(admin->status, 403);
+  auto me = Client().Get("/v1/me", Bearer(token));
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  EXPECT_EQ(Json(me)["email"], "carol@acme.example");
+  EXPECT_EQ(Json(me)["principal"]["org"], "acme");
+  auto exported = Client().Get("/v1/me/export", Bearer(token));
+  ASSERT_TRUE(exported);
+  ASSERT_EQ(exported->status, 200) << exported->body;
+  const json data = Json(exported);
+  EXPECT_EQ(data["user"]["id"], carol_);
+  EXPECT_EQ(exported->body.find(kPassword), std::string::npos);
+  // A search key cannot reach the account endpoints.
+  auto with_key = Client().Get("/v1/me", Bearer(Key(As("carol", "acme", {"customer"}))));
+  ASSERT_TRUE(with_key);
+  EXPECT_EQ(with_key->status, 401);
+  auto out = Client().Post("/v1/logout", Bearer(token), "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 200) << out->body;
+  auto after = Client().Get("/v1/search", {{"q", "contract"}}, Bearer(token));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401) << after->body;
+}
+
+TEST_F(ServerAccountsTest, ARoleChangeTakesEffectOnTheNextSearch) {
+  Start(AccountOptions());
+  const std::string token = Login("carol@acme.example", kPassword);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(Ids(Search(token, {{"q", "contract"}})), std::vector<std::string>{"acme-contract"});
+  // An operator revokes the role through the store (another connection).
+  auto accounts = OpenAccounts();
+  ASSERT_NE(accounts, nullptr);
+  ASSERT_TRUE(accounts->RevokeRole(carol_, "customer").ok());
+  EXPECT_TRUE(Ids(Search(token, {{"q", "contract"}})).empty());
+}
+
+TEST_F(ServerAccountsTest, AccountRequestsAreApprovedOnlyByAnAdminOfThatOrganisation) {
+  Start(AccountOptions());
+  auto filed = Client().Post("/v1/account-requests",
+                             json{{"org", "acme"}, {"email", "new@acme.example"}, {"display_name", "Nina"}}.dump(),
+                             "application/json");
+  ASSERT_TRUE(filed);
+  ASSERT_EQ(filed->status, 202) << filed->body;
+  const std::string id = Json(filed)["id"].get<std::string>();
+  EXPECT_EQ(Json(filed)["status"], "pending");
+  // Unknown keys, and strangers probing which organisations exist, learn nothing.
+  auto probe = Client().Post("/v1/account-requests",
+                             json{{"org", "nope"}, {"email", "x@nope.example"}, {"display_name", "X"}}.dump(),
+                             "application/json");
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(probe->status, 202);
+  auto extra = Client().Post("/v1/account-requests",
+                             json{{"org", "acme"}, {"email", "y@acme.example"}, {"display_name", "Y"}, {"roles", "admin"}}.dump(),
+                             "application/json");
+  ASSERT_TRUE(extra);
+  EXPECT_EQ(extra->status, 400);
+
+  const std::string carol = Login("carol@acme.example", kPassword);
+  const std::string gus = Login("gus@globex.example", kPassword);
+  const std::string anna = Login("anna@acme.example", kPassword);
+  ASSERT_FALSE(carol.empty());
+  ASSERT_FALSE(gus.empty());
+  ASSERT_FALSE(anna.empty());
+  auto listed_by_carol = Client().Get("/v1/account-requests", Bearer(carol));
+  ASSERT_TRUE(listed_by_carol);
+  EXPECT_EQ(listed_by_carol->status, 403);
+  auto by_gus = Client().Post("/v1/account-requests/" + id + "/approve", Bearer(gus), "", "application/json");
+  ASSERT_TRUE(by_gus);
+  EXPECT_EQ(by_gus->status, 403) << by_gus->body;
+  auto listed = Client().Get("/v1/account-requests", Bearer(anna));
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  ASSERT_EQ(Json(listed)["requests"].size(), 1u);
+  EXPECT_EQ(Json(listed)["requests"][0]["id"], id);
+  auto by_anna = Client().Post("/v1/account-requests/" + id + "/approve", Bearer(anna), "", "application/json");
+  ASSERT_TRUE(by_anna);
+  ASSERT_EQ(by_anna->status, 200) << by_anna->body;
+  EXPECT_EQ(Json(by_anna)["status"], "active");
+  auto accounts = OpenAccounts();
+  ASSERT_NE(accounts, nullptr);
+  EXPECT_EQ(accounts->GetUser(id)->status, "active");
+  // The approval is in the audit trail, by anna, about the new user.
+  auto trail = AuditTrail::OpenForIndex(db());
+  ASSERT_TRUE(trail.ok()) << trail.status().ToString();
+  AuditQuery query;
+  query.user = id;
+  query.action = "account.account_approved";
+  auto entries = trail.value()->List(query);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ(entries->front().actor, anna_);
+}
+
+}  // namespace
+}  // namespace portalkb::server
