@@ -21,7 +21,7 @@ constexpr int kUsers = 10'000;
 constexpr int kOrgs = 200;
 constexpr long long kStart = 1'735'689'600;  // 2025-01-01
 constexpr long long kSpan = 365LL * 86400;
-constexpr const char* kActions[] = {"login.success", "login.failure", "role.grant", "role.revoke",
+constexpr const char* kActions[] = {"login.success",    "login.failure",   "role.grant",      "role.revoke",
                                     "document.publish", "settings.change", "account.approve", "key.mint"};
 
 std::string User(int i) { return "user-" + std::to_string(i); }

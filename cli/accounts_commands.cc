@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "portalkb/accounts.h"
 #include "portalkb/accounts_json.h"
+#include "portalkb/portal.h"
 #include "portalkb/json_value.h"
 
 namespace portalkb::cli {
@@ -31,11 +32,12 @@ void AddStoreOptions(po::options_description& options, StoreArgs& args) {
       "json", po::bool_switch(&args.json), "print the wire JSON");
 }
 
-Result<std::unique_ptr<Accounts>> OpenStore(const StoreArgs& args) {
-  AccountsOptions options;
-  options.key_file = args.key_file;
-  options.previous_key_files = args.previous_key_files;
-  return Accounts::Open(Accounts::PathFor(args.db), options);
+// Through the portal, so that what the operator does is in the audit trail.
+Result<std::unique_ptr<Portal>> OpenStore(const StoreArgs& args) {
+  PortalOptions options;
+  options.accounts.key_file = args.key_file;
+  options.accounts.previous_key_files = args.previous_key_files;
+  return Portal::Open(args.db, std::move(options));
 }
 
 // One subcommand: its own options and positional id, then `run`.
@@ -135,14 +137,14 @@ int RunOrgs(const std::string& verb, const std::vector<std::string>& args) {
   Sub sub("orgs " + verb, "--db DIR --key-file F" + std::string(with_id ? " ID" : "") + " [options]", with_id);
   std::string name, status;
   if (verb == "add" || verb == "update") {
-    sub.options.add_options()("name", po::value(&name), "the organisation's shown name")(
-        "status", po::value(&status), "active or disabled");
+    sub.options.add_options()("name", po::value(&name), "the organisation's shown name")("status", po::value(&status),
+                                                                                         "active or disabled");
   }
   po::variables_map vm;
   if (auto done = sub.Parse(args, vm)) return *done;
   auto store = OpenStore(sub.store);
   if (!store.ok()) return sub.Fail(store.status());
-  Accounts& a = *store.value();
+  Accounts& a = store.value()->accounts();
   if (verb == "add") return Show(sub, a.AddOrganisation({sub.id, name, status, 0}), PrintOrg);
   if (verb == "list") return ShowList(sub, a.ListOrganisations(), PrintOrg);
   if (verb == "show") return Show(sub, a.GetOrganisation(sub.id), PrintOrg);
@@ -161,7 +163,7 @@ int RunRolesVerb(const std::string& verb, const std::vector<std::string>& args) 
   if (auto done = sub.Parse(args, vm)) return *done;
   auto store = OpenStore(sub.store);
   if (!store.ok()) return sub.Fail(store.status());
-  Accounts& a = *store.value();
+  Accounts& a = store.value()->accounts();
   if (verb == "add") return Show(sub, a.AddRole({sub.id, description}), PrintRole);
   if (verb == "list") return ShowList(sub, a.ListRoles(), PrintRole);
   if (verb == "show") return Show(sub, a.GetRole(sub.id), PrintRole);
@@ -183,7 +185,7 @@ int RunGroupsVerb(const std::string& verb, const std::vector<std::string>& args)
   if (auto done = sub.Parse(args, vm)) return *done;
   auto store = OpenStore(sub.store);
   if (!store.ok()) return sub.Fail(store.status());
-  Accounts& a = *store.value();
+  Accounts& a = store.value()->accounts();
   if (verb == "add") return Show(sub, a.AddGroup({sub.id, description, roles}), PrintGroup);
   if (verb == "list") return ShowList(sub, a.ListGroups(), PrintGroup);
   if (verb == "show") return Show(sub, a.GetGroup(sub.id), PrintGroup);
@@ -228,7 +230,7 @@ int RunUsersVerb(const std::string& verb, const std::vector<std::string>& args) 
         "name", po::value(&name), "new display name")("language", po::value(&language), "nl, en, sv or de")(
         "contact-channel", po::value(&channel), "email, phone or portal")(
         "status", po::value(&status), "active or disabled")("add-role", po::value(&add_roles)->composing(),
-                                                              "grant a role (repeatable)")(
+                                                            "grant a role (repeatable)")(
         "remove-role", po::value(&remove_roles)->composing(), "revoke a role (repeatable)")(
         "add-group", po::value(&add_groups)->composing(), "join an access group (repeatable)")(
         "remove-group", po::value(&remove_groups)->composing(), "leave an access group (repeatable)");
@@ -241,7 +243,7 @@ int RunUsersVerb(const std::string& verb, const std::vector<std::string>& args) 
   if (auto done = sub.Parse(args, vm)) return *done;
   auto store = OpenStore(sub.store);
   if (!store.ok()) return sub.Fail(store.status());
-  Accounts& a = *store.value();
+  Accounts& a = store.value()->accounts();
   if (verb == "add") {
     return Show(sub, vm.count("pending") ? a.RequestAccount(fresh) : a.AddUser(fresh), PrintUser);
   }
@@ -300,8 +302,9 @@ int RunUsersVerb(const std::string& verb, const std::vector<std::string>& args) 
 int Dispatch(const std::string& group, const std::vector<std::string>& verbs, const std::vector<std::string>& args,
              int (*run)(const std::string&, const std::vector<std::string>&)) {
   std::string usage;
-  for (const auto& v : verbs) usage += (usage.empty() ? "usage: " : "       ") + ("portalkb " + group + " " + v) +
-                                       " --db DIR --key-file F ... (see --help)\n";
+  for (const auto& v : verbs)
+    usage += (usage.empty() ? "usage: " : "       ") + ("portalkb " + group + " " + v) +
+             " --db DIR --key-file F ... (see --help)\n";
   if (args.empty()) {
     std::cerr << usage;
     return kExitUsage;
@@ -323,10 +326,10 @@ int RunOrganisations(const std::vector<std::string>& args) {
   return Dispatch("orgs", {"add", "list", "show", "update", "remove"}, args, RunOrgs);
 }
 int RunUsers(const std::vector<std::string>& args) {
-  return Dispatch("users",
-                  {"add", "list", "show", "update", "remove", "approve", "reject", "set-password", "new-key",
-                   "rotate-key"},
-                  args, RunUsersVerb);
+  return Dispatch(
+      "users",
+      {"add", "list", "show", "update", "remove", "approve", "reject", "set-password", "new-key", "rotate-key"}, args,
+      RunUsersVerb);
 }
 int RunRoles(const std::vector<std::string>& args) {
   return Dispatch("roles", {"add", "list", "show", "update", "remove"}, args, RunRolesVerb);

@@ -19,7 +19,7 @@ long long NowMs() {
 
 std::string UtcTime(long long seconds) {
   const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm {};
+  std::tm tm{};
   gmtime_r(&t, &tm);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -49,14 +49,13 @@ int RunAuditList(const std::vector<std::string>& args) {
   std::string db, since, until;
   AuditQuery query;
   options.add_options()("db", po::value(&db)->required(), "index directory")(
-      "user", po::value(&query.user), "entries about this user (the subject)")(
-      "actor", po::value(&query.actor), "entries by this actor")("org", po::value(&query.org),
-                                                                 "entries about this organisation")(
-      "action", po::value(&query.action), "entries of this action (e.g. role.grant)")(
+      "user", po::value(&query.user), "entries about this user (the subject)")("actor", po::value(&query.actor),
+                                                                               "entries by this actor")(
+      "org", po::value(&query.org), "entries about this organisation")("action", po::value(&query.action),
+                                                                       "entries of this action (e.g. role.grant)")(
       "since", po::value(&since), "from: an ISO date or relative (30d, 12w)")(
       "until", po::value(&until), "before (exclusive): an ISO date or relative")(
-      "limit", CountValue(&query.limit)->default_value(100), "entries, newest first (1-10000)")(
-      "json", "JSON output");
+      "limit", CountValue(&query.limit)->default_value(100), "entries, newest first (1-10000)")("json", "JSON output");
   bool help = false;
   auto vm = ParseOptions("audit list", args, options, {},
                          "--db DIR [--user U] [--actor A] [--org O] [--action A] [--since D] [--until D] [--limit N] "
@@ -87,8 +86,9 @@ int RunAuditList(const std::vector<std::string>& args) {
     return kExitOk;
   }
   for (const auto& e : entries.value()) {
-    std::cout << UtcTime(e.time) << "  #" << e.seq << "  " << e.action << "  actor="
-              << (e.actor.empty() ? "-" : e.actor) << "  user=" << (e.subject_user.empty() ? "-" : e.subject_user)
+    std::cout << UtcTime(e.time) << "  #" << e.seq << "  " << e.action
+              << "  actor=" << (e.actor.empty() ? "-" : e.actor)
+              << "  user=" << (e.subject_user.empty() ? "-" : e.subject_user)
               << "  org=" << (e.org.empty() ? "-" : e.org) << "  " << e.detail << "\n";
   }
   if (entries->empty()) std::cerr << "no entries\n";

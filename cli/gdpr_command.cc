@@ -28,16 +28,16 @@ int RunGdpr(const std::vector<std::string>& args) {
   bool json = false;
   options.add_options()("action", po::value(&action)->required(), "export, rectify or erase (positional)")(
       "user", po::value(&user)->required(), "the user id (positional)")(
-      "db", po::value(&db)->required(), "index directory")(
-      "key-file", po::value(&key_file)->required(), "the accounts key file (mode 600)")(
+      "db", po::value(&db)->required(), "index directory")("key-file", po::value(&key_file)->required(),
+                                                           "the accounts key file (mode 600)")(
       "actor", po::value(&actor)->default_value("operator"), "who handles the request, for the audit trail")(
       "out", po::value(&out), "export: write the JSON here (mode 600) instead of stdout")(
       "email", po::value(&email), "rectify: new e-mail address")("name", po::value(&name), "rectify: new display name")(
-      "language", po::value(&language), "rectify: nl, en, sv or de")(
-      "contact-channel", po::value(&channel), "rectify: email, phone or portal")(
+      "language", po::value(&language), "rectify: nl, en, sv or de")("contact-channel", po::value(&channel),
+                                                                     "rectify: email, phone or portal")(
       "delete-own-documents", po::bool_switch(&delete_own),
-      "erase: delete the documents granted to this user alone (default: list them)")(
-      "json", po::bool_switch(&json), "rectify, erase: print JSON");
+      "erase: delete the documents granted to this user alone (default: list them)")("json", po::bool_switch(&json),
+                                                                                     "rectify, erase: print JSON");
   po::positional_options_description positional;
   positional.add("action", 1).add("user", 1);
   bool help = false;
@@ -123,8 +123,9 @@ int RunGdpr(const std::vector<std::string>& args) {
             << " audit entries and " << report->searches_pseudonymised << " searches pseudonymised as "
             << report->pseudonym << "\n";
   if (!report->own_documents.empty()) {
-    std::cout << (report->own_documents_deleted ? "deleted" : "granted to this user alone (not deleted; "
-                                                              "--delete-own-documents deletes them)")
+    std::cout << (report->own_documents_deleted ? "deleted"
+                                                : "granted to this user alone (not deleted; "
+                                                  "--delete-own-documents deletes them)")
               << ":\n";
     for (const auto& id : report->own_documents) std::cout << "  " << id << "\n";
   }

@@ -66,18 +66,19 @@ Reply SessionReply(const Session& session, const User& user, const Principal& pr
 void Server::Impl::AddAccountRoutes() {
   if (portal == nullptr) return;  // no accounts store: these paths are 404
 
-  Add("POST", "/v1/login", "login", Need::kNothing, [this](const httplib::Request& req, const Caller&) -> Result<Reply> {
-    auto body = StringBody(req, {"email", "password", "code"}, {"email", "password"});
-    if (!body.ok()) return body.status();
-    auto& b = body.value();
-    auto session = portal->accounts().Login(b["email"], b["password"], b["code"]);
-    if (!session.ok()) return session.status();
-    auto user = portal->accounts().GetUser(session->user);
-    if (!user.ok()) return user.status();
-    auto principal = portal->accounts().PrincipalFor(session->user);
-    if (!principal.ok()) return principal.status();
-    return SessionReply(session.value(), user.value(), principal.value());
-  });
+  Add("POST", "/v1/login", "login", Need::kNothing,
+      [this](const httplib::Request& req, const Caller&) -> Result<Reply> {
+        auto body = StringBody(req, {"email", "password", "code"}, {"email", "password"});
+        if (!body.ok()) return body.status();
+        auto& b = body.value();
+        auto session = portal->accounts().Login(b["email"], b["password"], b["code"]);
+        if (!session.ok()) return session.status();
+        auto user = portal->accounts().GetUser(session->user);
+        if (!user.ok()) return user.status();
+        auto principal = portal->accounts().PrincipalFor(session->user);
+        if (!principal.ok()) return principal.status();
+        return SessionReply(session.value(), user.value(), principal.value());
+      });
 
   Add("POST", "/v1/login/oidc", "login_oidc", Need::kNothing,
       [this](const httplib::Request& req, const Caller&) -> Result<Reply> {
@@ -113,16 +114,18 @@ void Server::Impl::AddAccountRoutes() {
         return SessionReply(session.value(), user.value(), principal.value());
       });
 
-  Add("POST", "/v1/logout", "logout", Need::kSession, [this](const httplib::Request&, const Caller& caller) -> Result<Reply> {
-    if (Status s = portal->accounts().Logout(caller.session_token); !s.ok()) return s;
-    return JsonReply(R"({"logged_out":true})");
-  });
+  Add("POST", "/v1/logout", "logout", Need::kSession,
+      [this](const httplib::Request&, const Caller& caller) -> Result<Reply> {
+        if (Status s = portal->accounts().Logout(caller.session_token); !s.ok()) return s;
+        return JsonReply(R"({"logged_out":true})");
+      });
 
   Add("GET", "/v1/me", "me", Need::kSession, [this](const httplib::Request&, const Caller& caller) -> Result<Reply> {
     auto user = portal->accounts().GetUser(caller.principal.user);
     if (!user.ok()) return user.status();
     json out = UserJson(user.value());
-    out["principal"] = {{"user", caller.principal.user}, {"org", caller.principal.org}, {"roles", caller.principal.roles}};
+    out["principal"] = {
+        {"user", caller.principal.user}, {"org", caller.principal.org}, {"roles", caller.principal.roles}};
     return JsonReply(DumpJson(out));
   });
 

@@ -16,10 +16,10 @@ namespace portalkb::server {
 struct Caller {
   enum class Kind { kAnonymousDemo, kSearchKey, kAdmin, kSession };
   Kind kind = Kind::kAnonymousDemo;
-  Principal principal;   // searches run as this; admin for the admin key
-  std::string filter;    // the search key's fixed filter ("" for none)
-  std::string key_id;    // for logs: the search key's key id, "admin", or ""
-  std::string rate_key;  // what per-key rate limits count on; "" without a key
+  Principal principal;        // searches run as this; admin for the admin key
+  std::string filter;         // the search key's fixed filter ("" for none)
+  std::string key_id;         // for logs: the search key's key id, "admin", or ""
+  std::string rate_key;       // what per-key rate limits count on; "" without a key
   std::string session_token;  // kSession: the token (for logout; never logged)
 };
 
@@ -30,7 +30,7 @@ struct AuthOptions {
   // Resolves a session token (POST /v1/login) to its user's principal;
   // null when the server has no accounts store.
   std::function<Result<Principal>(const std::string& token)> session_principal;
-  std::function<long long()> clock;            // seconds since the epoch; null: system clock
+  std::function<long long()> clock;  // seconds since the epoch; null: system clock
 };
 
 // Thread-safety: immutable after construction; Identify is safe to call

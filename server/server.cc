@@ -186,7 +186,9 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   auth.clock = options.clock;
   if (s.portal) {
     Portal* portal = s.portal.get();
-    auth.session_principal = [portal](const std::string& token) { return portal->accounts().PrincipalForSession(token); };
+    auth.session_principal = [portal](const std::string& token) {
+      return portal->accounts().PrincipalForSession(token);
+    };
   }
   s.auth = std::make_unique<Authenticator>(std::move(auth));
   s.key_limiter = std::make_unique<RateLimiter>(options.per_key);

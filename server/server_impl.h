@@ -65,8 +65,8 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<IndexCommitter> committer;  // null when admin endpoints are disabled
-  std::unique_ptr<Portal> portal;        // null without accounts_key_file
-  std::unique_ptr<JwksSource> jwks;      // null without single sign-on
+  std::unique_ptr<Portal> portal;             // null without accounts_key_file
+  std::unique_ptr<JwksSource> jwks;           // null without single sign-on
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RateLimiter> key_limiter;
   std::unique_ptr<RateLimiter> client_limiter;
@@ -94,9 +94,9 @@ struct Server::Impl {
   void Log(const std::string& level, const std::string& line);
   bool LogEnabled(const std::string& level) const;
 
-  void AddApiRoutes();    // api_routes.cc
-  void AddAdminRoutes();  // admin_routes.cc
-  void AddPageRoutes();   // page.cc
+  void AddApiRoutes();      // api_routes.cc
+  void AddAdminRoutes();    // admin_routes.cc
+  void AddPageRoutes();     // page.cc
   void AddAccountRoutes();  // account_routes.cc
 };
 

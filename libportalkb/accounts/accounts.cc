@@ -86,8 +86,8 @@ namespace {
 Result<std::string> NormalizeEmail(std::string_view raw) {
   std::string email = AsciiLower(Trim(raw));
   const auto at = email.find('@');
-  if (email.empty() || email.size() > kMaxEmailBytes || at == std::string::npos || at == 0 ||
-      at + 1 == email.size() || email.find('@', at + 1) != std::string::npos || !IsValidUtf8(email) ||
+  if (email.empty() || email.size() > kMaxEmailBytes || at == std::string::npos || at == 0 || at + 1 == email.size() ||
+      email.find('@', at + 1) != std::string::npos || !IsValidUtf8(email) ||
       std::any_of(email.begin(), email.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; })) {
     // The address itself is personal data: the message does not repeat it.
     return Status::InvalidArgument("email: not an e-mail address (one '@', no spaces, at most 254 bytes)");
@@ -128,8 +128,8 @@ std::int64_t Accounts::Impl::Now() const {
 void Accounts::Impl::Emit(std::string action, std::string actor, std::string subject, std::string org,
                           std::string detail) const {
   if (!options.on_event) return;
-  options.on_event(AccountEvent{std::move(action), std::move(actor), std::move(subject), std::move(org),
-                                std::move(detail)});
+  options.on_event(
+      AccountEvent{std::move(action), std::move(actor), std::move(subject), std::move(org), std::move(detail)});
 }
 
 Status Accounts::Impl::Run(std::string_view sql, const std::vector<sqlite::Value>& params) {
@@ -281,8 +281,8 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& path, Accoun
       return Status::IOError("breached-passwords list '" + policy.breached_list_file + "': " + ec.message());
     }
     if (size > kMaxBreachedListBytes) {
-      return Status::ResourceExhausted("breached-passwords list '" + policy.breached_list_file + "': " +
-                                       std::to_string(size) + " bytes, over the limit of 64 MiB");
+      return Status::ResourceExhausted("breached-passwords list '" + policy.breached_list_file +
+                                       "': " + std::to_string(size) + " bytes, over the limit of 64 MiB");
     }
     std::ifstream in(policy.breached_list_file, std::ios::binary);
     if (!in) return Status::IOError("breached-passwords list '" + policy.breached_list_file + "': cannot open");
@@ -433,8 +433,9 @@ static Result<User> InsertUser(Accounts::Impl& impl, const NewUser& user, const 
           "INSERT INTO users(id, org, key_id, email_index, email_sealed, name_sealed, language, contact_channel,"
           " status, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {id, out.org, key.id, accounts::KeyRing::BlindIndex(key, out.email),
-           impl.keys.Seal(out.email, SealContext(id, "email")), impl.keys.Seal(out.display_name, SealContext(id, "name")),
-           out.language, out.contact_channel, out.status, out.created_at});
+           impl.keys.Seal(out.email, SealContext(id, "email")),
+           impl.keys.Seal(out.display_name, SealContext(id, "name")), out.language, out.contact_channel, out.status,
+           out.created_at});
       !s.ok()) {
     return s;
   }
@@ -462,8 +463,8 @@ Status CheckApprover(Accounts::Impl& impl, const std::string& admin_user, const 
     REQUIRES(impl.mutex) {
   auto admin = impl.PrincipalLocked(AsciiLower(Trim(admin_user)));
   if (!admin.ok() || admin->org != subject.org || !admin->HasRole(impl.options.org_admin_role)) {
-    impl.Emit("approval_refused", admin_user, subject.id, subject.org, "not an active " + impl.options.org_admin_role +
-                                                                           " of the organisation");
+    impl.Emit("approval_refused", admin_user, subject.id, subject.org,
+              "not an active " + impl.options.org_admin_role + " of the organisation");
     return Status::PermissionDenied("user '" + Abbreviate(admin_user) + "' may not decide on account requests of " +
                                     "organisation '" + subject.org + "': that needs an active " +
                                     impl.options.org_admin_role + " of it");
@@ -601,12 +602,13 @@ Result<User> Accounts::UpdateUser(const std::string& raw_id, const UserUpdate& u
   const auto& key = impl_->keys.current();
   sqlite::Transaction transaction(impl_->db);
   if (!transaction.status().ok()) return transaction.status();
-  if (auto s = impl_->Run(
-          "UPDATE users SET key_id = ?, email_index = ?, email_sealed = ?, name_sealed = ?, language = ?,"
-          " contact_channel = ?, status = ? WHERE id = ?",
-          {key.id, accounts::KeyRing::BlindIndex(key, user->email), impl_->keys.Seal(user->email, SealContext(id, "email")),
-           impl_->keys.Seal(user->display_name, SealContext(id, "name")), user->language, user->contact_channel,
-           user->status, id});
+  if (auto s =
+          impl_->Run("UPDATE users SET key_id = ?, email_index = ?, email_sealed = ?, name_sealed = ?, language = ?,"
+                     " contact_channel = ?, status = ? WHERE id = ?",
+                     {key.id, accounts::KeyRing::BlindIndex(key, user->email),
+                      impl_->keys.Seal(user->email, SealContext(id, "email")),
+                      impl_->keys.Seal(user->display_name, SealContext(id, "name")), user->language,
+                      user->contact_channel, user->status, id});
       !s.ok()) {
     return s;
   }

@@ -194,7 +194,8 @@ Result<Session> Accounts::Login(const std::string& raw_email, const std::string&
       auto dummy = impl_->HashPassword(accounts::RandomToken(16));
       if (dummy.ok()) impl_->dummy_hash = std::move(dummy).value();
     });
-    if (!impl_->dummy_hash.empty() && crypto_pwhash_str_verify(impl_->dummy_hash.c_str(), password.data(),
+    if (!impl_->dummy_hash.empty() &&
+        crypto_pwhash_str_verify(impl_->dummy_hash.c_str(), password.data(),
                                  std::min(password.size(), impl_->options.password_policy.max_bytes)) == 0) {
       // The dummy's password is random and never known; nothing to do.
     }
@@ -210,9 +211,9 @@ Result<Session> Accounts::Login(const std::string& raw_email, const std::string&
   }
   // Verified outside the lock (tens of milliseconds); the counters are
   // re-read under it below.
-  const bool password_ok = !stored.password_hash.empty() &&
-                           password.size() <= impl_->options.password_policy.max_bytes &&
-                           crypto_pwhash_str_verify(stored.password_hash.c_str(), password.data(), password.size()) == 0;
+  const bool password_ok =
+      !stored.password_hash.empty() && password.size() <= impl_->options.password_policy.max_bytes &&
+      crypto_pwhash_str_verify(stored.password_hash.c_str(), password.data(), password.size()) == 0;
   MutexLock lock(impl_->mutex);
   auto fresh = impl_->LoadUser(stored.id);
   if (!fresh.ok()) return Status::Unauthenticated(kBadLogin);
@@ -240,7 +241,8 @@ Result<Session> Accounts::Login(const std::string& raw_email, const std::string&
     auto secret = impl_->keys.Open(stored.totp_sealed, stored.key_id, SealContext(stored.id, "totp"));
     if (!secret.ok()) return secret.status();
     if (auto step = accounts::MatchTotp(secret.value(), code, now, stored.totp_last_step + 1)) {
-      if (auto s = impl_->Run("UPDATE users SET totp_last_step = ? WHERE id = ?", {*step, stored.id}); !s.ok()) return s;
+      if (auto s = impl_->Run("UPDATE users SET totp_last_step = ? WHERE id = ?", {*step, stored.id}); !s.ok())
+        return s;
       accepted = true;
     }
     sodium_memzero(secret->data(), secret->size());
@@ -289,8 +291,8 @@ Result<Principal> Accounts::PrincipalForSession(const std::string& token) {
   if (token.empty() || token.size() > kMaxTokenChars) return Status::Unauthenticated("unknown session");
   const std::string token_hash = accounts::HashSecret(token);
   MutexLock lock(impl_->mutex);
-  auto rows = impl_->Query("SELECT user_id, last_seen, expires_at, revoked FROM sessions WHERE token_hash = ?",
-                           {token_hash});
+  auto rows =
+      impl_->Query("SELECT user_id, last_seen, expires_at, revoked FROM sessions WHERE token_hash = ?", {token_hash});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::Unauthenticated("unknown session");
   const Row& row = rows->front();

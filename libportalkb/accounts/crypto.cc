@@ -40,8 +40,8 @@ Result<AccountKey> LoadAccountKey(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     if (errno == ENOENT) {
-      return Status::NotFound("no accounts key file '" + path + "' (create one with: portalkb users new-key --key-file '" +
-                              path + "')");
+      return Status::NotFound("no accounts key file '" + path +
+                              "' (create one with: portalkb users new-key --key-file '" + path + "')");
     }
     return Errno("cannot open", path);
   }
@@ -128,15 +128,16 @@ Status CreateAccountKeyFile(const std::string& path) {
 std::string KeyRing::Seal(std::string_view plain, std::string_view context, std::string_view key_id) const {
   const auto named = keys_.find(std::string(key_id));
   const AccountKey& key = named != keys_.end() ? named->second : current();
-  std::string box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES,
-                  '\0');
+  std::string box(
+      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(box.data());
   randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written, reinterpret_cast<const unsigned char*>(plain.data()),
-      plain.size(), reinterpret_cast<const unsigned char*>(context.data()), context.size(), nullptr, nonce,
-      reinterpret_cast<const unsigned char*>(key.seal_key.data()));
+  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written,
+                                             reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+                                             reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+                                             nullptr, nonce,
+                                             reinterpret_cast<const unsigned char*>(key.seal_key.data()));
   std::string out(sodium_base64_ENCODED_LEN(box.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(), nonce, box.size(), sodium_base64_VARIANT_ORIGINAL);
   out.resize(std::strlen(out.c_str()));

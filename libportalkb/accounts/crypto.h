@@ -17,9 +17,9 @@ inline constexpr std::size_t kMasterKeyBytes = 32;
 
 // One master key and the two keys derived from it.
 struct AccountKey {
-  std::string id;          // 16 hex digits derived from the key, stored with every row sealed under it
-  std::string seal_key;    // XChaCha20-Poly1305 key
-  std::string index_key;   // BLAKE2b key of the blind index
+  std::string id;         // 16 hex digits derived from the key, stored with every row sealed under it
+  std::string seal_key;   // XChaCha20-Poly1305 key
+  std::string index_key;  // BLAKE2b key of the blind index
 };
 
 // Reads a key file: a regular file without group/other access

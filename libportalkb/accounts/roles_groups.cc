@@ -94,7 +94,8 @@ Status Accounts::RevokeRole(const std::string& raw_user, const std::string& raw_
   auto stored = impl_->LoadUser(user);
   if (!stored.ok()) return stored.status();
   if (auto s = impl_->Run("DELETE FROM user_roles WHERE user_id = ? AND role = ?", {user, role}); !s.ok()) return s;
-  if (impl_->db.Changes() == 0) return Status::NotFound("user '" + user + "' does not hold role '" + Abbreviate(role) + "'");
+  if (impl_->db.Changes() == 0)
+    return Status::NotFound("user '" + user + "' does not hold role '" + Abbreviate(role) + "'");
   impl_->Emit("role_revoked", actor, user, stored->org, role);
   return Status::Ok();
 }
@@ -141,7 +142,8 @@ Result<AccessGroup> Accounts::AddGroup(const AccessGroup& group) {
   auto exists = impl_->Query("SELECT 1 FROM access_groups WHERE name = ?", {name.value()});
   if (!exists.ok()) return exists.status();
   if (!exists->empty()) return Status::AlreadyExists("group '" + name.value() + "' exists already");
-  if (auto s = impl_->Run("INSERT INTO access_groups(name, description) VALUES(?, ?)", {name.value(), group.description});
+  if (auto s =
+          impl_->Run("INSERT INTO access_groups(name, description) VALUES(?, ?)", {name.value(), group.description});
       !s.ok()) {
     return s;
   }

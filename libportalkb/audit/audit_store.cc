@@ -119,15 +119,13 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& path, Au
   connection_options.create = false;
   auto reader = sqlite::Connection::Open(path, connection_options);
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<AuditStore>(
-      new AuditStore(std::move(writer).value(), std::move(reader).value(), path, std::move(key).value(),
-                     std::move(options)));
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(writer).value(), std::move(reader).value(), path,
+                                                    std::move(key).value(), std::move(options)));
 }
 
 long long AuditStore::Now() const {
   if (options_.clock) return options_.clock();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Result<AuditStore::CleanRecord> AuditStore::Clean(const AuditRecord& record) {
@@ -438,8 +436,8 @@ Result<AuditVerifyReport> AuditStore::Walk(const sqlite::Connection& connection)
       return report;
     }
     const std::string prev = FromHex(e.prev_hash);
-    const std::string computed = ToHex(EntryHash(ChainFields{e.seq, e.time, digest(e.actor), e.action,
-                                                             digest(e.subject_user), e.org, e.detail, prev}));
+    const std::string computed = ToHex(EntryHash(
+        ChainFields{e.seq, e.time, digest(e.actor), e.action, digest(e.subject_user), e.org, e.detail, prev}));
     const bool linked = e.prev_hash == expected_prev_hex;
     const bool self_consistent = computed == e.hash && prev.size() == audit::kHashBytes;
     if (!linked) {
@@ -493,8 +491,9 @@ Result<AuditPruneReport> AuditStore::Prune() {
   report.anchor_seq = head->anchor_seq;
   const long long cutoff = Now() - static_cast<long long>(options_.retention_days) * 86400;
   // Time never decreases with seq, so the old entries are the prefix up to S.
-  auto last = connection_.Prepare("SELECT seq, hash FROM audit_entries WHERE time < ? ORDER BY time DESC, seq DESC "
-                                  "LIMIT 1");
+  auto last = connection_.Prepare(
+      "SELECT seq, hash FROM audit_entries WHERE time < ? ORDER BY time DESC, seq DESC "
+      "LIMIT 1");
   if (!last.ok()) return last.status();
   last->BindInt64(1, cutoff);
   auto row = last->Step();

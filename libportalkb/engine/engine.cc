@@ -323,7 +323,8 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& original) 
     if (static_cast<std::size_t>(letters) < context.snapshot.options().search.prefix_min_length) return;
     auto frequent = analytics->FrequentQueries(prefix, 5);
     if (!frequent.ok()) return;
-    const Xapian::Query access = AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles);
+    const Xapian::Query access =
+        AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles);
     auto visible = [&](const std::string& word) { return OccursUnder(context.db, word, access); };
     for (const auto& [query, count] : frequent.value()) {
       if (suggestions.size() >= request.limit) break;

@@ -22,8 +22,7 @@ Result<std::unique_ptr<JwksSource>> JwksSource::Create(JwksSourceOptions options
 
 long long JwksSource::Now() const {
   if (options_.clock) return options_.clock();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Result<Jwks> JwksSource::Load() {

@@ -103,8 +103,7 @@ Result<Pkey> EcKey(const json& key, const std::string& where) {
   }
   const std::string point = std::string(1, '\x04') + x.value() + y.value();  // SEC 1 uncompressed
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> builder(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
-  if (!builder ||
-      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
+  if (!builder || OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
     return Status::Internal("out of memory");
   }
@@ -252,8 +251,7 @@ Result<VerifiedToken> VerifyToken(std::string_view token, const Jwks& jwks, cons
                                    ": expected 0-600");
   }
   if (options.max_token_bytes < 1 || options.max_token_bytes > kMaxTokenBytes) {
-    return Status::InvalidArgument("token verification: max_token_bytes: expected 1-" +
-                                   std::to_string(kMaxTokenBytes));
+    return Status::InvalidArgument("token verification: max_token_bytes: expected 1-" + std::to_string(kMaxTokenBytes));
   }
   if (options.allowed_algs.empty()) return Status::InvalidArgument("token verification: allowed_algs is empty");
   for (const auto& alg : options.allowed_algs) {
@@ -316,8 +314,8 @@ Result<VerifiedToken> VerifyToken(std::string_view token, const Jwks& jwks, cons
         ++candidates;
       }
     }
-    if (candidates != 1) return Bad("no \"kid\" in the header and the key set has " + std::to_string(candidates) +
-                                    " " + kty + " keys");
+    if (candidates != 1)
+      return Bad("no \"kid\" in the header and the key set has " + std::to_string(candidates) + " " + kty + " keys");
   }
   if (key->info.kty != kty) return Bad("key \"" + Abbreviate(kid, 64) + "\" is " + key->info.kty + ", not for " + alg);
   if (!key->info.alg.empty() && key->info.alg != alg) {

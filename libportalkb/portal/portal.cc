@@ -15,8 +15,7 @@ using nlohmann::json;
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 long long NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // "erased-" and 16 random hex digits: a valid principal id that no key
@@ -174,7 +173,8 @@ Result<std::string> Portal::ExportUser(Engine& engine, const std::string& user_i
   if (!documents.ok()) return documents.status();
   json docs = json::array();
   for (const auto& d : documents.value()) {
-    docs.push_back({{"id", d.id}, {"title", d.title}, {"type", DocumentTypeName(d.type)}, {"only_grant", d.only_grant}});
+    docs.push_back(
+        {{"id", d.id}, {"title", d.title}, {"type", DocumentTypeName(d.type)}, {"only_grant", d.only_grant}});
   }
   out["documents"] = {{"granted", std::move(docs)}, {"truncated", truncated}};
   AuditRecord record;
@@ -233,7 +233,8 @@ Result<ErasureReport> Portal::EraseUser(Engine& engine, IndexWriter* writer, con
   report.pseudonym = NewPseudonym();
   auto documents = engine.DocumentsGrantedTo(grant, 100000);
   if (!documents.ok()) return documents.status();
-  for (const auto& d : documents.value()) (d.only_grant ? report.own_documents : report.shared_documents).push_back(d.id);
+  for (const auto& d : documents.value())
+    (d.only_grant ? report.own_documents : report.shared_documents).push_back(d.id);
   if (impl_->erase_deletes_own_documents && !report.own_documents.empty()) {
     for (const auto& doc : report.own_documents) {
       auto deleted = writer->Delete(doc);

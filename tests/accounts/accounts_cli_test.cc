@@ -129,10 +129,10 @@ TEST_F(AccountsCli, ExitCodesAndTheKeyFilesMode) {
 TEST_F(AccountsCli, RotateKeyMovesEveryUserOntoTheNewKey) {
   ASSERT_EQ(Run(Store({"orgs", "add", "acme", "--name", "Acme"})).exit_code, 0);
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(Run(Store({"users", "add", "--org", "acme", "--email", "u" + std::to_string(i) + "@acme.test",
-                         "--name", "U"}))
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        Run(Store({"users", "add", "--org", "acme", "--email", "u" + std::to_string(i) + "@acme.test", "--name", "U"}))
+            .exit_code,
+        0);
   }
   const std::string old_key = key;
   key = dir / "accounts-2.key";

@@ -23,9 +23,9 @@ TEST(AccountsJson, UserHasExactlyTheDocumentedKeys) {
   u.roles = {"customer"};
   u.totp_enabled = true;
   const auto json = ToJsonValue(u);
-  EXPECT_EQ(Keys(json), (std::set<std::string>{"id", "org", "email", "display_name", "language", "contact_channel",
-                                               "status", "roles", "groups", "totp_enabled", "has_password",
-                                               "created_at"}));
+  EXPECT_EQ(Keys(json),
+            (std::set<std::string>{"id", "org", "email", "display_name", "language", "contact_channel", "status",
+                                   "roles", "groups", "totp_enabled", "has_password", "created_at"}));
   EXPECT_EQ(json.at("roles"), nlohmann::json::array({"customer"}));
   EXPECT_EQ(json.at("display_name"), "Ann \xEF\xBF\xBD");
   EXPECT_NO_THROW((void)json.dump());

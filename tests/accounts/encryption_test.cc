@@ -68,10 +68,21 @@ TEST_F(AccountsTest, NoFileTheStoreLeavesHoldsPersonalDataOrSecrets) {
   std::string recovery_plain = (*recovery)[0];
   recovery_plain.erase(std::remove(recovery_plain.begin(), recovery_plain.end(), '-'), recovery_plain.end());
 
-  const std::vector<std::string> secrets = {
-      "wilhelmina.vanderbilt@example.org", "Wilhelmina", "Vanderbilt", "wilhelmina", "vanderbilt",
-      "zebediah", "Quarterman", password, session->token, *reset, enrolment->secret_base32, secret,
-      (*recovery)[0], recovery_plain, "example.org"};
+  const std::vector<std::string> secrets = {"wilhelmina.vanderbilt@example.org",
+                                            "Wilhelmina",
+                                            "Vanderbilt",
+                                            "wilhelmina",
+                                            "vanderbilt",
+                                            "zebediah",
+                                            "Quarterman",
+                                            password,
+                                            session->token,
+                                            *reset,
+                                            enrolment->secret_base32,
+                                            secret,
+                                            (*recovery)[0],
+                                            recovery_plain,
+                                            "example.org"};
   auto scan = [&](const char* when) {
     // The scan finds what is there: the organisation's name is not sealed.
     EXPECT_FALSE(FilesContaining(dir.path(), "Plainly Visible Organisation").empty()) << when;
@@ -126,7 +137,8 @@ TEST_F(AccountsTest, KeyRotationReSealsEveryRowWhileReadsGoOn) {
   constexpr int kUsers = 450;
   std::vector<std::string> ids;
   for (int i = 0; i < kUsers; ++i) {
-    auto u = accounts->AddUser(NewUserIn("acme", "user" + std::to_string(i) + "@acme.test", "User " + std::to_string(i)));
+    auto u =
+        accounts->AddUser(NewUserIn("acme", "user" + std::to_string(i) + "@acme.test", "User " + std::to_string(i)));
     ASSERT_TRUE(u.ok());
     ids.push_back(u->id);
   }

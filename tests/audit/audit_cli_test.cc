@@ -111,9 +111,9 @@ TEST_F(AuditCli, VerifyPassesThenNamesTheEditedEntry) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(AuditTrail::PathFor(db_).c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_entries SET action = 'login.failure' WHERE seq = 3", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "UPDATE audit_entries SET action = 'login.failure' WHERE seq = 3", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
 
   auto bad = Run({"audit", "verify", "--db", db_});

@@ -152,8 +152,9 @@ TEST_F(AuditTest, VerifyNamesADeletedEntry) {
 TEST_F(AuditTest, VerifyNamesADeletionHiddenByRenumbering) {
   auto trail = OpenTrail();
   Fill(*trail, 8);
-  Tamper("DELETE FROM audit_entries WHERE seq = 4; UPDATE audit_entries SET seq = seq - 1 WHERE seq > 4;"
-         "UPDATE audit_state SET head_seq = 7");
+  Tamper(
+      "DELETE FROM audit_entries WHERE seq = 4; UPDATE audit_entries SET seq = seq - 1 WHERE seq > 4;"
+      "UPDATE audit_state SET head_seq = 7");
   auto report = VerifyOf(*trail);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.bad_seq, 4);
@@ -174,8 +175,9 @@ TEST_F(AuditTest, VerifyNamesAReorderedEntry) {
   auto trail = OpenTrail();
   Fill(*trail, 8);
   // Swap entries 3 and 4 (seq is the primary key, so through a free value).
-  Tamper("UPDATE audit_entries SET seq = 100 WHERE seq = 3; UPDATE audit_entries SET seq = 3 WHERE seq = 4;"
-         "UPDATE audit_entries SET seq = 4 WHERE seq = 100");
+  Tamper(
+      "UPDATE audit_entries SET seq = 100 WHERE seq = 3; UPDATE audit_entries SET seq = 3 WHERE seq = 4;"
+      "UPDATE audit_entries SET seq = 4 WHERE seq = 100");
   auto report = VerifyOf(*trail);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.bad_seq, 3);
@@ -234,9 +236,10 @@ TEST_F(AuditTest, PruningKeepsTheRestVerifiable) {
   EXPECT_TRUE(report.ok) << report.message;
 
   // Raising the anchor over entries deleted by hand does not pass.
-  Tamper("DELETE FROM audit_entries WHERE seq <= (SELECT anchor_seq FROM audit_state) + 1;"
-         "UPDATE audit_state SET anchor_seq = anchor_seq + 1, anchor_hash = "
-         "(SELECT prev_hash FROM audit_entries ORDER BY seq LIMIT 1)");
+  Tamper(
+      "DELETE FROM audit_entries WHERE seq <= (SELECT anchor_seq FROM audit_state) + 1;"
+      "UPDATE audit_state SET anchor_seq = anchor_seq + 1, anchor_hash = "
+      "(SELECT prev_hash FROM audit_entries ORDER BY seq LIMIT 1)");
   report = VerifyOf(*trail);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.problem, "deleted") << report.message;

@@ -58,9 +58,8 @@ class PortalTest : public ::testing::Test {
     ASSERT_TRUE(portal_->accounts().GrantRole(carol_, "customer").ok());
     ASSERT_TRUE(portal_->accounts().SetPassword(carol_, kPassword).ok());
     // Documents for carol alone, and one shared with her organisation.
-    for (const auto& [id, grants] :
-         std::vector<std::pair<std::string, std::vector<std::string>>>{{"carol-contract", {"user:" + carol_}},
-                                                                        {"acme-contract", {"user:" + carol_, "org:acme"}}}) {
+    for (const auto& [id, grants] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"carol-contract", {"user:" + carol_}}, {"acme-contract", {"user:" + carol_, "org:acme"}}}) {
       Document d = MakeArticle(id, "Contract " + id, "Uw contract.", "nl");
       d.visibility.clear();
       for (const auto& g : grants) d.visibility.push_back(*Grant::Parse(g));
@@ -134,7 +133,8 @@ TEST_F(PortalTest, ExportHoldsProfileAuditSearchesAndGrantedDocuments) {
   EXPECT_EQ(j["analytics"]["clicks"].size(), 1u);
   EXPECT_EQ(j["analytics"]["feedback"].size(), 1u);
   std::vector<std::string> docs;
-  for (const auto& d : j["documents"]["granted"]) docs.push_back(d["id"].get<std::string>() + (d["only_grant"] ? "*" : ""));
+  for (const auto& d : j["documents"]["granted"])
+    docs.push_back(d["id"].get<std::string>() + (d["only_grant"] ? "*" : ""));
   EXPECT_EQ(docs, (std::vector<std::string>{"acme-contract", "carol-contract*"}));
   EXPECT_GE(j["audit"]["entries"].size(), 3u);
   EXPECT_EQ(exported->find(kPassword), std::string::npos);
@@ -204,8 +204,8 @@ TEST_F(PortalTest, ErasureLeavesNothingPersonalInAnyStoreAndKeepsReportsAndTheCh
     if (!entry.is_regular_file()) continue;
     const std::string bytes = ReadAll(entry.path());
     const std::string name = entry.path().filename().string();
-    for (const std::string secret : {std::string(kEmail), std::string(kName), std::string("0612345678"),
-                                     std::string(kPassword)}) {
+    for (const std::string& secret :
+         {std::string(kEmail), std::string(kName), std::string("0612345678"), std::string(kPassword)}) {
       EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " in " << entry.path();
     }
     if (name.find(".sqlite") != std::string::npos) {

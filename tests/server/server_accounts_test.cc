@@ -2,6 +2,7 @@
 // user, logout, /v1/me and its export, account requests approved only by an
 // admin of the same organisation, and a role change effective on the next
 // search.
+#include "oidc/jwt_test_keys.h"
 #include "server/server_fixture.h"
 
 namespace portalkb::server {
@@ -143,9 +144,10 @@ TEST_F(ServerAccountsTest, AccountRequestsAreApprovedOnlyByAnAdminOfThatOrganisa
                              "application/json");
   ASSERT_TRUE(probe);
   EXPECT_EQ(probe->status, 202);
-  auto extra = Client().Post("/v1/account-requests",
-                             json{{"org", "acme"}, {"email", "y@acme.example"}, {"display_name", "Y"}, {"roles", "admin"}}.dump(),
-                             "application/json");
+  auto extra = Client().Post(
+      "/v1/account-requests",
+      json{{"org", "acme"}, {"email", "y@acme.example"}, {"display_name", "Y"}, {"roles", "admin"}}.dump(),
+      "application/json");
   ASSERT_TRUE(extra);
   EXPECT_EQ(extra->status, 400);
 
@@ -183,6 +185,50 @@ TEST_F(ServerAccountsTest, AccountRequestsAreApprovedOnlyByAnAdminOfThatOrganisa
   ASSERT_TRUE(entries.ok());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ(entries->front().actor, anna_);
+}
+
+TEST_F(ServerAccountsTest, SingleSignOnTokensProvisionTheUserAndFollowTheProvidersRoles) {
+  const testing::TestKey key = testing::TestKey::Ec("ec-1");
+  const testing::TestKey stranger = testing::TestKey::Ec("ec-1");  // same kid, another key
+  ServerOptions o = AccountOptions();
+  o.oidc.issuer = "https://login.example.com/realms/portal";
+  o.oidc.audiences = {"portal-web"};
+  o.oidc.jwks_file = dir_.Write("jwks.json", json{{"keys", json::array({key.Jwk()})}}.dump());
+  Start(o);
+  auto claims = [&](const std::string& aud, json roles) {
+    return json{{"iss", o.oidc.issuer}, {"aud", aud},       {"sub", "kc-123"},           {"exp", now_ + 300},
+                {"iat", now_ - 5},      {"org_id", "acme"}, {"roles", std::move(roles)}, {"email", "sso@acme.example"},
+                {"name", "Sam Single"}};
+  };
+  auto login = [&](const std::string& token) {
+    return Client().Post("/v1/login/oidc", json{{"token", token}}.dump(), "application/json");
+  };
+  auto first = login(testing::MakeToken(key, claims("portal-web", {"customer"})));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  const json session = Json(first);
+  EXPECT_EQ(session["user"]["email"], "sso@acme.example");
+  EXPECT_EQ(session["principal"]["roles"], json::array({"customer"}));
+  const std::string token = session["token"].get<std::string>();
+  EXPECT_EQ(Ids(Search(token, {{"q", "contract"}})), std::vector<std::string>{"acme-contract"});
+  // Refused: another audience, a key not in the set, an expired token.
+  for (const auto& bad :
+       {testing::MakeToken(key, claims("other-app", {"customer"})),
+        testing::MakeToken(stranger, claims("portal-web", {"customer"})), testing::MakeToken(key, [&] {
+          json c = claims("portal-web", {"customer"});
+          c["exp"] = now_ - 3600;
+          return c;
+        }())}) {
+    auto r = login(bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << r->body;
+  }
+  // The same subject again is the same user; the provider dropped the role.
+  auto again = login(testing::MakeToken(key, claims("portal-web", json::array())));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(Json(again)["user"]["id"], session["user"]["id"]);
+  EXPECT_TRUE(Ids(Search(Json(again)["token"].get<std::string>(), {{"q", "contract"}})).empty());
 }
 
 }  // namespace

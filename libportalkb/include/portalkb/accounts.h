@@ -71,8 +71,8 @@ struct AccountsOptions {
   PasswordPolicy password_policy;
   // Argon2id cost (crypto_pwhash_str). Defaults: libsodium's interactive
   // limits. Below libsodium's minimum: InvalidArgument at Open.
-  std::uint64_t pwhash_opslimit = 2;           // crypto_pwhash_OPSLIMIT_INTERACTIVE
-  std::size_t pwhash_memlimit = 64u << 20;     // crypto_pwhash_MEMLIMIT_INTERACTIVE
+  std::uint64_t pwhash_opslimit = 2;        // crypto_pwhash_OPSLIMIT_INTERACTIVE
+  std::size_t pwhash_memlimit = 64u << 20;  // crypto_pwhash_MEMLIMIT_INTERACTIVE
   // Lockout: after `lockout_threshold` consecutive failures the account is
   // locked for lockout_base_seconds, doubling with each further failure up
   // to lockout_max_seconds. A success resets the count.
@@ -99,8 +99,8 @@ struct AccountsOptions {
 };
 
 struct Organisation {
-  std::string id;    // a principal id (NormalizePrincipalId): "acme"
-  std::string name;  // shown name, 1-200 bytes of UTF-8
+  std::string id;                 // a principal id (NormalizePrincipalId): "acme"
+  std::string name;               // shown name, 1-200 bytes of UTF-8
   std::string status = "active";  // "active" or "disabled"
   std::int64_t created_at = 0;
 };
@@ -114,9 +114,9 @@ inline constexpr const char* kUserDisabled = "disabled";
 struct User {
   std::string id;  // generated ("u-" and 16 hex digits), so ids carry nothing personal
   std::string org;
-  std::string email;         // normalised: trimmed, ASCII lower-case
-  std::string display_name;  // 1-200 bytes of UTF-8
-  std::string language = "en";          // nl, en, sv or de
+  std::string email;                      // normalised: trimmed, ASCII lower-case
+  std::string display_name;               // 1-200 bytes of UTF-8
+  std::string language = "en";            // nl, en, sv or de
   std::string contact_channel = "email";  // email, phone or portal
   std::string status = kUserPending;
   std::vector<std::string> roles;   // held directly, sorted
@@ -313,7 +313,7 @@ class Accounts {
   // key files can be retired.
   Result<KeyRotationProgress> RotateKey(std::size_t max_rows = 0);
 
- // The store's state (accounts/accounts_impl.h); opaque outside the module.
+  // The store's state (accounts/accounts_impl.h); opaque outside the module.
   struct Impl;
 
  private:

@@ -37,7 +37,7 @@ inline constexpr std::size_t kMaxAuditListLimit = 10000;
 // What a caller records. Ids follow the principal id rules
 // (NormalizePrincipalId) and are stored normalised; empty means none.
 struct AuditRecord {
-  std::string actor{};         // who did it: a user id, or a service name such as "admin-key"
+  std::string actor{};  // who did it: a user id, or a service name such as "admin-key"
   // Required: 1-64 of a-z 0-9 . _ - (e.g. "document.publish",
   // "login.failure"); "audit.*" is reserved for the trail's own entries.
   std::string action{};
@@ -77,13 +77,13 @@ struct AuditOptions {
 
 // Filters of List; each is ANDed, empty/nullopt means any.
 struct AuditQuery {
-  std::string user{};    // subject_user (what happened to this account)
-  std::string actor{};   // who did it
+  std::string user{};   // subject_user (what happened to this account)
+  std::string actor{};  // who did it
   std::string org{};
-  std::string action{};  // exact action name
+  std::string action{};              // exact action name
   std::optional<long long> since{};  // time >= since (seconds)
   std::optional<long long> until{};  // time < until (seconds)
-  std::size_t limit = 100;         // 1..kMaxAuditListLimit
+  std::size_t limit = 100;           // 1..kMaxAuditListLimit
 };
 
 // What Verify found. `ok` with the count checked, or the first bad entry.
@@ -91,7 +91,7 @@ struct AuditVerifyReport {
   bool ok = true;
   std::int64_t entries_checked = 0;
   std::int64_t anchor_seq = 0;  // entries up to this seq were pruned
-  std::string head_hash{};        // hash of the newest entry (hex), to record elsewhere
+  std::string head_hash{};      // hash of the newest entry (hex), to record elsewhere
   std::int64_t head_seq = 0;
   // When !ok: the seq of the first bad entry (for a deletion, the first
   // missing seq) and what is wrong with it.

@@ -35,7 +35,7 @@ struct JwkInfo {
   std::string kty{};  // "RSA" or "EC"
   std::string alg{};  // "" when the set does not say
   std::string use{};  // "" or "sig"
-  int bits = 0;     // RSA modulus size, 256 for P-256
+  int bits = 0;       // RSA modulus size, 256 for P-256
 };
 
 // A parsed key set: immutable, cheap to copy (shared), thread-safe.
@@ -98,7 +98,7 @@ Result<VerifiedToken> VerifyToken(std::string_view token, const Jwks& jwks, cons
 // dots walks into objects ("realm_access.roles", as Keycloak puts them).
 struct ClaimMapping {
   std::string user_claim = "sub";
-  std::string org_claim = "org_id";  // "" for none
+  std::string org_claim = "org_id";   // "" for none
   std::string roles_claim = "roles";  // "" for none; an array of strings or one space-separated string
 };
 
