@@ -12,7 +12,12 @@ namespace {
 Status Translate(const std::string& what, const Xapian::Error& e) {
   const std::string msg = what + ": " + e.get_description();
   const std::string type = e.get_type();
-  if (type == "DatabaseLockError") return Status::Busy(msg + " (another writer holds the index)");
+  // Xapian says "already locked" only when another writer holds the lock;
+  // a lock file it cannot create (a read-only directory) is not "busy".
+  if (type == "DatabaseLockError") {
+    if (msg.find("already locked") != std::string::npos) return Status::Busy(msg + " (another writer holds the index)");
+    return Status::IOError(msg);
+  }
   if (type == "DatabaseNotFoundError" || type == "DatabaseOpeningError") return Status::IndexNotFound(msg);
   if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") return Status::Corruption(msg);
   if (type == "InvalidArgumentError" || type == "QueryParserError" || type == "RangeError") {
@@ -169,16 +174,30 @@ WritableStore::~WritableStore() {
 
 Status WritableStore::RequireTransaction(const std::string& what) const {
   if (in_transaction_) return Status::Ok();
-  return Status::Internal(what + ": '" + path_ + "' has no open transaction after a failed commit; reopen the writer");
+  return Status::Internal(what + ": '" + path_ + "' has no open transaction after a failed write; reopen the writer");
+}
+
+Status WritableStore::AbandonOnFailure(Status s) {
+  // A write that failed in Xapian (a full disk, an I/O error) may leave the
+  // transaction half-applied: a document's postings in, its data not.
+  // Cancel it, so a later Commit() cannot make that durable; a rejected
+  // argument changed nothing and keeps the transaction.
+  if (s.ok() || s.code() == StatusCode::kInvalidArgument || !in_transaction_) return s;
+  in_transaction_ = false;
+  try {
+    db_.cancel_transaction();
+  } catch (const Xapian::Error&) {
+  }
+  return s;
 }
 
 Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Document& doc) {
   if (Status t = RequireTransaction("index document"); !t.ok()) return t;
   bool existed = false;
-  Status s = GuardXapian("index document", [&] {
+  Status s = AbandonOnFailure(GuardXapian("index document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
     db_.replace_document(id_term, doc);
-  });
+  }));
   if (!s.ok()) return s;
   return existed;
 }
@@ -186,17 +205,17 @@ Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Do
 Result<bool> WritableStore::Delete(const std::string& id_term) {
   if (Status t = RequireTransaction("delete document"); !t.ok()) return t;
   bool existed = false;
-  Status s = GuardXapian("delete document", [&] {
+  Status s = AbandonOnFailure(GuardXapian("delete document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
     if (existed) db_.delete_document(id_term);
-  });
+  }));
   if (!s.ok()) return s;
   return existed;
 }
 
 Status WritableStore::Commit() {
   if (Status t = RequireTransaction("commit"); !t.ok()) return t;
-  return GuardXapian("commit", [&] {
+  return GuardXapian("commit '" + path_ + "'", [&] {
     // Outside a transaction Xapian commits changes by itself, so from here
     // until the next one begins no change is accepted (Xapian also ends the
     // transaction when commit_transaction fails).
@@ -221,7 +240,8 @@ Result<std::string> WritableStore::GetMetadata(const std::string& key) {
 
 Status WritableStore::SetMetadata(const std::string& key, const std::string& value) {
   if (Status t = RequireTransaction("write metadata"); !t.ok()) return t;
-  return GuardXapian("write metadata", [&] { db_.set_metadata(key, value); });
+  return AbandonOnFailure(
+      GuardXapian("write metadata in '" + path_ + "'", [&] { db_.set_metadata(key, value); }));
 }
 
 }  // namespace portalkb
