@@ -1,3 +1,9 @@
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -37,6 +43,43 @@ Status CheckFormat(const Xapian::Database& db, const std::string& path) {
                               std::to_string(schema::kFormatVersion) + "); re-index");
   }
   return Status::Ok();
+}
+
+// Creates a new index at `path` (absent, or an empty directory) in one
+// step: made and stamped in a sibling directory, then renamed into place.
+// Xapian writes its tables before its version file, so a crash while it
+// creates in place leaves a directory it refuses to open or create ever
+// after (found by tests/reliability/crash_test.cc).
+Status CreateAtomically(const std::string& path) {
+  fs::path target(path);
+  if (!target.has_filename()) target = target.parent_path();  // "dir/index/"
+  std::error_code ec;
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return Status::IOError("cannot create '" + target.parent_path().string() + "': " + ec.message());
+  }
+  static std::atomic<unsigned> counter{0};
+  const std::string temp =
+      target.string() + ".creating-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1));
+  fs::remove_all(temp, ec);  // a leftover of this same process id, killed while creating
+  if (!fs::create_directory(temp, ec) || ec) {
+    return Status::IOError("cannot create '" + temp + "': " + (ec ? ec.message() : "exists"));
+  }
+  Status s = GuardXapian("create index '" + path + "'", [&] {
+    Xapian::WritableDatabase db(temp, Xapian::DB_CREATE);
+    db.set_metadata(schema::kFormatKey, std::to_string(schema::kFormatVersion));
+    db.commit();
+    db.close();
+  });
+  if (s.ok() && std::rename(temp.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    // ENOTEMPTY/EEXIST: another writer created it first; open theirs.
+    if (err != ENOTEMPTY && err != EEXIST) {
+      s = Status::IOError("cannot move '" + temp + "' to '" + path + "': " + std::strerror(err));
+    }
+  }
+  fs::remove_all(temp, ec);  // nothing is left here after a successful rename
+  return s;
 }
 
 }  // namespace
@@ -129,9 +172,8 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   std::error_code ec;
   const bool exists = fs::is_directory(path, ec);
   if (!exists && !create_if_missing) return Status::IndexNotFound("no index at '" + path + "'");
-  if (!exists) {
-    fs::create_directories(path, ec);
-    if (ec) return Status::IOError("cannot create '" + path + "': " + ec.message());
+  if (!exists || fs::is_empty(path, ec)) {
+    if (Status created = CreateAtomically(path); !created.ok()) return created;
   }
   Xapian::WritableDatabase db;
   Status s = GuardXapian("open index '" + path + "' for writing",
