@@ -114,7 +114,7 @@ TEST(CrashHarness, SigkillAtRandomMomentsLosesNothingCommittedOrFlushed) {
     }
     const std::string batch_arg = std::to_string(verified_batch);
     const std::string events_arg = std::to_string(verified_events);
-    const char* argv[] = {PORTALKB_CRASH_DRIVER, index.c_str(), log.c_str(), markers.c_str(),
+    const char* argv[] = {PORTALKB_CRASH_DRIVER, index.c_str(),      log.c_str(), markers.c_str(),
                           batch_arg.c_str(),     events_arg.c_str(), nullptr};
     int ready[2];
     ASSERT_EQ(pipe2(ready, O_CLOEXEC), 0) << std::strerror(errno);
@@ -203,8 +203,8 @@ TEST(CrashHarness, SigkillAtRandomMomentsLosesNothingCommittedOrFlushed) {
       "%lld events; "
       "%ld kills before the first commit, %ld between a commit and its marker, %ld with events written "
       "but not yet marked\n",
-      iterations, seconds, max_delay_ms, aimed_past_startup, verified_batch, verified_events, before_first_commit, in_index_window,
-      in_events_window);
+      iterations, seconds, max_delay_ms, aimed_past_startup, verified_batch, verified_events, before_first_commit,
+      in_index_window, in_events_window);
   EXPECT_GT(verified_batch, 0) << "no kill came late enough for a commit: raise PORTALKB_CRASH_MAX_DELAY_MS";
 }
 

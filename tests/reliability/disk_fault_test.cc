@@ -170,7 +170,8 @@ class SmallTmpfs {
 TEST(DiskFull, ASmallTmpfsRunsOutOfSpaceClearlyAndRecoversWhenGrown) {
   testing::TempDir dir;
   SmallTmpfs tmpfs(dir / "mnt", "1m");
-  if (!tmpfs.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << tmpfs.why_not() << "); RLIMIT_FSIZE tests cover it";
+  if (!tmpfs.mounted())
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << tmpfs.why_not() << "); RLIMIT_FSIZE tests cover it";
   const std::string index = dir / "mnt/index";
   IndexKept(index, 5);
   auto writer = std::move(IndexWriter::Open(index)).value();

@@ -57,7 +57,7 @@ inline std::string XapianCheck(const std::string& index, const std::string& scra
 // What an analytics log holds, read with SQLite directly (not through the
 // library whose writes are being checked).
 struct LogContents {
-  std::string integrity;  // PRAGMA integrity_check: "ok" when sound
+  std::string integrity;      // PRAGMA integrity_check: "ok" when sound
   bool has_searches = false;  // false: killed before its schema was committed
   std::int64_t searches = 0;
   std::int64_t min_ts = 0;
