@@ -108,6 +108,19 @@ Status FillUntilACommitFails(IndexWriter& writer, int per_commit, int max_commit
   return Status::Ok();
 }
 
+// Logs `n` search events whose queries are ~1.5 KB each.
+void LogBulky(Analytics& analytics, const std::string& prefix, int n) {
+  std::string words;
+  for (int w = 0; words.size() < 1500; ++w) words += " word" + std::to_string(w);
+  for (int i = 0; i < n; ++i) {
+    SearchEvent e;
+    e.query_id = prefix + std::to_string(i);
+    e.query = prefix + words;
+    e.results = 1;
+    analytics.LogSearch(std::move(e));
+  }
+}
+
 TEST(DiskFull, AFileSizeLimitFailsTheCommitClearlyAndKeepsTheLastOne) {
   testing::TempDir dir;
   const std::string index = dir / "index";
@@ -173,13 +186,27 @@ TEST(DiskFull, ASmallTmpfsRunsOutOfSpaceClearlyAndRecoversWhenGrown) {
   if (!tmpfs.mounted())
     GTEST_SKIP() << "cannot mount a tmpfs here (" << tmpfs.why_not() << "); RLIMIT_FSIZE tests cover it";
   const std::string index = dir / "mnt/index";
+  const std::string log = dir / "mnt/analytics.db";
+  AnalyticsOptions log_options;
+  log_options.flush_interval_ms = 600000;  // writes at Flush only
+  log_options.on_write_error = [](const Status&) {};
+  auto analytics = std::move(Analytics::Open(log, log_options)).value();
+  LogBulky(*analytics, "before", 10);
+  ASSERT_TRUE(analytics->Flush().ok());
   IndexKept(index, 5);
   auto writer = std::move(IndexWriter::Open(index)).value();
   Status failed = FillUntilACommitFails(*writer, 100, 200);
   ASSERT_FALSE(failed.ok()) << "20,000 bulky documents fitted in 1 MB";
   EXPECT_EQ(failed.code(), StatusCode::kIOError) << failed.ToString();
+  EXPECT_NE(failed.message().find(index), std::string::npos) << "the error names the index: " << failed.ToString();
   EXPECT_NE(failed.message().find("No space left on device"), std::string::npos) << failed.ToString();
   writer.reset();
+  // The log on the full disk: SQLITE_FULL, named, and nothing half-written.
+  LogBulky(*analytics, "lost", 900);
+  Status log_failed = analytics->Flush();
+  ASSERT_FALSE(log_failed.ok()) << "2.7 MB of events fitted on a full disk";
+  EXPECT_NE(log_failed.message().find(log), std::string::npos) << log_failed.ToString();
+  EXPECT_NE(log_failed.message().find("disk is full"), std::string::npos) << log_failed.ToString();
   // What was committed before the full disk is still there, whole.
   auto ids = testing::MatchingIds(index, "durable");
   ASSERT_TRUE(ids.ok()) << ids.status().ToString();
@@ -191,6 +218,14 @@ TEST(DiskFull, ASmallTmpfsRunsOutOfSpaceClearlyAndRecoversWhenGrown) {
   ASSERT_TRUE(writer->Commit().ok());
   writer.reset();
   ExpectIntact(index, dir.path(), Ids("keep", 6));
+  LogBulky(*analytics, "after", 10);
+  ASSERT_TRUE(analytics->Flush().ok());
+  EXPECT_TRUE(analytics->Health().ok()) << analytics->Health().ToString();
+  analytics.reset();
+  auto contents = testing::ReadLog(log);
+  ASSERT_TRUE(contents.ok()) << contents.status().ToString();
+  EXPECT_EQ(contents->integrity, "ok");
+  EXPECT_EQ(contents->searches, 20) << "the failed batch is dropped whole, the others kept";
 }
 
 // Drops, for this thread and the threads it starts, the capabilities that
@@ -267,19 +302,6 @@ TEST(ReadOnly, AReadOnlyIndexIsSearchedButNotWrittenAndTheErrorSaysWhy) {
   ASSERT_TRUE(writer.value()->Commit().ok());
   writer.value().reset();
   ExpectIntact(index, dir.path(), Ids("keep", 4));
-}
-
-// Logs `n` search events whose queries are ~1.5 KB each.
-void LogBulky(Analytics& analytics, const std::string& prefix, int n) {
-  std::string words;
-  for (int w = 0; words.size() < 1500; ++w) words += " word" + std::to_string(w);
-  for (int i = 0; i < n; ++i) {
-    SearchEvent e;
-    e.query_id = prefix + std::to_string(i);
-    e.query = prefix + words;
-    e.results = 1;
-    analytics.LogSearch(std::move(e));
-  }
 }
 
 TEST(DiskFull, TheAnalyticsLogFailsAWriteClearlyAndStaysSound) {
