@@ -76,7 +76,7 @@ class WritableStore {
   // Internal once a commit or a write failed: a change made outside a
   // transaction would be committed by Xapian on its own.
   Status RequireTransaction(const std::string& what) const;
-  // `s`, after cancelling the transaction if `s` is a failure of Xapian.
+  // `s`, after cancelling the transaction if `s` is a failure.
   Status AbandonOnFailure(Status s);
   std::string path_;
   Xapian::WritableDatabase db_;

@@ -220,11 +220,11 @@ Status WritableStore::RequireTransaction(const std::string& what) const {
 }
 
 Status WritableStore::AbandonOnFailure(Status s) {
-  // A write that failed in Xapian (a full disk, an I/O error) may leave the
-  // transaction half-applied: a document's postings in, its data not.
-  // Cancel it, so a later Commit() cannot make that durable; a rejected
-  // argument changed nothing and keeps the transaction.
-  if (s.ok() || s.code() == StatusCode::kInvalidArgument || !in_transaction_) return s;
+  // A write that failed in Xapian (a full disk, an I/O error) leaves the
+  // transaction in an unknown state: half a document applied, or the changes
+  // before it dropped by Xapian. Cancel it, so a later Commit() can make
+  // neither durable; the caller reopens the writer and starts the batch again.
+  if (s.ok() || !in_transaction_) return s;
   in_transaction_ = false;
   try {
     db_.cancel_transaction();
