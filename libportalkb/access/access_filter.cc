@@ -32,7 +32,7 @@ std::vector<std::string> GrantsOf(const Principal& principal) {
 
 Xapian::Query AccessFilter(const Principal& principal, long long now) {
   using Q = Xapian::Query;
-  if (principal.admin) return Q::MatchAll;
+  if (principal.admin) return schema::MatchAllQuery();
   std::vector<Q> grants;
   for (const auto& g : GrantsOf(principal)) grants.emplace_back(schema::Term(schema::kGrant, g));
   std::vector<Q> parts;
