@@ -33,7 +33,7 @@ std::vector<std::string> GrantsOf(const Principal& principal) {
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles) {
   using Q = Xapian::Query;
-  if (principal.admin) return Q::MatchAll;
+  if (principal.admin) return schema::MatchAllQuery();
   std::vector<Q> grants;
   for (const auto& g : GrantsOf(principal)) grants.emplace_back(schema::Term(schema::kGrant, g));
   std::vector<Q> parts;

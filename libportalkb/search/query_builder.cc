@@ -473,7 +473,7 @@ BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<c
     negative.push_back(q);
   }
   if (positive.empty() && negative.empty()) return built;
-  Q query = positive.empty() ? Q::MatchAll : Or(std::move(positive));
+  Q query = positive.empty() ? schema::MatchAllQuery() : Or(std::move(positive));
   if (!negative.empty()) query = Q(Q::OP_AND_NOT, query, Or(std::move(negative)));
   if (!lang.empty()) {
     query = Q(Q::OP_FILTER, query, Q(Term(schema::kLang, lang)));

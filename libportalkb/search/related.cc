@@ -21,7 +21,7 @@ Result<std::vector<Hit>> FindRelated(const SearchContext& context, const std::st
   Xapian::RSet rset;
   rset.add_document(*found.begin());
   Xapian::Enquire enquire(db);
-  enquire.set_query(Q(Q::OP_FILTER, Q::MatchAll, access));
+  enquire.set_query(Q(Q::OP_FILTER, schema::MatchAllQuery(), access));
   // Expand on stems only: they carry the topic.
   struct StemsOnly : Xapian::ExpandDecider {
     bool operator()(const std::string& term) const override {

@@ -54,6 +54,12 @@ inline constexpr Xapian::termpos kFieldPositionGap = 100;
 
 std::string Term(std::string_view prefix, std::string_view value);
 
+// A query matching every document, new on each call. Never copy
+// Xapian::Query::MatchAll instead: it is one object shared by all threads
+// and its reference count is not atomic, so copies made on several threads
+// at once corrupt it (Related crashed in Enquire::set_query under the soak).
+inline Xapian::Query MatchAllQuery() { return Xapian::Query(std::string()); }
+
 // The word prefix of a text field ("title", "summary", "tags", "category",
 // "body"), or empty for an unknown name.
 std::string_view FieldWordPrefix(std::string_view field);

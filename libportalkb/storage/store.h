@@ -91,9 +91,11 @@ class WritableStore {
 
  private:
   WritableStore(std::string path, Xapian::WritableDatabase db) : path_(std::move(path)), db_(std::move(db)) {}
-  // Internal once a commit failed: a change made outside a transaction would
-  // be committed by Xapian on its own.
+  // Internal once a commit or a write failed: a change made outside a
+  // transaction would be committed by Xapian on its own.
   Status RequireTransaction(const std::string& what) const;
+  // `s`, after cancelling the transaction if `s` is a failure.
+  Status AbandonOnFailure(Status s);
   std::string path_;
   Xapian::WritableDatabase db_;
   bool in_transaction_ = true;  // Open() begins one

@@ -1,3 +1,9 @@
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -12,7 +18,12 @@ namespace {
 Status Translate(const std::string& what, const Xapian::Error& e) {
   const std::string msg = what + ": " + e.get_description();
   const std::string type = e.get_type();
-  if (type == "DatabaseLockError") return Status::Busy(msg + " (another writer holds the index)");
+  // Xapian says "already locked" only when another writer holds the lock;
+  // a lock file it cannot create (a read-only directory) is not "busy".
+  if (type == "DatabaseLockError") {
+    if (msg.find("already locked") != std::string::npos) return Status::Busy(msg + " (another writer holds the index)");
+    return Status::IOError(msg);
+  }
   if (type == "DatabaseNotFoundError" || type == "DatabaseOpeningError") return Status::IndexNotFound(msg);
   if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") return Status::Corruption(msg);
   if (type == "InvalidArgumentError" || type == "QueryParserError" || type == "RangeError") {
@@ -32,6 +43,43 @@ Status CheckFormat(const Xapian::Database& db, const std::string& path) {
                               std::to_string(schema::kFormatVersion) + "); re-index");
   }
   return Status::Ok();
+}
+
+// Creates a new index at `path` (absent, or an empty directory) in one
+// step: made and stamped in a sibling directory, then renamed into place.
+// Xapian writes its tables before its version file, so a crash while it
+// creates in place leaves a directory it refuses to open or create ever
+// after (found by tests/reliability/crash_test.cc).
+Status CreateAtomically(const std::string& path) {
+  fs::path target(path);
+  if (!target.has_filename()) target = target.parent_path();  // "dir/index/"
+  std::error_code ec;
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return Status::IOError("cannot create '" + target.parent_path().string() + "': " + ec.message());
+  }
+  static std::atomic<unsigned> counter{0};
+  const std::string temp =
+      target.string() + ".creating-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1));
+  fs::remove_all(temp, ec);  // a leftover of this same process id, killed while creating
+  if (!fs::create_directory(temp, ec) || ec) {
+    return Status::IOError("cannot create '" + temp + "': " + (ec ? ec.message() : "exists"));
+  }
+  Status s = GuardXapian("create index '" + path + "'", [&] {
+    Xapian::WritableDatabase db(temp, Xapian::DB_CREATE);
+    db.set_metadata(schema::kFormatKey, std::to_string(schema::kFormatVersion));
+    db.commit();
+    db.close();
+  });
+  if (s.ok() && std::rename(temp.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    // ENOTEMPTY/EEXIST: another writer created it first; open theirs.
+    if (err != ENOTEMPTY && err != EEXIST) {
+      s = Status::IOError("cannot move '" + temp + "' to '" + path + "': " + std::strerror(err));
+    }
+  }
+  fs::remove_all(temp, ec);  // nothing is left here after a successful rename
+  return s;
 }
 
 }  // namespace
@@ -124,9 +172,8 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   std::error_code ec;
   const bool exists = fs::is_directory(path, ec);
   if (!exists && !create_if_missing) return Status::IndexNotFound("no index at '" + path + "'");
-  if (!exists) {
-    fs::create_directories(path, ec);
-    if (ec) return Status::IOError("cannot create '" + path + "': " + ec.message());
+  if (!exists || fs::is_empty(path, ec)) {
+    if (Status created = CreateAtomically(path); !created.ok()) return created;
   }
   Xapian::WritableDatabase db;
   Status s = GuardXapian("open index '" + path + "' for writing",
@@ -169,16 +216,30 @@ WritableStore::~WritableStore() {
 
 Status WritableStore::RequireTransaction(const std::string& what) const {
   if (in_transaction_) return Status::Ok();
-  return Status::Internal(what + ": '" + path_ + "' has no open transaction after a failed commit; reopen the writer");
+  return Status::Internal(what + ": '" + path_ + "' has no open transaction after a failed write; reopen the writer");
+}
+
+Status WritableStore::AbandonOnFailure(Status s) {
+  // A write that failed in Xapian (a full disk, an I/O error) leaves the
+  // transaction in an unknown state: half a document applied, or the changes
+  // before it dropped by Xapian. Cancel it, so a later Commit() can make
+  // neither durable; the caller reopens the writer and starts the batch again.
+  if (s.ok() || !in_transaction_) return s;
+  in_transaction_ = false;
+  try {
+    db_.cancel_transaction();
+  } catch (const Xapian::Error&) {
+  }
+  return s;
 }
 
 Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Document& doc) {
   if (Status t = RequireTransaction("index document"); !t.ok()) return t;
   bool existed = false;
-  Status s = GuardXapian("index document", [&] {
+  Status s = AbandonOnFailure(GuardXapian("index document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
     db_.replace_document(id_term, doc);
-  });
+  }));
   if (!s.ok()) return s;
   return existed;
 }
@@ -186,17 +247,17 @@ Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Do
 Result<bool> WritableStore::Delete(const std::string& id_term) {
   if (Status t = RequireTransaction("delete document"); !t.ok()) return t;
   bool existed = false;
-  Status s = GuardXapian("delete document", [&] {
+  Status s = AbandonOnFailure(GuardXapian("delete document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
     if (existed) db_.delete_document(id_term);
-  });
+  }));
   if (!s.ok()) return s;
   return existed;
 }
 
 Status WritableStore::Commit() {
   if (Status t = RequireTransaction("commit"); !t.ok()) return t;
-  return GuardXapian("commit", [&] {
+  return GuardXapian("commit '" + path_ + "'", [&] {
     // Outside a transaction Xapian commits changes by itself, so from here
     // until the next one begins no change is accepted (Xapian also ends the
     // transaction when commit_transaction fails).
@@ -221,7 +282,8 @@ Result<std::string> WritableStore::GetMetadata(const std::string& key) {
 
 Status WritableStore::SetMetadata(const std::string& key, const std::string& value) {
   if (Status t = RequireTransaction("write metadata"); !t.ok()) return t;
-  return GuardXapian("write metadata", [&] { db_.set_metadata(key, value); });
+  return AbandonOnFailure(
+      GuardXapian("write metadata in '" + path_ + "'", [&] { db_.set_metadata(key, value); }));
 }
 
 }  // namespace portalkb

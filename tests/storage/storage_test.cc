@@ -95,7 +95,11 @@ TEST(GuardXapian, MapsEachXapianErrorToItsStatusCode) {
     const char* name;
   };
   const Case cases[] = {
-      {[] { throw Xapian::DatabaseLockError("locked"); }, StatusCode::kBusy, "DatabaseLockError"},
+      // Xapian's words when another writer holds the lock, and when it cannot make the lock file.
+      {[] { throw Xapian::DatabaseLockError("Unable to get write lock on /x: already locked"); }, StatusCode::kBusy,
+       "DatabaseLockError"},
+      {[] { throw Xapian::DatabaseLockError("Unable to get write lock on /x: Couldn't open lockfile: Permission denied"); },
+       StatusCode::kIOError, "DatabaseLockError (read-only)"},
       {[] { throw Xapian::DatabaseNotFoundError("gone"); }, StatusCode::kIndexNotFound, "DatabaseNotFoundError"},
       {[] { throw Xapian::DatabaseOpeningError("cannot open"); }, StatusCode::kIndexNotFound, "DatabaseOpeningError"},
       {[] { throw Xapian::DatabaseCorruptError("bad block"); }, StatusCode::kCorruption, "DatabaseCorruptError"},
@@ -115,7 +119,9 @@ TEST(GuardXapian, MapsEachXapianErrorToItsStatusCode) {
     EXPECT_EQ(s.message().rfind("op: ", 0), 0u) << c.name << ": the label comes first: " << s.message();
   }
   EXPECT_TRUE(GuardXapian("op", [] {}).ok());
-  EXPECT_NE(GuardXapian("op", [] { throw Xapian::DatabaseLockError("x"); }).message().find("another writer"),
+  EXPECT_NE(GuardXapian("op", [] { throw Xapian::DatabaseLockError("on /x: already locked"); })
+                .message()
+                .find("another writer"),
             std::string::npos);
 }
 

@@ -56,7 +56,10 @@ class DocumentIndexer;
 // Holds the index's single-writer lock for its lifetime. Changes become
 // visible to readers at Commit(), which is atomic: a crash or an error before
 // it leaves the last committed state intact. The destructor discards
-// uncommitted changes.
+// uncommitted changes. A failure of the index itself (a full disk, an I/O
+// error) in Put, Delete or Commit discards every uncommitted change too; the
+// writer then refuses further changes (Internal, "reopen the writer") and a
+// new writer starts from the last commit.
 // Thread-safety: not safe for concurrent use.
 class IndexWriter {
  public:
