@@ -1,6 +1,8 @@
 #include "search/query_builder.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <optional>
 
 #include "portalkb/document.h"
@@ -33,6 +35,61 @@ struct Tiers {
   // with no exact match anywhere is not worse than another word's exact
   // match; BM25 decides between them).
   bool no_exact = false;
+};
+
+// Matches the documents where `word` has a position in one of the fields of
+// `fields` (bit i: schema::kTextFields[i]), without weight: a filter for
+// typo candidates under typo.disabled_fields. Reads the word's positions in
+// each document that has it, so it costs about what a phrase does; it is
+// built only when fields are switched off.
+class WordInFieldsSource : public Xapian::PostingSource {
+ public:
+  WordInFieldsSource(std::string word, std::uint32_t fields) : word_(std::move(word)), fields_(fields) {}
+
+  Xapian::PostingSource* clone() const override { return new WordInFieldsSource(word_, fields_); }
+  std::string name() const override { return "portalkb.WordInFields"; }
+  std::string get_description() const override { return "WordInFieldsSource(" + word_ + ")"; }
+
+  void init(const Xapian::Database& db) override {
+    db_ = db;
+    it_ = db_.postlist_begin(word_);
+    end_ = db_.postlist_end(word_);
+    started_ = false;
+    termfreq_ = db_.get_termfreq(word_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return termfreq_ / 2; }
+  Xapian::doccount get_termfreq_max() const override { return termfreq_; }
+
+  void next(double) override {
+    if (started_) ++it_;
+    started_ = true;
+    SettleOnAMatch();
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    it_.skip_to(did);
+    SettleOnAMatch();
+  }
+  bool at_end() const override { return it_ == end_; }
+  Xapian::docid get_docid() const override { return *it_; }
+
+ private:
+  // Moves on to the first document, from here, with a position in `fields_`.
+  void SettleOnAMatch() {
+    for (; it_ != end_; ++it_) {
+      for (auto pos = it_.positionlist_begin(); pos != it_.positionlist_end(); ++pos) {
+        if ((fields_ >> schema::FieldOfPosition(*pos)) & 1u) return;
+      }
+    }
+  }
+
+  std::string word_;
+  std::uint32_t fields_;
+  Xapian::Database db_;
+  Xapian::PostingIterator it_, end_;
+  Xapian::doccount termfreq_ = 0;
+  bool started_ = false;
 };
 
 Q Or(std::vector<Q> subqueries) {
@@ -228,23 +285,21 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     return Scaled(Or(std::move(alternatives)), scale);
   };
   // A typo candidate: like word_query, or only in the fields where typos count.
-  std::vector<std::string_view> typo_fields;
-  for (auto field : schema::kTextFields) {
+  std::uint32_t typo_fields = 0;  // bit i: schema::kTextFields[i]
+  for (std::size_t f = 0; f < std::size(schema::kTextFields); ++f) {
     const auto& off = options_.typo.disabled_fields;
-    if (std::find(off.begin(), off.end(), field) == off.end()) typo_fields.push_back(schema::FieldWordPrefix(field));
+    if (std::find(off.begin(), off.end(), schema::kTextFields[f]) == off.end()) typo_fields |= 1u << f;
   }
+  constexpr std::uint32_t kAllFields = (1u << std::size(schema::kTextFields)) - 1;
   auto typo_query = [&](const std::string& folded, double scale, std::size_t unit, int typos, const char* kind) {
-    if (typo_fields.size() == std::size(schema::kTextFields)) {
-      return word_query(folded, "", false, scale, unit, typos, kind);
-    }
+    if (typo_fields == kAllFields) return word_query(folded, "", false, scale, unit, typos, kind);
     built.highlight.folded.insert(folded);
-    std::vector<Q> fields;
-    for (auto prefix : typo_fields) {
-      fields.emplace_back(Term(prefix, folded));
-      note(Term(prefix, folded), unit, folded, typos, kind);
-    }
-    if (fields.empty()) return Q();
-    return Scaled(Q(Q::OP_SYNONYM, fields.begin(), fields.end()), scale);
+    if (typo_fields == 0) return Q();
+    note(folded, unit, folded, typos, kind);
+    // Only the title has words of its own; the other fields need the
+    // word's positions.
+    if (typo_fields == 1u) return Scaled(Q(Term(schema::kTitleWord, folded)), scale);
+    return Scaled(Q(Q::OP_FILTER, Q(folded), Q((new WordInFieldsSource(folded, typo_fields))->release())), scale);
   };
   auto phrase_query = [&](const std::vector<std::string>& words, double scale, std::size_t unit, int typos,
                           const char* kind) {

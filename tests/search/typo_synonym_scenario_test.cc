@@ -109,6 +109,34 @@ TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerField) {
   EXPECT_EQ(r.hits[0].id, "titled");
 }
 
+// The fields are told apart by position ranges (format 2), so a word in
+// several fields, or only in the body, is matched by its fields as typed.
+TEST_F(SearchScenario, TypoToleranceOffForSomeFieldsStillMatchesTheOthers) {
+  Add(MakeArticle("body", "Overview", "The warranty covers parts."));
+  Document both = MakeArticle("both", "Coverage", "A warranty for two years.");
+  both.tags = {"warranty"};
+  Add(both);
+  Document tagged = MakeArticle("tagged", "Parts", "Nothing to see.");
+  tagged.tags = {"warranty"};
+  Add(tagged);
+  SearchRequest request;
+  request.query = "waranty";
+  request.correct = false;
+  auto sorted_ids = [&] {
+    auto ids = Ids(Search(request));
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  options_.search.typo.disabled_fields = {"tags"};
+  EXPECT_EQ(sorted_ids(), (std::vector<std::string>{"body", "both"})) << "body matches, tags alone do not";
+  options_.search.typo.disabled_fields = {"body", "summary", "category"};
+  EXPECT_EQ(sorted_ids(), (std::vector<std::string>{"both", "tagged"})) << "only the tags count";
+  options_.search.typo.disabled_fields = {"title", "summary", "tags", "category", "body"};
+  EXPECT_TRUE(sorted_ids().empty());
+  request.query = "warranty";
+  EXPECT_EQ(Search(request).total, 3u) << "the word as typed matches in every field";
+}
+
 TEST_F(SearchScenario, ShortWordsAndCodesMatchOnlyExactly) {
   Add(MakeArticle("code", "Order AB12345", "Status of order AB12345.", "en"));
   Add(MakeArticle("mail", "Mail settings", "Mail.", "en"));
