@@ -37,6 +37,13 @@ struct Tiers {
   bool no_exact = false;
 };
 
+bool InFields(std::uint32_t fields, Xapian::PositionIterator pos, const Xapian::PositionIterator& end) {
+  for (; pos != end; ++pos) {
+    if ((fields >> schema::FieldOfPosition(*pos)) & 1u) return true;
+  }
+  return false;
+}
+
 // Matches the documents where `word` has a position in one of the fields of
 // `fields` (bit i: schema::kTextFields[i]), without weight: a filter for
 // typo candidates under typo.disabled_fields. Reads the word's positions in
@@ -78,9 +85,7 @@ class WordInFieldsSource : public Xapian::PostingSource {
   // Moves on to the first document, from here, with a position in `fields_`.
   void SettleOnAMatch() {
     for (; it_ != end_; ++it_) {
-      for (auto pos = it_.positionlist_begin(); pos != it_.positionlist_end(); ++pos) {
-        if ((fields_ >> schema::FieldOfPosition(*pos)) & 1u) return;
-      }
+      if (InFields(fields_, it_.positionlist_begin(), it_.positionlist_end())) return;
     }
   }
 
@@ -197,13 +202,14 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   }
 
   // 3. Term-level building blocks, recording where each term comes from.
-  auto note = [&](const std::string& term, std::size_t unit, const std::string& matched, int typos, const char* kind) {
+  auto note = [&](const std::string& term, std::size_t unit, const std::string& matched, int typos, const char* kind,
+                  std::uint32_t fields = TermOrigin::kAllTextFields) {
     if (unit == SIZE_MAX) return;
     auto& list = built.origins[term];
     for (const auto& o : list) {
-      if (o.word == unit && o.matched == matched && o.typos == typos) return;
+      if (o.word == unit && o.matched == matched && o.typos == typos && o.fields == fields) return;
     }
-    list.push_back({unit, matched, typos, kind});
+    list.push_back({unit, matched, typos, kind, fields});
   };
   built.bm25_k1 = options_.bm25_k1;
   built.bm25_b = options_.bm25_b;
@@ -295,10 +301,13 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     if (typo_fields == kAllFields) return word_query(folded, "", false, scale, unit, typos, kind);
     built.highlight.folded.insert(folded);
     if (typo_fields == 0) return Q();
-    note(folded, unit, folded, typos, kind);
     // Only the title has words of its own; the other fields need the
     // word's positions.
-    if (typo_fields == 1u) return Scaled(Q(Term(schema::kTitleWord, folded)), scale);
+    if (typo_fields == 1u) {
+      note(Term(schema::kTitleWord, folded), unit, folded, typos, kind);
+      return Scaled(Q(Term(schema::kTitleWord, folded)), scale);
+    }
+    note(folded, unit, folded, typos, kind, typo_fields);
     return Scaled(Q(Q::OP_FILTER, Q(folded), Q((new WordInFieldsSource(folded, typo_fields))->release())), scale);
   };
   auto phrase_query = [&](const std::vector<std::string>& words, double scale, std::size_t unit, int typos,
@@ -543,6 +552,10 @@ BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<c
 
 }  // namespace
 
+bool CountsIn(const TermOrigin& origin, Xapian::PositionIterator begin, const Xapian::PositionIterator& end) {
+  return origin.fields == TermOrigin::kAllTextFields || InFields(origin.fields, std::move(begin), end);
+}
+
 bool MatchedWordsDecider::operator()(const Xapian::Document& doc) const {
   if (built_.min_matched_words == 0) return true;
   std::vector<bool> matched(built_.words.size(), false);
@@ -554,7 +567,8 @@ bool MatchedWordsDecider::operator()(const Xapian::Document& doc) const {
     while (origin != built_.origins.end() && origin->first < term) ++origin;
     if (origin == built_.origins.end() || origin->first != term) continue;
     for (const TermOrigin& o : origin->second) {
-      if (o.word < matched.size() && !matched[o.word]) {
+      if (o.word < matched.size() && !matched[o.word] &&
+          (o.fields == TermOrigin::kAllTextFields || CountsIn(o, t.positionlist_begin(), t.positionlist_end()))) {
         matched[o.word] = true;
         if (++words >= built_.min_matched_words) return true;
       }

@@ -137,6 +137,29 @@ TEST_F(SearchScenario, TypoToleranceOffForSomeFieldsStillMatchesTheOthers) {
   EXPECT_EQ(Search(request).total, 3u) << "the word as typed matches in every field";
 }
 
+// Format 2 has no per-field terms: a document holding the candidate only in
+// a switched-off field must not be reported (nor counted) as matching it.
+TEST_F(SearchScenario, ATypoCandidateInASwitchedOffFieldIsNotReportedAsAMatch) {
+  Document tagged = MakeArticle("tagged", "Overview", "Nothing to see.");
+  tagged.tags = {"warranty"};
+  Add(tagged);
+  Add(MakeArticle("body", "Claims", "The warranty covers parts."));
+  options_.search.typo.disabled_fields = {"tags"};
+  SearchRequest request;
+  request.query = "waranty overview";
+  request.correct = false;
+  const auto r = Search(request);
+  const auto hit = std::find_if(r.hits.begin(), r.hits.end(), [](const Hit& h) { return h.id == "tagged"; });
+  ASSERT_NE(hit, r.hits.end()) << "'overview' still matches";
+  for (const auto& m : hit->matches) EXPECT_NE(m.query_word, "waranty") << "matched '" << m.matched << "' in the tags";
+  EXPECT_TRUE(hit->weak) << "one of two words matched";
+  const auto body = std::find_if(r.hits.begin(), r.hits.end(), [](const Hit& h) { return h.id == "body"; });
+  ASSERT_NE(body, r.hits.end());
+  ASSERT_EQ(body->matches.size(), 1u);
+  EXPECT_EQ(body->matches[0].matched, "warranty");
+  EXPECT_EQ(body->matches[0].typos, 1);
+}
+
 TEST_F(SearchScenario, ShortWordsAndCodesMatchOnlyExactly) {
   Add(MakeArticle("code", "Order AB12345", "Status of order AB12345.", "en"));
   Add(MakeArticle("mail", "Mail settings", "Mail.", "en"));
