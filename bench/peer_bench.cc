@@ -251,7 +251,8 @@ int main(int argc, char** argv) {
       "work-dir", po::value(&work), "where both indexes are built (default: a new temporary directory)")(
       "queries", po::value(&query_count)->default_value(200), "queries per kind (documents sampled evenly)")(
       "threads", po::value(&threads)->default_value(0), "portalkb analysis threads (0: one per hardware thread)")(
-      "commit-every", po::value(&commit_every), "portalkb documents per commit while ingesting");
+      "commit-every", po::value(&commit_every), "portalkb documents per commit while ingesting")(
+      "no-compact", "do not compact portalkb's index after loading it (as `portalkb index --no-compact`)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -322,6 +323,8 @@ int main(int argc, char** argv) {
     portalkb::WriterOptions writer_options;
     writer_options.analysis_threads = threads;
     writer_options.commit_every = std::max<std::size_t>(1, commit_every);
+    // As `portalkb index` does for a new index; the time counts in docs/s.
+    writer_options.compact_new_index = vm.count("no-compact") == 0;
     auto writer = portalkb::IndexWriter::Open(index, writer_options);
     if (!writer.ok()) {
       std::cerr << "peer_bench: " << writer.status().ToString() << "\n";

@@ -70,6 +70,7 @@ int RunIndex(const std::vector<std::string>& args) {
   bool follow_symlinks = false;
   bool show_progress = false;
   std::size_t threads = 0;
+  bool no_compact = false;
   options.add_options()("db", po::value(&db)->required(), "index directory (created if missing)")(
       "path", po::value(&paths)->required()->composing(), "files or directories to ingest")(
       "follow-symlinks", po::bool_switch(&follow_symlinks),
@@ -77,12 +78,14 @@ int RunIndex(const std::vector<std::string>& args) {
       "progress", po::bool_switch(&show_progress),
       "report progress even when standard output is not a terminal (a line on stderr every 5 s)")(
       "threads", po::value(&threads)->default_value(0),
-      "threads analysing documents (0: one per hardware thread; 1: all on one thread)");
+      "threads analysing documents (0: one per hardware thread; 1: all on one thread)")(
+      "no-compact", po::bool_switch(&no_compact),
+      "do not compact an index this command creates (compacting makes it about a third smaller)");
   po::positional_options_description positional;
   positional.add("path", -1);
   bool help = false;
   auto vm = ParseOptions("index", args, options, positional,
-                         "--db DIR [--follow-symlinks] [--progress] [--threads N] PATH...", help);
+                         "--db DIR [--follow-symlinks] [--progress] [--threads N] [--no-compact] PATH...", help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
   if (threads > kMaxAnalysisThreads) {
@@ -93,6 +96,7 @@ int RunIndex(const std::vector<std::string>& args) {
   WriterOptions writer_options;
   writer_options.follow_symlinks = follow_symlinks;
   writer_options.analysis_threads = threads;
+  writer_options.compact_new_index = !no_compact;
   auto writer = IndexWriter::Open(db, writer_options);
   if (!writer.ok()) return ReportError("index", writer.status());
 

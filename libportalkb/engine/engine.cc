@@ -175,7 +175,43 @@ struct Engine::Impl {
   bool refresh_pending = false;  // guarded by refresh_mutex
   bool stopping = false;         // guarded by refresh_mutex
   std::thread refresher;         // guarded by refresh_mutex (started once)
-  // Set once in Open, then only used through its own thread-safe methods.
+  // The analytics log, opened on first use (OpenAnalytics): opening compiles
+  // the redaction patterns (about 30 ms), which a process that never logs
+  // (`portalkb search --no-log`) should not pay. Written once under
+  // analytics_once, then only used through Analytics' thread-safe methods.
+  Analytics* AnalyticsLog() {
+    std::call_once(analytics_once, [this] { OpenAnalytics(); });
+    return analytics.get();
+  }
+  void OpenAnalytics() {
+    if (!log_searches) {
+      analytics_status = Status::InvalidArgument("search logging is switched off for this index");
+      return;
+    }
+    if (!options.analytics) {
+      analytics_status = Status::InvalidArgument("analytics switched off for this engine");
+      return;
+    }
+    AnalyticsOptions analytics_options = options.analytics_options;
+    if (!analytics_options.normalize) {
+      // Called on the analytics writer's thread and on callers' threads: a
+      // tokenizer per call, from the engine's pool.
+      Pool<Tokenizer>* pool = &tokenizers;
+      analytics_options.normalize = [pool](const std::string& text) {
+        auto tokenizer = pool->Acquire();
+        return NormalizeForAnalytics(*tokenizer, text);
+      };
+    }
+    auto opened = Analytics::OpenForIndex(path, std::move(analytics_options));
+    if (opened.ok()) {
+      analytics = std::move(opened).value();
+    } else {
+      analytics_status = opened.status();
+    }
+  }
+  // The index's log_searches setting as Open read it.
+  bool log_searches = true;
+  std::once_flag analytics_once;
   std::unique_ptr<Analytics> analytics;
   Status analytics_status;
 };
@@ -194,40 +230,17 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, EngineOpti
   // The first snapshot, built on the handle that proved the index opens;
   // the handle then joins the pool.
   std::unique_ptr<ReadableStore> first = std::move(store).value();
-  bool log_searches = true;
   {
     Tokenizer tokenizer;
     Status s = first->Read("open", [&](const Xapian::Database& db) {
       const auto snapshot = self.SnapshotFor(db, tokenizer);
       // Unreadable settings do not stop reading (Settings() reports them);
       // the engine's own options stay in force.
-      if (snapshot->settings().ok() && snapshot->settings()->log_searches == false) log_searches = false;
+      if (snapshot->settings().ok() && snapshot->settings()->log_searches == false) self.log_searches = false;
     });
     if (!s.ok()) return s;
   }
   { auto lease = Pool<ReadableStore>::Lease(&self.stores, std::move(first)); }
-  if (!log_searches) {
-    self.analytics_status = Status::InvalidArgument("search logging is switched off for this index");
-  } else if (options.analytics) {
-    AnalyticsOptions analytics_options = options.analytics_options;
-    if (!analytics_options.normalize) {
-      // Called on the analytics writer's thread and on callers' threads: a
-      // tokenizer per call, from the engine's pool.
-      Pool<Tokenizer>* pool = &self.tokenizers;
-      analytics_options.normalize = [pool](const std::string& text) {
-        auto tokenizer = pool->Acquire();
-        return NormalizeForAnalytics(*tokenizer, text);
-      };
-    }
-    auto analytics = Analytics::OpenForIndex(path, std::move(analytics_options));
-    if (analytics.ok()) {
-      self.analytics = std::move(analytics).value();
-    } else {
-      self.analytics_status = analytics.status();
-    }
-  } else {
-    self.analytics_status = Status::InvalidArgument("analytics switched off for this engine");
-  }
   return engine;
 }
 
@@ -254,7 +267,9 @@ Result<SearchResponse> Engine::Search(const SearchRequest& original) {
   if (!response.ok()) return response;
   response->as_admin = request.principal.admin;
   response->took_ms = MillisecondsSince(started);
-  if (!request.log || !log || impl_->analytics == nullptr) return response;
+  if (!request.log || !log) return response;
+  Analytics* analytics = impl_->AnalyticsLog();
+  if (analytics == nullptr) return response;
   SearchEvent event;
   event.ts_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -271,7 +286,7 @@ Result<SearchResponse> Engine::Search(const SearchRequest& original) {
   event.detected_lang = response->detected_lang;
   event.latency_ms = response->took_ms;
   response->query_id = event.query_id;
-  impl_->analytics->LogSearch(std::move(event));
+  analytics->LogSearch(std::move(event));
   return response;
 }
 
@@ -308,10 +323,11 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& original) 
     return Status::InvalidArgument("lang '" + request.lang.substr(0, 80) + "' is not supported (nl, en, sv, de)");
   }
   std::vector<Suggestion> suggestions;
-  Analytics* analytics = impl_->analytics.get();
   Status read = impl_->Read("suggest", [&](const SearchContext& context) {
     suggestions = SuggestTitles(context, request);
-    if (analytics == nullptr || suggestions.size() >= request.limit) return;
+    if (suggestions.size() >= request.limit) return;
+    Analytics* analytics = impl_->AnalyticsLog();
+    if (analytics == nullptr) return;
     // Then frequent successful queries. Another visitor's query is shown
     // only when every word of it occurs in a document this principal may
     // see, so no word of it hints at hidden content.
@@ -348,9 +364,9 @@ Result<IndexStats> Engine::Stats() {
   Status read = impl_->Read("stats", [&](const SearchContext& context) { stats = CollectStats(context.db); });
   if (!read.ok()) return read;
   stats.bytes = DirectoryBytes(impl_->path);
-  if (impl_->analytics == nullptr) {
+  if (Analytics* analytics = impl_->AnalyticsLog(); analytics == nullptr) {
     stats.analytics = impl_->analytics_status.message();
-  } else if (Status health = impl_->analytics->Health(); !health.ok()) {
+  } else if (Status health = analytics->Health(); !health.ok()) {
     stats.analytics = health.message();
   }
   return stats;
@@ -395,8 +411,11 @@ Result<std::vector<SynonymRule>> Engine::Synonyms() {
 
 const std::string& Engine::path() const { return impl_->path; }
 
-Analytics* Engine::analytics() { return impl_->analytics.get(); }
+Analytics* Engine::analytics() { return impl_->AnalyticsLog(); }
 
-const Status& Engine::analytics_status() const { return impl_->analytics_status; }
+const Status& Engine::analytics_status() const {
+  (void)impl_->AnalyticsLog();  // the status of the attempt, made now if not yet
+  return impl_->analytics_status;
+}
 
 }  // namespace portalkb

@@ -21,6 +21,22 @@
 
 namespace portalkb {
 
+namespace {
+
+// The documents are committed whatever happens here. A derived file that
+// cannot be written stays at its older revision, which readers recognise and
+// replace by building the structure in memory, so a failure costs start-up
+// time only and is not reported as a failed commit.
+void WriteDerivedFiles(WritableStore& store) {
+  Status derived = store.ReadCommitted("write derived files", [&](const Xapian::Database& db) {
+    (void)Vocabulary::Write(store.path(), db);
+    (void)FacetIndex::Write(store.path(), db);
+  });
+  (void)derived;
+}
+
+}  // namespace
+
 IndexWriter::IndexWriter(WriterOptions options, std::unique_ptr<WritableStore> store, AttributeSlots slots)
     : options_(options), store_(std::move(store)), indexer_(std::make_unique<DocumentIndexer>(std::move(slots))) {}
 
@@ -68,15 +84,7 @@ Status IndexWriter::Commit(bool derived_files) {
   if (s.ok()) indexer_->clear_slots_changed();
   if (s.ok()) pending_ = 0;
   if (!s.ok() || !derived_files || !options_.write_derived_files) return s;
-  // The documents are committed whatever happens here. A derived file that
-  // cannot be written stays at its older revision, which readers recognise
-  // and replace by building the structure in memory, so a failure costs
-  // start-up time only and is not reported as a failed commit.
-  Status derived = store_->ReadCommitted("write derived files", [&](const Xapian::Database& db) {
-    (void)Vocabulary::Write(store_->path(), db);
-    (void)FacetIndex::Write(store_->path(), db);
-  });
-  (void)derived;
+  WriteDerivedFiles(*store_);
   return s;
 }
 
@@ -370,7 +378,14 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
   wait();
   write(analysed);
   if (!failure.ok()) return failure;
-  if (Status s = Commit(); !s.ok()) return s;
+  const bool compact = options_.compact_new_index && store_->created() && report.added > 0;
+  if (Status s = Commit(/*derived_files=*/!compact); !s.ok()) return s;
+  if (compact) {
+    // The documents are committed: a compaction that fails is reported, and
+    // leaves the index as committed or (failing midway) to be indexed again.
+    if (Status s = store_->Compact(); !s.ok()) return s;
+    if (options_.write_derived_files) WriteDerivedFiles(*store_);
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   status.finished = true;
   report_progress(true);

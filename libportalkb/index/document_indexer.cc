@@ -1,7 +1,9 @@
 #include "index/document_indexer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include "core/text.h"
 #include "storage/document_codec.h"
@@ -59,31 +61,30 @@ Xapian::Document DocumentIndexer::Analyse(const Document& doc, const Tokenizer& 
     if (c == '/') c = '\n';
   }
 
-  struct Field {
-    const std::string* text;
-    std::string_view word_prefix;
-  };
-  const Field fields[] = {
-      {&doc.title, kTitleWord},        {&doc.summary, kSummaryWord}, {&tag_text, kTagWord},
-      {&category_text, kCategoryWord}, {&doc.body, kBodyWord},
-  };
+  // In kTextFields order. Only the title has words of its own beside the
+  // unprefixed ones (it ranks above the rest); the other fields are told
+  // apart by their position ranges (schema::FieldFirstPosition).
+  const std::string* fields[] = {&doc.title, &doc.summary, &tag_text, &category_text, &doc.body};
+  static_assert(std::size(fields) == std::size(kTextFields));
 
-  Xapian::termpos base = 1;
-  for (const auto& field : fields) {
-    const std::vector<Token> tokens = tokenizer.Tokenize(*field.text);
-    Xapian::termpos last = 0;
-    for (const Token& t : tokens) {
-      const Xapian::termpos pos = base + t.position;
-      last = std::max(last, pos);
-      xdoc.add_posting(t.folded, pos);
+  for (std::size_t f = 0; f < std::size(fields); ++f) {
+    const bool title = f == 0;
+    const Xapian::termpos first = FieldFirstPosition(f);
+    const Xapian::termpos span = FieldLastPosition(f) - first;
+    for (const Token& t : tokenizer.Tokenize(*fields[f])) {
+      xdoc.add_posting(t.folded, first + std::min<Xapian::termpos>(t.position, span));
       if (t.lowered != t.folded) xdoc.add_term(Term(kAccented, t.lowered));
-      const bool stop = rules.IsStop(t.folded);
-      const std::string stem = stop ? std::string() : rules.Stem(t.folded);
-      if (!stop) xdoc.add_term(Term(kStem, stem));
-      xdoc.add_term(Term(field.word_prefix, t.folded));
-      if (field.word_prefix == kTitleWord && !stop) xdoc.add_term(Term(kTitleStem, stem));
+      if (rules.IsStop(t.folded)) {
+        if (title) xdoc.add_term(Term(kTitleWord, t.folded));
+        continue;
+      }
+      const std::string stem = rules.Stem(t.folded);
+      xdoc.add_term(Term(kStem, stem));
+      if (title) {
+        xdoc.add_term(Term(kTitleWord, t.folded));
+        xdoc.add_term(Term(kTitleStem, stem));
+      }
     }
-    base = std::max(base, last) + kFieldPositionGap;
   }
 
   AddBoolean(xdoc, kId, doc.id);

@@ -1,6 +1,8 @@
 #include "search/query_builder.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <optional>
 
 #include "portalkb/document.h"
@@ -33,6 +35,66 @@ struct Tiers {
   // with no exact match anywhere is not worse than another word's exact
   // match; BM25 decides between them).
   bool no_exact = false;
+};
+
+bool InFields(std::uint32_t fields, Xapian::PositionIterator pos, const Xapian::PositionIterator& end) {
+  for (; pos != end; ++pos) {
+    if ((fields >> schema::FieldOfPosition(*pos)) & 1u) return true;
+  }
+  return false;
+}
+
+// Matches the documents where `word` has a position in one of the fields of
+// `fields` (bit i: schema::kTextFields[i]), without weight: a filter for
+// typo candidates under typo.disabled_fields. Reads the word's positions in
+// each document that has it, so it costs about what a phrase does; it is
+// built only when fields are switched off.
+class WordInFieldsSource : public Xapian::PostingSource {
+ public:
+  WordInFieldsSource(std::string word, std::uint32_t fields) : word_(std::move(word)), fields_(fields) {}
+
+  Xapian::PostingSource* clone() const override { return new WordInFieldsSource(word_, fields_); }
+  std::string name() const override { return "portalkb.WordInFields"; }
+  std::string get_description() const override { return "WordInFieldsSource(" + word_ + ")"; }
+
+  void init(const Xapian::Database& db) override {
+    db_ = db;
+    it_ = db_.postlist_begin(word_);
+    end_ = db_.postlist_end(word_);
+    started_ = false;
+    termfreq_ = db_.get_termfreq(word_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return termfreq_ / 2; }
+  Xapian::doccount get_termfreq_max() const override { return termfreq_; }
+
+  void next(double) override {
+    if (started_) ++it_;
+    started_ = true;
+    SettleOnAMatch();
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    it_.skip_to(did);
+    SettleOnAMatch();
+  }
+  bool at_end() const override { return it_ == end_; }
+  Xapian::docid get_docid() const override { return *it_; }
+
+ private:
+  // Moves on to the first document, from here, with a position in `fields_`.
+  void SettleOnAMatch() {
+    for (; it_ != end_; ++it_) {
+      if (InFields(fields_, it_.positionlist_begin(), it_.positionlist_end())) return;
+    }
+  }
+
+  std::string word_;
+  std::uint32_t fields_;
+  Xapian::Database db_;
+  Xapian::PostingIterator it_, end_;
+  Xapian::doccount termfreq_ = 0;
+  bool started_ = false;
 };
 
 Q Or(std::vector<Q> subqueries) {
@@ -140,13 +202,14 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   }
 
   // 3. Term-level building blocks, recording where each term comes from.
-  auto note = [&](const std::string& term, std::size_t unit, const std::string& matched, int typos, const char* kind) {
+  auto note = [&](const std::string& term, std::size_t unit, const std::string& matched, int typos, const char* kind,
+                  std::uint32_t fields = TermOrigin::kAllTextFields) {
     if (unit == SIZE_MAX) return;
     auto& list = built.origins[term];
     for (const auto& o : list) {
-      if (o.word == unit && o.matched == matched && o.typos == typos) return;
+      if (o.word == unit && o.matched == matched && o.typos == typos && o.fields == fields) return;
     }
-    list.push_back({unit, matched, typos, kind});
+    list.push_back({unit, matched, typos, kind, fields});
   };
   built.bm25_k1 = options_.bm25_k1;
   built.bm25_b = options_.bm25_b;
@@ -228,23 +291,24 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     return Scaled(Or(std::move(alternatives)), scale);
   };
   // A typo candidate: like word_query, or only in the fields where typos count.
-  std::vector<std::string_view> typo_fields;
-  for (auto field : schema::kTextFields) {
+  std::uint32_t typo_fields = 0;  // bit i: schema::kTextFields[i]
+  for (std::size_t f = 0; f < std::size(schema::kTextFields); ++f) {
     const auto& off = options_.typo.disabled_fields;
-    if (std::find(off.begin(), off.end(), field) == off.end()) typo_fields.push_back(schema::FieldWordPrefix(field));
+    if (std::find(off.begin(), off.end(), schema::kTextFields[f]) == off.end()) typo_fields |= 1u << f;
   }
+  constexpr std::uint32_t kAllFields = (1u << std::size(schema::kTextFields)) - 1;
   auto typo_query = [&](const std::string& folded, double scale, std::size_t unit, int typos, const char* kind) {
-    if (typo_fields.size() == std::size(schema::kTextFields)) {
-      return word_query(folded, "", false, scale, unit, typos, kind);
-    }
+    if (typo_fields == kAllFields) return word_query(folded, "", false, scale, unit, typos, kind);
     built.highlight.folded.insert(folded);
-    std::vector<Q> fields;
-    for (auto prefix : typo_fields) {
-      fields.emplace_back(Term(prefix, folded));
-      note(Term(prefix, folded), unit, folded, typos, kind);
+    if (typo_fields == 0) return Q();
+    // Only the title has words of its own; the other fields need the
+    // word's positions.
+    if (typo_fields == 1u) {
+      note(Term(schema::kTitleWord, folded), unit, folded, typos, kind);
+      return Scaled(Q(Term(schema::kTitleWord, folded)), scale);
     }
-    if (fields.empty()) return Q();
-    return Scaled(Q(Q::OP_SYNONYM, fields.begin(), fields.end()), scale);
+    note(folded, unit, folded, typos, kind, typo_fields);
+    return Scaled(Q(Q::OP_FILTER, Q(folded), Q((new WordInFieldsSource(folded, typo_fields))->release())), scale);
   };
   auto phrase_query = [&](const std::vector<std::string>& words, double scale, std::size_t unit, int typos,
                           const char* kind) {
@@ -488,6 +552,10 @@ BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<c
 
 }  // namespace
 
+bool CountsIn(const TermOrigin& origin, Xapian::PositionIterator begin, const Xapian::PositionIterator& end) {
+  return origin.fields == TermOrigin::kAllTextFields || InFields(origin.fields, std::move(begin), end);
+}
+
 bool MatchedWordsDecider::operator()(const Xapian::Document& doc) const {
   if (built_.min_matched_words == 0) return true;
   std::vector<bool> matched(built_.words.size(), false);
@@ -499,7 +567,8 @@ bool MatchedWordsDecider::operator()(const Xapian::Document& doc) const {
     while (origin != built_.origins.end() && origin->first < term) ++origin;
     if (origin == built_.origins.end() || origin->first != term) continue;
     for (const TermOrigin& o : origin->second) {
-      if (o.word < matched.size() && !matched[o.word]) {
+      if (o.word < matched.size() && !matched[o.word] &&
+          (o.fields == TermOrigin::kAllTextFields || CountsIn(o, t.positionlist_begin(), t.positionlist_end()))) {
         matched[o.word] = true;
         if (++words >= built_.min_matched_words) return true;
       }

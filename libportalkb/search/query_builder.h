@@ -3,6 +3,7 @@
 // -> ranked combination.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
@@ -53,7 +54,17 @@ struct TermOrigin {
   std::string matched;
   int typos = 0;
   const char* kind = "exact";  // "exact", "synonym", "typo", "prefix", "split", "join"
+  // The text fields (bit i: schema::kTextFields[i]) where the term counts for
+  // this word: all but for a typo candidate under typo.disabled_fields, which
+  // counts only where its positions lie in the others (CountsIn).
+  std::uint32_t fields = kAllTextFields;
+  static constexpr std::uint32_t kAllTextFields = ~std::uint32_t{0};
 };
+
+// Whether a term with the positions [begin, end) in a document counts for
+// `origin` there. Reading positions costs: callers skip it for origins that
+// count in every field.
+bool CountsIn(const TermOrigin& origin, Xapian::PositionIterator begin, const Xapian::PositionIterator& end);
 
 // One positive clause of the query.
 struct QueryWord {

@@ -193,6 +193,12 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
       const auto found = built.origins.find(*t);
       if (found == built.origins.end()) continue;
       for (const TermOrigin& origin : found->second) {
+        // A typo candidate under typo.disabled_fields may be in the document
+        // only in a field switched off: then it did not match for this word.
+        if (origin.fields != TermOrigin::kAllTextFields &&
+            !CountsIn(origin, db.positionlist_begin(*it, *t), db.positionlist_end(*it, *t))) {
+          continue;
+        }
         const TermOrigin*& b = best[origin.word];
         if (b == nullptr || origin.typos < b->typos ||
             (origin.typos == b->typos && std::string_view(b->kind) != "exact" &&

@@ -3,6 +3,8 @@
 // down in doc/index-format.md.
 #pragma once
 
+#include <cstddef>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -10,23 +12,18 @@
 
 namespace portalkb::schema {
 
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 inline constexpr const char* kFormatKey = "portalkb.format";
 
 // Term prefixes. Unprefixed terms are folded words of every text field, with
-// positions (phrase matching). Folded words are lower-case, so upper-case
-// prefixes never collide with them.
+// positions (phrase matching; the position says the field, see
+// FieldOfPosition). Folded words are lower-case, so upper-case prefixes never
+// collide with them.
 inline constexpr std::string_view kId = "Q";          // Q<id>, one per document (boolean)
 inline constexpr std::string_view kStem = "Z";        // Z<stem>: stems of all text fields
 inline constexpr std::string_view kTitleWord = "S";   // S<folded>: title words
 inline constexpr std::string_view kTitleStem = "ZS";  // ZS<stem>: title stems
 inline constexpr std::string_view kAccented = "XA";   // XA<lowered>: words that carry diacritics
-// Folded words per field (no positions), so typo tolerance can be limited to
-// chosen fields. The title's are kTitleWord.
-inline constexpr std::string_view kSummaryWord = "XU";
-inline constexpr std::string_view kTagWord = "XK";
-inline constexpr std::string_view kCategoryWord = "XY";
-inline constexpr std::string_view kBodyWord = "XB";
 inline constexpr std::string_view kType = "XT";       // XTarticle / XTdocument (boolean)
 inline constexpr std::string_view kLang = "L";        // Lnl (boolean)
 inline constexpr std::string_view kTag = "K";         // K<tag> (boolean)
@@ -48,10 +45,6 @@ inline constexpr const char* kSlotsKey = "portalkb.slots";  // JSON {"price": 10
 // IndexSettings::Encode(): "name=value" lines.
 inline constexpr const char* kSettingsKey = "portalkb.settings";
 
-// Gap between the positions of consecutive fields, so a phrase never spans
-// the end of the title and the start of the summary.
-inline constexpr Xapian::termpos kFieldPositionGap = 100;
-
 std::string Term(std::string_view prefix, std::string_view value);
 
 // A query matching every document, new on each call. Never copy
@@ -60,9 +53,24 @@ std::string Term(std::string_view prefix, std::string_view value);
 // at once corrupt it (Related crashed in Enquire::set_query under the soak).
 inline Xapian::Query MatchAllQuery() { return Xapian::Query(std::string()); }
 
-// The word prefix of a text field ("title", "summary", "tags", "category",
-// "body"), or empty for an unknown name.
-std::string_view FieldWordPrefix(std::string_view field);
+// The text fields, in the order their words are indexed.
 inline constexpr std::string_view kTextFields[] = {"title", "summary", "tags", "category", "body"};
+inline constexpr std::size_t kBodyField = 4;
+// The index of a text field's name in kTextFields, or std::size(kTextFields)
+// for an unknown name.
+std::size_t TextFieldIndex(std::string_view field);
+
+// Each text field's words sit in a position range of its own, so a word's
+// positions say which fields it occurs in (typo.disabled_fields needs no
+// per-field terms) and a phrase never spans two fields. The body comes first
+// so its many positions stay small numbers (cheaper to encode); the short
+// fields follow from 2^30, 2^24 positions each. Words past the end of a
+// range share its last position (phrases there then no longer match).
+inline constexpr Xapian::termpos kShortFieldsFirstPosition = Xapian::termpos{1} << 30;
+inline constexpr Xapian::termpos kShortFieldPositions = Xapian::termpos{1} << 24;
+Xapian::termpos FieldFirstPosition(std::size_t field);
+Xapian::termpos FieldLastPosition(std::size_t field);
+// The kTextFields index of the field a position belongs to.
+std::size_t FieldOfPosition(Xapian::termpos pos);
 
 }  // namespace portalkb::schema

@@ -87,10 +87,24 @@ class WritableStore {
   Result<std::string> GetMetadata(const std::string& key);
   Status SetMetadata(const std::string& key, const std::string& value);
 
+  // Rewrites the committed index with full B-tree blocks (Xapian's compact,
+  // document ids kept) in a sibling directory and moves its tables over
+  // the index's, keeping the write lock; then reopens. Meant for right after
+  // a bulk load into a new index (created()): about a third smaller and
+  // quicker to search. The tables are replaced one by one, so a reader
+  // opening meanwhile retries, and a crash midway can leave the new index
+  // unreadable (index it again). The revision number starts again from the
+  // compacted one. Uncommitted changes are Internal. Not thread-safe.
+  Status Compact();
+  // This writer made the database (it held no change before Open) and has
+  // not compacted it since.
+  bool created() const { return created_; }
+
   const std::string& path() const { return path_; }
 
  private:
-  WritableStore(std::string path, Xapian::WritableDatabase db) : path_(std::move(path)), db_(std::move(db)) {}
+  WritableStore(std::string path, Xapian::WritableDatabase db, bool created)
+      : path_(std::move(path)), db_(std::move(db)), created_(created) {}
   // Internal once a commit or a write failed: a change made outside a
   // transaction would be committed by Xapian on its own.
   Status RequireTransaction(const std::string& what) const;
@@ -99,6 +113,8 @@ class WritableStore {
   std::string path_;
   Xapian::WritableDatabase db_;
   bool in_transaction_ = true;  // Open() begins one
+  bool created_ = false;
+  bool changed_ = false;  // a change since the last Commit()
 };
 
 }  // namespace portalkb

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "storage/derived_file.h"
 #include "storage/schema.h"
@@ -172,14 +173,17 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   std::error_code ec;
   const bool exists = fs::is_directory(path, ec);
   if (!exists && !create_if_missing) return Status::IndexNotFound("no index at '" + path + "'");
+  bool made_here = false;
   if (!exists || fs::is_empty(path, ec)) {
     if (Status created = CreateAtomically(path); !created.ok()) return created;
+    made_here = true;
   }
   Xapian::WritableDatabase db;
   Status s = GuardXapian("open index '" + path + "' for writing",
                          [&] { db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN); });
   if (!s.ok()) return s;
   Status format;
+  bool created = false;
   s = GuardXapian("open index '" + path + "' for writing", [&] {
     // Only a database that never held a change (revision 0: made just now by
     // DB_CREATE_OR_OPEN, or as empty as that) is stamped; anything else
@@ -187,10 +191,13 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
     if (db.get_revision() == 0 && db.get_doccount() == 0 && db.get_metadata(schema::kFormatKey).empty()) {
       db.set_metadata(schema::kFormatKey, std::to_string(schema::kFormatVersion));
       db.commit();
+      created = true;
       // Derived files left by an index that was removed here would carry
       // revisions this new database is about to reach again.
       for (const char* name : {kVocabularyFileName, kFacetsFileName}) fs::remove(fs::path(path) / name, ec);
     }
+    // Made (and stamped) just now by CreateAtomically: still empty.
+    if (made_here && db.get_revision() == 1 && db.get_doccount() == 0) created = true;
     format = CheckFormat(db, path);
     // Changes always sit in an open transaction: Xapian would otherwise
     // commit them on its own (every 10,000 documents, and on close), and a
@@ -199,7 +206,7 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   });
   if (s.ok()) s = format;
   if (!s.ok()) return s;  // `db` goes with no change pending: the index is as it was
-  return std::unique_ptr<WritableStore>(new WritableStore(path, std::move(db)));
+  return std::unique_ptr<WritableStore>(new WritableStore(path, std::move(db), created));
 }
 
 WritableStore::~WritableStore() {
@@ -238,6 +245,7 @@ Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Do
   bool existed = false;
   Status s = AbandonOnFailure(GuardXapian("index document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
+    changed_ = true;
     db_.replace_document(id_term, doc);
   }));
   if (!s.ok()) return s;
@@ -250,6 +258,7 @@ Result<bool> WritableStore::Delete(const std::string& id_term) {
   Status s = AbandonOnFailure(GuardXapian("delete document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
     if (existed) db_.delete_document(id_term);
+    changed_ = changed_ || existed;
   }));
   if (!s.ok()) return s;
   return existed;
@@ -263,6 +272,7 @@ Status WritableStore::Commit() {
     // transaction when commit_transaction fails).
     in_transaction_ = false;
     db_.commit_transaction();  // atomic: all of it is on disk, or none
+    changed_ = false;
     db_.begin_transaction(/*flushed=*/true);
     in_transaction_ = true;
   });
@@ -282,8 +292,53 @@ Result<std::string> WritableStore::GetMetadata(const std::string& key) {
 
 Status WritableStore::SetMetadata(const std::string& key, const std::string& value) {
   if (Status t = RequireTransaction("write metadata"); !t.ok()) return t;
-  return AbandonOnFailure(
-      GuardXapian("write metadata in '" + path_ + "'", [&] { db_.set_metadata(key, value); }));
+  return AbandonOnFailure(GuardXapian("write metadata in '" + path_ + "'", [&] {
+    changed_ = true;
+    db_.set_metadata(key, value);
+  }));
+}
+
+Status WritableStore::Compact() {
+  if (Status t = RequireTransaction("compact"); !t.ok()) return t;
+  if (changed_) return Status::Internal("compact '" + path_ + "': changes are not committed yet");
+  std::string base = path_;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  const fs::path scratch = base + ".compacting";
+  std::error_code ec;
+  fs::remove_all(scratch, ec);  // left by a run that stopped midway
+  Status s = GuardXapian("compact '" + path_ + "'", [&] {
+    // Nothing is pending (the caller committed): ending the transaction
+    // changes nothing on disk, and no change is accepted until it reopens.
+    in_transaction_ = false;
+    db_.cancel_transaction();
+    db_.compact(scratch.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+  });
+  if (s.ok()) {
+    // The version file last: until it moves, a reader opening sees the old
+    // version file over new tables, fails and retries (ReadableStore).
+    std::vector<fs::path> tables;
+    for (const auto& entry : fs::directory_iterator(scratch, ec)) {
+      if (entry.path().filename() != "iamglass") tables.push_back(entry.path());
+    }
+    tables.push_back(scratch / "iamglass");
+    if (ec) s = Status::IOError("compact '" + path_ + "': cannot list '" + scratch.string() + "': " + ec.message());
+    for (const auto& table : tables) {
+      if (!s.ok()) break;
+      fs::rename(table, fs::path(path_) / table.filename(), ec);
+      if (ec) s = Status::IOError("compact '" + path_ + "': cannot move '" + table.string() + "': " + ec.message());
+    }
+  }
+  fs::remove_all(scratch, ec);
+  created_ = false;
+  // Reopened either way: a failed compaction left the committed tables (or,
+  // failing in the renames, a damaged index that reopening reports).
+  Status reopened = GuardXapian("reopen '" + path_ + "' after compacting", [&] {
+    db_.close();
+    db_ = Xapian::WritableDatabase(path_, Xapian::DB_OPEN);
+    db_.begin_transaction(/*flushed=*/true);
+    in_transaction_ = true;
+  });
+  return s.ok() ? reopened : s;
 }
 
 }  // namespace portalkb

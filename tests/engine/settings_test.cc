@@ -96,6 +96,38 @@ TEST_F(StoredSettings, LoggingSwitchedOffForTheIndexLogsNothing) {
   EXPECT_TRUE(engine->Search(request)->query_id.empty());
 }
 
+// Opening the log compiles the redaction patterns (about 30 ms of a CLI
+// process): a search that does not log must not pay for it.
+TEST_F(StoredSettings, TheAnalyticsLogOpensOnlyWhenFirstUsed) {
+  const std::string log = Analytics::PathFor(dir_ / "index");
+  auto engine = std::move(Engine::Open(dir_ / "index")).value();
+  SearchRequest request;
+  request.query = "password";
+  request.log = false;
+  auto r = engine->Search(request);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->total, 1u);
+  EXPECT_FALSE(std::filesystem::exists(log)) << "the log was opened for a search that does not log";
+  request.log = true;
+  r = engine->Search(request);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->query_id.empty()) << engine->analytics_status().ToString();
+  EXPECT_TRUE(std::filesystem::exists(log));
+  EXPECT_TRUE(engine->analytics_status().ok()) << engine->analytics_status().ToString();
+  EXPECT_NE(engine->analytics(), nullptr);
+}
+
+TEST_F(StoredSettings, AnalyticsStatusSaysWhyWithoutASearchFirst) {
+  EngineOptions options;
+  options.analytics = false;
+  auto engine = std::move(Engine::Open(dir_ / "index", options)).value();
+  EXPECT_FALSE(engine->analytics_status().ok());
+  EXPECT_NE(engine->analytics_status().message().find("switched off"), std::string::npos)
+      << engine->analytics_status().ToString();
+  EXPECT_EQ(engine->analytics(), nullptr);
+  EXPECT_FALSE(std::filesystem::exists(Analytics::PathFor(dir_ / "index")));
+}
+
 TEST_F(StoredSettings, InvalidValueIsRejectedAndTheStoredSettingsStay) {
   ASSERT_TRUE(writer_->SetSetting("typo.first_letter_cost", "1").ok());
   const Status bad = writer_->SetSetting("typo.first_letter_cost", "7");

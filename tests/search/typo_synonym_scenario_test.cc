@@ -109,6 +109,57 @@ TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerField) {
   EXPECT_EQ(r.hits[0].id, "titled");
 }
 
+// The fields are told apart by position ranges (format 2), so a word in
+// several fields, or only in the body, is matched by its fields as typed.
+TEST_F(SearchScenario, TypoToleranceOffForSomeFieldsStillMatchesTheOthers) {
+  Add(MakeArticle("body", "Overview", "The warranty covers parts."));
+  Document both = MakeArticle("both", "Coverage", "A warranty for two years.");
+  both.tags = {"warranty"};
+  Add(both);
+  Document tagged = MakeArticle("tagged", "Parts", "Nothing to see.");
+  tagged.tags = {"warranty"};
+  Add(tagged);
+  SearchRequest request;
+  request.query = "waranty";
+  request.correct = false;
+  auto sorted_ids = [&] {
+    auto ids = Ids(Search(request));
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  options_.search.typo.disabled_fields = {"tags"};
+  EXPECT_EQ(sorted_ids(), (std::vector<std::string>{"body", "both"})) << "body matches, tags alone do not";
+  options_.search.typo.disabled_fields = {"body", "summary", "category"};
+  EXPECT_EQ(sorted_ids(), (std::vector<std::string>{"both", "tagged"})) << "only the tags count";
+  options_.search.typo.disabled_fields = {"title", "summary", "tags", "category", "body"};
+  EXPECT_TRUE(sorted_ids().empty());
+  request.query = "warranty";
+  EXPECT_EQ(Search(request).total, 3u) << "the word as typed matches in every field";
+}
+
+// Format 2 has no per-field terms: a document holding the candidate only in
+// a switched-off field must not be reported (nor counted) as matching it.
+TEST_F(SearchScenario, ATypoCandidateInASwitchedOffFieldIsNotReportedAsAMatch) {
+  Document tagged = MakeArticle("tagged", "Overview", "Nothing to see.");
+  tagged.tags = {"warranty"};
+  Add(tagged);
+  Add(MakeArticle("body", "Claims", "The warranty covers parts."));
+  options_.search.typo.disabled_fields = {"tags"};
+  SearchRequest request;
+  request.query = "waranty overview";
+  request.correct = false;
+  const auto r = Search(request);
+  const auto hit = std::find_if(r.hits.begin(), r.hits.end(), [](const Hit& h) { return h.id == "tagged"; });
+  ASSERT_NE(hit, r.hits.end()) << "'overview' still matches";
+  for (const auto& m : hit->matches) EXPECT_NE(m.query_word, "waranty") << "matched '" << m.matched << "' in the tags";
+  EXPECT_TRUE(hit->weak) << "one of two words matched";
+  const auto body = std::find_if(r.hits.begin(), r.hits.end(), [](const Hit& h) { return h.id == "body"; });
+  ASSERT_NE(body, r.hits.end());
+  ASSERT_EQ(body->matches.size(), 1u);
+  EXPECT_EQ(body->matches[0].matched, "warranty");
+  EXPECT_EQ(body->matches[0].typos, 1);
+}
+
 TEST_F(SearchScenario, ShortWordsAndCodesMatchOnlyExactly) {
   Add(MakeArticle("code", "Order AB12345", "Status of order AB12345.", "en"));
   Add(MakeArticle("mail", "Mail settings", "Mail.", "en"));

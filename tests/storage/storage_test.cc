@@ -1,6 +1,10 @@
 // The storage adapter on its own: the document codec, the Xapian error
 // mapping, the reader's retry on a changing index, and the format check that
 // keeps readers and the writer off indexes that are not portalkb's.
+#include <cstdint>
+#include <filesystem>
+#include <iterator>
+
 #include <xapian.h>
 
 #include "storage/document_codec.h"
@@ -150,6 +154,14 @@ void MakeForeignIndex(const std::string& path, const std::string& format = "") {
   db.commit();
 }
 
+std::uintmax_t FileBytes(const std::string& dir) {
+  std::uintmax_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) total += entry.file_size();
+  }
+  return total;
+}
+
 struct Shape {
   Xapian::doccount docs;
   Xapian::rev revision;
@@ -181,6 +193,88 @@ TEST_F(Store, ReaderRefusesAnotherFormatVersionAndSaysReindex) {
   EXPECT_NE(r.status().message().find("index format " + std::to_string(schema::kFormatVersion + 1)), std::string::npos)
       << r.status().message();
   EXPECT_NE(r.status().message().find("re-index"), std::string::npos) << r.status().message();
+}
+
+// Format 2 moved the fields into position ranges and dropped the per-field
+// word terms that format 1 relies on: a format 1 index must be re-indexed.
+TEST_F(Store, AnOlderFormatVersionIsRefusedByReaderAndWriterWithReindex) {
+  const std::string older = std::to_string(schema::kFormatVersion - 1);
+  ASSERT_GE(schema::kFormatVersion, 2);
+  MakeForeignIndex(dir_ / "older", older);
+  const Shape before = ShapeOf(dir_ / "older");
+  auto r = ReadableStore::Open(dir_ / "older");
+  ASSERT_FALSE(r.ok()) << "an index of format " << older << " was opened";
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("index format " + older + " "), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("re-index"), std::string::npos) << r.status().message();
+  auto w = WritableStore::Open(dir_ / "older", /*create_if_missing=*/true);
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("re-index"), std::string::npos) << w.status().message();
+  EXPECT_EQ(ShapeOf(dir_ / "older").revision, before.revision);
+  EXPECT_EQ(Xapian::Database(dir_ / "older").get_metadata(schema::kFormatKey), older);
+}
+
+TEST(Schema, EachTextFieldHasAPositionRangeOfItsOwn) {
+  constexpr std::size_t n = std::size(schema::kTextFields);
+  for (std::size_t f = 0; f < n; ++f) {
+    EXPECT_EQ(schema::TextFieldIndex(schema::kTextFields[f]), f);
+    const Xapian::termpos first = schema::FieldFirstPosition(f);
+    const Xapian::termpos last = schema::FieldLastPosition(f);
+    EXPECT_LT(first, last) << schema::kTextFields[f];
+    EXPECT_GE(first, 1u) << "Xapian positions start at 1";
+    EXPECT_EQ(schema::FieldOfPosition(first), f) << schema::kTextFields[f];
+    EXPECT_EQ(schema::FieldOfPosition(last), f) << schema::kTextFields[f];
+    EXPECT_NE(schema::FieldOfPosition(last + 1), f) << schema::kTextFields[f] << " overlaps the next range";
+  }
+  EXPECT_EQ(schema::TextFieldIndex("bodyy"), n);
+  EXPECT_EQ(schema::kTextFields[schema::kBodyField], "body");
+}
+
+TEST_F(Store, CompactKeepsDocumentsAndTheirIdsAndShrinksAFragmentedIndex) {
+  const std::string path = dir_ / "index";
+  auto w = std::move(WritableStore::Open(path, /*create_if_missing=*/true)).value();
+  ASSERT_TRUE(w->created());
+  // Many small commits leave half-full B-tree blocks, as a bulk load does.
+  for (int i = 0; i < 3000; ++i) {
+    Xapian::Document doc;
+    doc.add_boolean_term(schema::Term(schema::kId, std::to_string(i)));
+    for (int k = 0; k < 20; ++k) doc.add_posting("w" + std::to_string((i * 7 + k * 13) % 500), k + 1);
+    doc.set_data("document " + std::to_string(i));
+    ASSERT_TRUE(w->Replace(schema::Term(schema::kId, std::to_string(i)), doc).ok());
+    if (i % 50 == 49) {
+      ASSERT_TRUE(w->Commit().ok());
+    }
+  }
+  ASSERT_TRUE(w->Commit().ok());
+  const auto before = FileBytes(path);
+  Xapian::Document pending;
+  ASSERT_TRUE(w->Replace(schema::Term(schema::kId, "pending"), pending).ok());
+  const Status refused = w->Compact();
+  EXPECT_EQ(refused.code(), StatusCode::kInternal) << "compacting would drop an uncommitted change";
+  ASSERT_TRUE(w->Commit().ok());
+
+  const Status s = w->Compact();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(w->created()) << "a compacted index is not compacted again";
+  EXPECT_FALSE(std::filesystem::exists(path + ".compacting"));
+  const auto after = FileBytes(path);
+  EXPECT_LT(after, before) << "compacting did not shrink the index";
+  {
+    Xapian::Database db(path);
+    EXPECT_EQ(db.get_doccount(), 3001u);
+    EXPECT_EQ(db.get_metadata(schema::kFormatKey), std::to_string(schema::kFormatVersion));
+    for (int i : {0, 1234, 2999}) {
+      auto it = db.postlist_begin(schema::Term(schema::kId, std::to_string(i)));
+      ASSERT_NE(it, db.postlist_end(schema::Term(schema::kId, std::to_string(i))));
+      EXPECT_EQ(*it, static_cast<Xapian::docid>(i + 1)) << "document ids were renumbered";
+      EXPECT_EQ(db.get_document(*it).get_data(), "document " + std::to_string(i));
+    }
+  }
+  // The writer goes on working on the compacted index.
+  Xapian::Document more;
+  ASSERT_TRUE(w->Replace(schema::Term(schema::kId, "more"), more).ok());
+  ASSERT_TRUE(w->Commit().ok());
+  EXPECT_EQ(ShapeOf(path).docs, 3002u);
 }
 
 TEST_F(Store, WriterRefusesAForeignDatabaseAndLeavesItAsItWas) {

@@ -86,7 +86,9 @@ class Engine {
 
   // The analytics log (one writer per engine, shared by all threads), or
   // nullptr when logging is off or could not start (analytics_status() says
-  // why). Owned by the engine; Analytics is thread-safe.
+  // why). Opened on the first call of either, or of a search that logs, a
+  // suggestion that reads it or Stats(), so an engine that never logs does
+  // not pay for opening it. Owned by the engine; both are thread-safe.
   Analytics* analytics();
   const Status& analytics_status() const;
 
