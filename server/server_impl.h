@@ -35,6 +35,7 @@ enum class Need {
   kNothing,    // health, metrics, the page
   kSearchKey,  // search endpoints: a search key, the admin key, or none in demo mode
   kAdmin,      // admin endpoints: the admin key only
+  kMetrics,    // /metrics: the admin key or the metrics key, or none in demo mode
 };
 
 // Which search made a query id, so events on it are attributed to that
@@ -104,5 +105,12 @@ Result<std::size_t> NumberParam(const httplib::Request& req, const std::string& 
 // true/false/1/0/yes/no; `fallback` when absent.
 Result<bool> BoolParam(const httplib::Request& req, const std::string& name, bool fallback);
 Reply JsonReply(std::string body, int http = 200);
+// The document id of /v1/documents/{id}{suffix}, read from the request's
+// raw target (httplib routes on the decoded path, where an id's %2F is a
+// '/'): the one path segment after /v1/documents/, percent-decoded once and
+// checked with the library's id rules. NotFound (no such endpoint) when the
+// raw path is not of that form, e.g. an id with a literal '/';
+// InvalidArgument for a malformed escape or an invalid id.
+Result<std::string> DocumentIdFromPath(const httplib::Request& req, std::string_view suffix);
 
 }  // namespace portalkb::server
