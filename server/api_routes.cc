@@ -170,8 +170,7 @@ void Server::Impl::AddApiRoutes() {
   // query id that another principal's search made is refused.
   auto check_owner = [this](const std::string& query_id, const Caller& caller) -> Status {
     if (query_id.empty()) return Status::Ok();
-    const std::string owner = query_owners.OwnerOf(query_id);
-    if (!owner.empty() && owner != PrincipalFingerprint(caller.principal)) {
+    if (query_owners.Check(query_id, PrincipalFingerprint(caller.principal)) == QueryOwners::Owner::kOther) {
       return Status::PermissionDenied("query_id: made by another principal's search");
     }
     return Status::Ok();

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -459,21 +460,50 @@ void Server::Impl::Log(const std::string& level, const std::string& line) {
 
 // --- helpers ----------------------------------------------------------------
 
-void QueryOwners::Remember(const std::string& query_id, const std::string& owner) {
-  if (query_id.empty()) return;
-  MutexLock lock(mutex_);
-  if (!owners_.emplace(query_id, owner).second) return;
-  order_.push_back(query_id);
-  if (order_.size() > kMaxRemembered) {
-    owners_.erase(order_.front());
-    order_.pop_front();
+QueryOwners::QueryOwners() : order_(kMaxRemembered) {
+  // Idempotent and thread-safe; on Linux randombytes_buf (getrandom) works
+  // even if it failed, so its answer changes nothing here.
+  if (sodium_init() < 0) {
+    // Nothing to do: the key below is still drawn from getrandom(2).
   }
+  randombytes_buf(key_.data(), key_.size());
+  MutexLock lock(mutex_);
+  owners_.reserve(kMaxRemembered);
 }
 
-std::string QueryOwners::OwnerOf(const std::string& query_id) {
+std::size_t QueryOwners::DigestHash::operator()(const Digest& d) const noexcept {
+  std::size_t h;
+  std::memcpy(&h, d.data(), sizeof h);  // already uniformly random
+  return h;
+}
+
+QueryOwners::Digest QueryOwners::Hash(const std::string& text) const {
+  Digest d;
+  crypto_generichash(d.data(), d.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                     key_.data(), key_.size());
+  return d;
+}
+
+void QueryOwners::Remember(const std::string& query_id, const std::string& owner) {
+  if (query_id.empty()) return;
+  const Digest id = Hash(query_id);
+  const Digest who = Hash(owner);
   MutexLock lock(mutex_);
-  const auto it = owners_.find(query_id);
-  return it == owners_.end() ? "" : it->second;
+  if (!owners_.emplace(id, who).second) return;
+  // The slot being reused holds the oldest id once the ring is full.
+  Digest& slot = order_[next_];
+  if (owners_.size() > kMaxRemembered) owners_.erase(slot);
+  slot = id;
+  next_ = (next_ + 1) % kMaxRemembered;
+}
+
+QueryOwners::Owner QueryOwners::Check(const std::string& query_id, const std::string& owner) {
+  const Digest id = Hash(query_id);
+  const Digest who = Hash(owner);
+  MutexLock lock(mutex_);
+  const auto it = owners_.find(id);
+  if (it == owners_.end()) return Owner::kUnknown;
+  return it->second == who ? Owner::kSame : Owner::kOther;
 }
 
 std::string PrincipalFingerprint(const Principal& p) {
