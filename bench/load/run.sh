@@ -11,11 +11,15 @@
 # through wrk (CONNECTIONS connections); it prints each run and the medians.
 # With MEMORY_SECONDS=N (e.g. 300) it then drives the server for N seconds
 # more, sampling its resident memory every 10 s, and prints first, last,
-# max and the slope. The machine's load average is printed before and after.
+# max and the slope. The machine's load average is printed before and after,
+# and the CPU time per search of both (the server's from /proc), which does
+# not depend on how busy a shared machine is: 1000 * nproc / that is the
+# rate an otherwise idle machine would reach.
 # Needs a build with benchmarks (-DPORTALKB_BUILD_BENCHMARKS=ON).
 # Environment: BUILD (build), THREADS (server threads, 16: at least CONNECTIONS,
 # since httplib serves a connection on one thread until it closes), CONNECTIONS (8),
-# DURATION (wrk seconds per run, 20), RUNS (3), INPROC_THREADS (2), COUNT (0:
+# DURATION (wrk seconds per run, 20), RUNS (3), INPROC_THREADS (CONNECTIONS: as
+# many searches at once as wrk keeps in flight), COUNT (0:
 # bundled corpus), DB (reuse or build the index there), MEMORY_SECONDS (0).
 # Fails when an answer is not 2xx or a socket error occurs.
 set -euo pipefail
@@ -26,7 +30,7 @@ threads="${THREADS:-16}"
 connections="${CONNECTIONS:-8}"
 duration="${DURATION:-20}"
 runs="${RUNS:-3}"
-inproc_threads="${INPROC_THREADS:-2}"
+inproc_threads="${INPROC_THREADS:-$connections}"
 command -v wrk >/dev/null || { echo "wrk is not installed (scripts/setup.sh)" >&2; exit 2; }
 for tool in "$portalkb" "$build/bench/inprocess_mix"; do
   [ -x "$tool" ] || { echo "$tool is missing: build with -DPORTALKB_BUILD_BENCHMARKS=ON" >&2; exit 2; }
@@ -66,30 +70,43 @@ echo "server $url (threads $threads), $("$portalkb" stats --db "$db" | head -1)"
 echo "load before: $(uptime)"
 
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# CPU milliseconds the server has used (user + system, all threads).
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$server/stat"; }
 : > "$work/inproc.txt"
 : > "$work/http.txt"
 for run in $(seq 1 "$runs"); do
   inproc="$("$build/bench/inprocess_mix" --db "$db" --mix bench/load/mix.tsv --threads "$inproc_threads" \
             --seconds "$duration")"
   echo "run $run in-process: $inproc"
-  echo "$inproc" | sed -E 's/.*"searches_per_second": ([0-9.]+).*"p99_ms": ([0-9.]+).*/\1 \2/' >> "$work/inproc.txt"
+  echo "$inproc" | sed -E 's/.*"searches_per_second": ([0-9.]+).*"p99_ms": ([0-9.]+), "cpu_ms_per_search": ([0-9.]+).*/\1 \2 \3/' \
+    >> "$work/inproc.txt"
+  cpu_before="$(server_cpu_ms)"
   PORTALKB_KEYS="$keys" wrk -t2 -c "$connections" -d "${duration}s" --latency -s bench/load/search.lua "$url" \
     > "$work/wrk.out"
-  echo "run $run http: $(grep -E '^requests|^latency p' "$work/wrk.out" | tr '\n' ' ')"
+  cpu_after="$(server_cpu_ms)"
+  done_requests="$(sed -nE 's/^requests ([0-9]+),.*/\1/p' "$work/wrk.out")"
+  http_cpu="$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$done_requests" 'BEGIN {printf "%.2f", (b - a) / n}')"
+  echo "run $run http: $(grep -E '^requests|^latency p' "$work/wrk.out" | tr '\n' ' ')server cpu ms per search $http_cpu"
   if grep -q FAILED "$work/wrk.out" || ! grep -q 'socket errors 0$' "$work/wrk.out"; then
     cat "$work/wrk.out" >&2
     exit 1
   fi
   rate="$(sed -nE 's/^requests [0-9]+, ([0-9.]+)\/s.*/\1/p' "$work/wrk.out")"
   p99="$(sed -nE 's/^latency p99 ([0-9.]+) ms/\1/p' "$work/wrk.out")"
-  echo "$rate $p99" >> "$work/http.txt"
+  echo "$rate $p99 $http_cpu" >> "$work/http.txt"
 done
 in_rate="$(cut -d' ' -f1 "$work/inproc.txt" | median)"
 in_p99="$(cut -d' ' -f2 "$work/inproc.txt" | median)"
 http_rate="$(cut -d' ' -f1 "$work/http.txt" | median)"
 http_p99="$(cut -d' ' -f2 "$work/http.txt" | median)"
+in_cpu="$(cut -d' ' -f3 "$work/inproc.txt" | median)"
+http_cpu="$(cut -d' ' -f3 "$work/http.txt" | median)"
 echo "median of $runs: in-process $in_rate searches/s (p99 $in_p99 ms), http $http_rate searches/s" \
   "(p99 $http_p99 ms), http/in-process $(awk -v a="$http_rate" -v b="$in_rate" 'BEGIN {printf "%.2f", a / b}')"
+echo "median cpu ms per search: in-process $in_cpu, http $http_cpu (in-process/http" \
+  "$(awk -v a="$in_cpu" -v b="$http_cpu" 'BEGIN {printf "%.2f", a / b}')); on $(nproc) idle cores that is" \
+  "$(awk -v c="$in_cpu" -v n="$(nproc)" 'BEGIN {printf "%.0f", 1000 * n / c}') and" \
+  "$(awk -v c="$http_cpu" -v n="$(nproc)" 'BEGIN {printf "%.0f", 1000 * n / c}') searches/s"
 echo "load after: $(uptime)"
 
 if [ "${MEMORY_SECONDS:-0}" -gt 0 ]; then
