@@ -83,8 +83,8 @@ int RunServe(const std::vector<std::string>& args) {
     const char* env_hash = std::getenv(k.env);
     const bool env_set = env_hash != nullptr && *env_hash != '\0';
     if (!k.file.empty() && env_set) {
-      return ReportError("serve", Status::InvalidArgument(std::string(k.option) + " and " + k.env +
-                                                          " both given; use one"));
+      return ReportError("serve",
+                         Status::InvalidArgument(std::string(k.option) + " and " + k.env + " both given; use one"));
     }
     if (!k.file.empty()) {
       if (Status s = k.load(k.file, o); !s.ok()) return ReportError("serve", s);

@@ -216,8 +216,9 @@ void Server::Impl::AddApiRoutes() {
         return Logged();
       });
 
-  Add("GET", "/healthz", "healthz", Need::kNothing,
-      [](const httplib::Request&, const Caller&) -> Result<Reply> { return JsonReply(DumpJson(nlohmann::json{{"status", "ok"}})); });
+  Add("GET", "/healthz", "healthz", Need::kNothing, [](const httplib::Request&, const Caller&) -> Result<Reply> {
+    return JsonReply(DumpJson(nlohmann::json{{"status", "ok"}}));
+  });
   Add("GET", "/readyz", "readyz", Need::kNothing, [this](const httplib::Request&, const Caller&) -> Result<Reply> {
     if (stopping) return Status::Unavailable("shutting down");
     auto stats = engine->Stats();

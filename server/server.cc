@@ -364,11 +364,12 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
       if (need == Need::kAdmin && caller.kind != Caller::Kind::kAdmin) {
         error = !auth->admin_enabled()
                     ? Status::PermissionDenied("admin endpoints are disabled: the server has no admin key")
-                    : caller.kind == Caller::Kind::kMetrics
-                        ? Status::PermissionDenied(name + " needs the admin key; the metrics key may only read /metrics")
-                        : Status::PermissionDenied(name + " needs the admin key; a search key may only search");
+                : caller.kind == Caller::Kind::kMetrics
+                    ? Status::PermissionDenied(name + " needs the admin key; the metrics key may only read /metrics")
+                    : Status::PermissionDenied(name + " needs the admin key; a search key may only search");
       } else if (need == Need::kMetrics && caller.kind == Caller::Kind::kSearchKey) {
-        error = Status::PermissionDenied("/metrics needs the admin key or the metrics key; a search key may only search");
+        error =
+            Status::PermissionDenied("/metrics needs the admin key or the metrics key; a search key may only search");
       } else if (need == Need::kSearchKey && caller.kind == Caller::Kind::kMetrics) {
         error = Status::PermissionDenied(name + ": the metrics key may only read /metrics");
       } else if (caller.kind == Caller::Kind::kSearchKey) {
@@ -479,8 +480,8 @@ std::size_t QueryOwners::DigestHash::operator()(const Digest& d) const noexcept 
 
 QueryOwners::Digest QueryOwners::Hash(const std::string& text) const {
   Digest d;
-  crypto_generichash(d.data(), d.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                     key_.data(), key_.size());
+  crypto_generichash(d.data(), d.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(), key_.data(),
+                     key_.size());
   return d;
 }
 

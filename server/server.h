@@ -49,7 +49,7 @@ struct ServerOptions {
   // scraper that must not hold the admin key). /metrics takes it or the
   // admin key; without either it answers 401 (outside demo mode).
   std::string metrics_key_sha256;
-  std::string tls_cert_file;                       // both or neither: HTTPS
+  std::string tls_cert_file;  // both or neither: HTTPS
   std::string tls_key_file;
   ServerLimits limits;
   int read_timeout_ms = 5000;  // a request must arrive within this

@@ -84,9 +84,10 @@ Status ApplyServerConfig(std::string_view yaml, const std::string& source, Serve
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
     if (root.IsNull()) return Status::Ok();
-    if (Status s = CheckKeys(root, "",
-                             {"listen", "threads", "log_level", "demo", "key_secrets", "admin_key_hash", "metrics_key_hash",
-                              "tls", "cors_origins", "rate_limits", "timeouts", "commit_interval_ms", "limits"});
+    if (Status s =
+            CheckKeys(root, "",
+                      {"listen", "threads", "log_level", "demo", "key_secrets", "admin_key_hash", "metrics_key_hash",
+                       "tls", "cors_origins", "rate_limits", "timeouts", "commit_interval_ms", "limits"});
         !s.ok()) {
       return Status::InvalidArgument(source + ": " + s.message());
     }

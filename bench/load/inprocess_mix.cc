@@ -55,8 +55,8 @@ Result<std::vector<SearchRequest>> ReadMix(const std::string& path) {
     const std::size_t tab = line.find('\t');
     if (tab == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(number) + ": no tab");
     auto principal = PrincipalNamed(line.substr(0, tab));
-    if (!principal.ok()) return Status::InvalidArgument(path + ":" + std::to_string(number) + ": " +
-                                                        principal.status().message());
+    if (!principal.ok())
+      return Status::InvalidArgument(path + ":" + std::to_string(number) + ": " + principal.status().message());
     SearchRequest r;
     r.principal = std::move(principal).value();
     r.query = line.substr(tab + 1);

@@ -366,8 +366,8 @@ Result<Report> Feedback(AnalyticsStore& store, const ReportRequest& r, Report re
   // with only helpful votes is news too. Columns are a contract: new ones
   // go at the end.
   report.title = "Helpful and not-helpful votes per article";
-  report.columns = {"doc_id",         "votes", "not_helpful", "helpful", "not_helpful_share", "recent_comments",
-                    "helpful_share"};
+  report.columns = {"doc_id",          "votes",        "not_helpful", "helpful", "not_helpful_share",
+                    "recent_comments", "helpful_share"};
   std::vector<Value> params = FilterParams(r, report.since_ms, report.until_ms);
   params.push_back(static_cast<std::int64_t>(r.limit));
   Status s = store.Query(sql, params, [&](const Row& row) {

@@ -289,8 +289,7 @@ Result<std::vector<Hit>> Engine::Related(const RelatedRequest& original) {
   RelatedRequest request = original;
   request.principal = std::move(principal).value();
   if (request.limit > impl_->options.search.limits.max_related_limit) {
-    return Status::InvalidArgument("limit " + std::to_string(request.limit) +
-                                   " is over the limit max_related_limit (" +
+    return Status::InvalidArgument("limit " + std::to_string(request.limit) + " is over the limit max_related_limit (" +
                                    std::to_string(impl_->options.search.limits.max_related_limit) + ")");
   }
   Result<std::vector<Hit>> hits = std::vector<Hit>{};
@@ -298,8 +297,7 @@ Result<std::vector<Hit>> Engine::Related(const RelatedRequest& original) {
     // The filters are held to the limits a search's filters are.
     SearchRequest filters_only;
     filters_only.filters = request.filters;
-    if (Status s = ValidateSearchRequest(filters_only, context.snapshot.options().search, context.tokenizer);
-        !s.ok()) {
+    if (Status s = ValidateSearchRequest(filters_only, context.snapshot.options().search, context.tokenizer); !s.ok()) {
       hits = s;
       return;
     }

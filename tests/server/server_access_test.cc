@@ -196,12 +196,10 @@ class HttpRelatedNarrowing : public ServerTest {
     contract.type = DocumentType::kDocument;
     contract.category = "Billing";
     std::vector<Document> docs = {guide, faq, howto, contract};
-    const char* others[] = {"Reset a forgotten password with the login link.",
-                            "Apply for a parking permit near the office.",
-                            "Track a parcel delivery and change the address.",
-                            "Return an item within thirty days for a refund.",
-                            "Change the language of the portal in the settings.",
-                            "Download the mobile app for notifications."};
+    const char* others[] = {
+        "Reset a forgotten password with the login link.",    "Apply for a parking permit near the office.",
+        "Track a parcel delivery and change the address.",    "Return an item within thirty days for a refund.",
+        "Change the language of the portal in the settings.", "Download the mobile app for notifications."};
     for (int i = 0; i < 6; ++i) {
       Document other = Doc("other-" + std::to_string(i), std::string("Topic ") + others[i], others[i], {"public"});
       other.category = "Help";

@@ -494,8 +494,9 @@ TEST_F(Endpoints, LimitsAreRefusedNamingTheLimit) {
   EXPECT_EQ(c.Get("/v1/search?q=x&filter=updated_at%3E%3Dnotadate", Bearer(anon))->status, 400) << "malformed filter";
   EXPECT_EQ(c.Get("/v1/nope")->status, 404);
   EXPECT_EQ(Json(c.Get("/v1/nope"))["error"]["code"], "not_found");
-  EXPECT_NE(c.Get("/metrics", Admin())->body.find("portalkb_http_requests_total{endpoint=\"unmatched\",status=\"404\"} 2"),
-            std::string::npos);
+  EXPECT_NE(
+      c.Get("/metrics", Admin())->body.find("portalkb_http_requests_total{endpoint=\"unmatched\",status=\"404\"} 2"),
+      std::string::npos);
 }
 
 TEST_F(Endpoints, RateLimitsPerKeyAndPerClientAnswer429WithRetryAfter) {
