@@ -124,13 +124,18 @@ if [ "${MEMORY_SECONDS:-0}" -gt 0 ]; then
   done
   wait "$driver"
   echo "memory run http: $(grep -E '^requests|^latency p' "$work/wrk-memory.out" | tr '\n' ' ')"
-  # Least-squares slope of RSS over time, in MiB per minute.
+  # Least-squares slope of RSS over time in MiB per minute: over every
+  # sample, and from 10 s on (the first seconds fill caches and pools).
   awk '{t[NR]=$1; r[NR]=$2; if ($2 > max) max = $2}
-       END {n = NR; for (i = 1; i <= n; i++) {st += t[i]; sr += r[i]}
-            mt = st / n; mr = sr / n
-            for (i = 1; i <= n; i++) {num += (t[i] - mt) * (r[i] - mr); den += (t[i] - mt) ^ 2}
-            printf "rss samples %d every 10 s: first %.1f MiB, last %.1f MiB, max %.1f MiB, slope %.3f MiB/min\n",
-                   n, r[1] / 1024, r[n] / 1024, max / 1024, (den > 0 ? num / den : 0) * 60 / 1024}' "$work/rss.txt"
+       function slope(from,   i, k, st, sr, mt, mr, num, den) {
+         for (i = from; i <= NR; i++) {st += t[i]; sr += r[i]; k++}
+         mt = st / k; mr = sr / k
+         for (i = from; i <= NR; i++) {num += (t[i] - mt) * (r[i] - mr); den += (t[i] - mt) ^ 2}
+         return (den > 0 ? num / den : 0) * 60 / 1024
+       }
+       END {printf "rss samples %d every 10 s: first %.1f MiB, last %.1f MiB, max %.1f MiB, slope %.3f MiB/min" \
+                   " (%.3f from 10 s on)\n", NR, r[1] / 1024, r[NR] / 1024, max / 1024, slope(1), slope(2)}' \
+    "$work/rss.txt"
   awk '{printf "%s%ss %.1f (anon %.1f, file %.1f)", (NR > 1 ? ", " : "rss MiB by time: "), $1, $2 / 1024, $3 / 1024,
               $4 / 1024} END {print ""}' "$work/rss.txt"
   if grep -q FAILED "$work/wrk-memory.out" || ! grep -q 'socket errors 0$' "$work/wrk-memory.out"; then
