@@ -17,7 +17,7 @@ namespace portalkb::cli {
 
 int RunServe(const std::vector<std::string>& args) {
   po::options_description options("options");
-  std::string db, listen, config, key_secrets, admin_hash_file, tls_cert, tls_key, log_level;
+  std::string db, listen, config, key_secrets, admin_hash_file, metrics_hash_file, tls_cert, tls_key, log_level;
   int threads = 0;
   std::vector<std::string> cors;
   std::string accounts_key_file;
@@ -30,6 +30,8 @@ int RunServe(const std::vector<std::string>& args) {
       "key-secrets", po::value(&key_secrets), "search-key secrets: KEY_ID SECRET lines, mode 600")(
       "admin-key-hash", po::value(&admin_hash_file),
       "file with the SHA-256 (hex) of the admin key (portalkb keys hash); or env PORTALKB_ADMIN_KEY_SHA256")(
+      "metrics-key-hash", po::value(&metrics_hash_file),
+      "file with the SHA-256 (hex) of a key for /metrics only; or env PORTALKB_METRICS_KEY_SHA256")(
       "tls-cert", po::value(&tls_cert), "PEM certificate (with --tls-key: serve HTTPS)")("tls-key", po::value(&tls_key),
                                                                                          "PEM private key")(
       "cors-origin", po::value(&cors)->composing(), "an origin allowed to call the API from a browser (repeatable)")(
@@ -48,7 +50,7 @@ int RunServe(const std::vector<std::string>& args) {
   auto vm =
       ParseOptions("serve", args, options, {},
                    "--db DIR [--listen 127.0.0.1:8080] [--threads N] [--config FILE] [--demo] [--key-secrets FILE] "
-                   "[--admin-key-hash FILE] [--tls-cert F --tls-key F] [--log-level L]",
+                   "[--admin-key-hash FILE] [--metrics-key-hash FILE] [--tls-cert F --tls-key F] [--log-level L]",
                    help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
@@ -80,15 +82,29 @@ int RunServe(const std::vector<std::string>& args) {
     if (!secrets.ok()) return ReportError("serve", secrets.status());
     o.key_secrets = std::move(secrets).value();
   }
-  const char* env_hash = std::getenv("PORTALKB_ADMIN_KEY_SHA256");
-  if (!admin_hash_file.empty() && env_hash != nullptr && *env_hash != '\0') {
-    return ReportError("serve",
-                       Status::InvalidArgument("--admin-key-hash and PORTALKB_ADMIN_KEY_SHA256 both given; use one"));
-  }
-  if (!admin_hash_file.empty()) {
-    if (Status s = server::LoadAdminKeyHash(admin_hash_file, o); !s.ok()) return ReportError("serve", s);
-  } else if (env_hash != nullptr && *env_hash != '\0') {
-    o.admin_key_sha256 = env_hash;
+  // A hash file and its environment variable are alternatives, never both.
+  struct KeyHash {
+    const std::string& file;
+    const char* option;
+    const char* env;
+    Status (*load)(const std::string&, server::ServerOptions&);
+    std::string server::ServerOptions::*field;
+  };
+  for (const KeyHash& k : {KeyHash{admin_hash_file, "--admin-key-hash", "PORTALKB_ADMIN_KEY_SHA256",
+                                   server::LoadAdminKeyHash, &server::ServerOptions::admin_key_sha256},
+                           KeyHash{metrics_hash_file, "--metrics-key-hash", "PORTALKB_METRICS_KEY_SHA256",
+                                   server::LoadMetricsKeyHash, &server::ServerOptions::metrics_key_sha256}}) {
+    const char* env_hash = std::getenv(k.env);
+    const bool env_set = env_hash != nullptr && *env_hash != '\0';
+    if (!k.file.empty() && env_set) {
+      return ReportError("serve",
+                         Status::InvalidArgument(std::string(k.option) + " and " + k.env + " both given; use one"));
+    }
+    if (!k.file.empty()) {
+      if (Status s = k.load(k.file, o); !s.ok()) return ReportError("serve", s);
+    } else if (env_set) {
+      o.*k.field = env_hash;
+    }
   }
 
   // SIGINT and SIGTERM are handled by one watcher thread (sigwait), never

@@ -48,9 +48,12 @@ void Server::Impl::AddAdminRoutes() {
     return committer->Write(change, *wait);
   };
 
-  Add("PUT", R"(/v1/documents/([^/]+))", "documents.put", Need::kAdmin,
+  // Routed on the decoded path; the id comes from the raw one (a %2F in it).
+  Add("PUT", R"(/v1/documents/.+)", "documents.put", Need::kAdmin,
       [this, write](const httplib::Request& req, const Caller&) -> Result<Reply> {
-        const std::string id = req.matches[1];
+        auto path_id = DocumentIdFromPath(req, "");
+        if (!path_id.ok()) return path_id.status();
+        const std::string id = std::move(path_id).value();
         auto doc = DocumentFromJson(req.body, Limits(options.limits.max_document_bytes));
         if (!doc.ok()) return doc.status();
         if (doc->id.empty()) doc->id = id;
@@ -71,9 +74,11 @@ void Server::Impl::AddAdminRoutes() {
         return JsonReply(ToJson(report), added ? 201 : 200);
       });
 
-  Add("DELETE", R"(/v1/documents/([^/]+))", "documents.delete", Need::kAdmin,
+  Add("DELETE", R"(/v1/documents/.+)", "documents.delete", Need::kAdmin,
       [write](const httplib::Request& req, const Caller&) -> Result<Reply> {
-        const std::string id = req.matches[1];
+        auto path_id = DocumentIdFromPath(req, "");
+        if (!path_id.ok()) return path_id.status();
+        const std::string id = std::move(path_id).value();
         bool existed = false;
         Status s = write(req, [&](IndexWriter& w) -> Status {
           auto r = w.Delete(id);

@@ -92,35 +92,15 @@ Result<SearchRequest> SearchRequestFromQuery(const httplib::Request& req, const 
   return r;
 }
 
-// A small event body: an object with exactly the members `allowed`.
-Result<nlohmann::json> EventBody(const httplib::Request& req, const ServerLimits& limits,
-                                 std::initializer_list<const char*> allowed) {
+// Event bodies are small: at most 16 KiB (a feedback comment is 2000 bytes).
+JsonLimits EventLimits(const ServerLimits& limits) {
   JsonLimits j = BodyLimits(limits);
   j.max_body_bytes = std::min<std::size_t>(j.max_body_bytes, 16384);
-  auto body = ParseJson(req.body, j);
-  if (!body.ok()) return body.status();
-  if (!body->is_object()) return Status::InvalidArgument("body: a JSON object expected");
-  for (const auto& [key, value] : body->items()) {
-    bool known = false;
-    for (const char* a : allowed) known = known || key == a;
-    // Events are attributed to the key's principal; a body cannot name anyone.
-    if (!known) return Status::InvalidArgument(Abbreviate(key, 40) + ": not a key this body may carry");
-  }
-  return body;
+  return j;
 }
 
-Result<std::string> StringMember(const nlohmann::json& body, const char* name, bool required, std::size_t max = 256) {
-  if (!body.contains(name)) {
-    if (required) return Status::InvalidArgument(std::string(name) + ": required");
-    return std::string();
-  }
-  const auto& v = body.at(name);
-  if (!v.is_string()) return Status::InvalidArgument(std::string(name) + ": a string expected");
-  std::string s = v.get<std::string>();
-  if (s.size() > max) return Status::InvalidArgument(std::string(name) + ": over " + std::to_string(max) + " bytes");
-  if (required && s.empty()) return Status::InvalidArgument(std::string(name) + ": must not be empty");
-  return s;
-}
+// The answer to an event: it is queued for the analytics log.
+Reply Logged() { return JsonReply(DumpJson(nlohmann::json{{"logged", true}})); }
 
 }  // namespace
 
@@ -164,27 +144,33 @@ void Server::Impl::AddApiRoutes() {
         return JsonReply(SuggestionsToJson(request.prefix, suggestions.value()));
       });
 
-  Add("GET", R"(/v1/documents/([^/]+)/related)", "related", Need::kSearchKey,
+  // Routed on the decoded path; the id comes from the raw one (a %2F in it).
+  Add("GET", R"(/v1/documents/.+/related)", "related", Need::kSearchKey,
       [this](const httplib::Request& req, const Caller& caller) -> Result<Reply> {
-        const std::string id = req.matches[1];
+        auto id = DocumentIdFromPath(req, "/related");
+        if (!id.ok()) return id.status();
+        RelatedRequest request;
+        request.id = std::move(id).value();
         auto limit = NumberParam(req, "limit", 5, options.limits.max_related_limit);
         if (!limit.ok()) return limit.status();
-        if (!caller.filter.empty()) {
-          // Related() takes no filter; a key with a fixed filter must not see
-          // past it, so the candidates are checked against it.
-          return Status::PermissionDenied("related documents are not available to a key with a fixed filter");
-        }
-        auto hits = engine->Related(id, caller.principal, *limit);
+        request.limit = *limit;
+        auto filters = ListParam(req, "filter", options.limits.max_filters);
+        if (!filters.ok()) return filters.status();
+        request.filters = std::move(filters).value();
+        // As for searches: the principal is the key's, and its fixed filter
+        // is ANDed inside the engine, so parameters can only narrow it.
+        request.principal = caller.principal;
+        if (!caller.filter.empty()) request.filters.push_back(caller.filter);
+        auto hits = engine->Related(request);
         if (!hits.ok()) return hits.status();
-        return JsonReply(RelatedToJson(id, hits.value()));
+        return JsonReply(RelatedToJson(request.id, hits.value()));
       });
 
   // Events: attributed through the query id to the search that made it; a
   // query id that another principal's search made is refused.
   auto check_owner = [this](const std::string& query_id, const Caller& caller) -> Status {
     if (query_id.empty()) return Status::Ok();
-    const std::string owner = query_owners.OwnerOf(query_id);
-    if (!owner.empty() && owner != PrincipalFingerprint(caller.principal)) {
+    if (query_owners.Check(query_id, PrincipalFingerprint(caller.principal)) == QueryOwners::Owner::kOther) {
       return Status::PermissionDenied("query_id: made by another principal's search");
     }
     return Status::Ok();
@@ -194,67 +180,53 @@ void Server::Impl::AddApiRoutes() {
     if (a == nullptr) return Status::Unavailable("analytics is off: " + engine->analytics_status().message());
     return a;
   };
+  // The wire parsers refuse any key but the event's own: a body cannot name
+  // a principal, so events are attributed to the key's alone.
   Add("POST", "/v1/events/click", "events.click", Need::kSearchKey,
       [this, check_owner, analytics_or_error](const httplib::Request& req, const Caller& caller) -> Result<Reply> {
-        auto body = EventBody(req, options.limits, {"query_id", "doc_id", "position"});
-        if (!body.ok()) return body.status();
-        auto query_id = StringMember(*body, "query_id", true);
-        if (!query_id.ok()) return query_id.status();
-        auto doc = StringMember(*body, "doc_id", true);
-        if (!doc.ok()) return doc.status();
-        if (!body->contains("position") || !body->at("position").is_number_integer() ||
-            body->at("position").get<long long>() < 0 || body->at("position").get<long long>() > 100000) {
-          return Status::InvalidArgument("position: a whole number 0..100000 expected");
-        }
-        if (Status s = check_owner(*query_id, caller); !s.ok()) return s;
+        auto event = ClickEventFromJson(req.body, EventLimits(options.limits));
+        if (!event.ok()) return event.status();
+        if (Status s = check_owner(event->query_id, caller); !s.ok()) return s;
         auto analytics = analytics_or_error();
         if (!analytics.ok()) return analytics.status();
-        if (Status s = (*analytics)->LogClick(*query_id, *doc, body->at("position").get<int>()); !s.ok()) return s;
-        return JsonReply(R"({"logged":true})");
+        if (Status s = (*analytics)->LogClick(event->query_id, event->doc_id, event->position); !s.ok()) return s;
+        return Logged();
       });
   Add("POST", "/v1/feedback", "feedback", Need::kSearchKey,
       [this, check_owner, analytics_or_error](const httplib::Request& req, const Caller& caller) -> Result<Reply> {
-        auto body = EventBody(req, options.limits, {"query_id", "doc_id", "helpful", "comment"});
-        if (!body.ok()) return body.status();
-        auto query_id = StringMember(*body, "query_id", false);
-        if (!query_id.ok()) return query_id.status();
-        auto doc = StringMember(*body, "doc_id", true);
-        if (!doc.ok()) return doc.status();
-        auto comment = StringMember(*body, "comment", false, 2000);
-        if (!comment.ok()) return comment.status();
-        if (!body->contains("helpful") || !body->at("helpful").is_boolean()) {
-          return Status::InvalidArgument("helpful: true or false expected");
-        }
-        if (Status s = check_owner(*query_id, caller); !s.ok()) return s;
+        auto event = FeedbackEventFromJson(req.body, EventLimits(options.limits));
+        if (!event.ok()) return event.status();
+        if (Status s = check_owner(event->query_id, caller); !s.ok()) return s;
         auto analytics = analytics_or_error();
         if (!analytics.ok()) return analytics.status();
-        if (Status s = (*analytics)->LogFeedback(*query_id, *doc, body->at("helpful").get<bool>(), *comment); !s.ok()) {
+        if (Status s = (*analytics)->LogFeedback(event->query_id, event->doc_id, event->helpful, event->comment);
+            !s.ok()) {
           return s;
         }
-        return JsonReply(R"({"logged":true})");
+        return Logged();
       });
   Add("POST", "/v1/events/support-contact", "events.support_contact", Need::kSearchKey,
       [this, check_owner, analytics_or_error](const httplib::Request& req, const Caller& caller) -> Result<Reply> {
-        auto body = EventBody(req, options.limits, {"query_id"});
-        if (!body.ok()) return body.status();
-        auto query_id = StringMember(*body, "query_id", true);
-        if (!query_id.ok()) return query_id.status();
-        if (Status s = check_owner(*query_id, caller); !s.ok()) return s;
+        auto event = SupportContactEventFromJson(req.body, EventLimits(options.limits));
+        if (!event.ok()) return event.status();
+        if (Status s = check_owner(event->query_id, caller); !s.ok()) return s;
         auto analytics = analytics_or_error();
         if (!analytics.ok()) return analytics.status();
-        if (Status s = (*analytics)->LogSupportContact(*query_id); !s.ok()) return s;
-        return JsonReply(R"({"logged":true})");
+        if (Status s = (*analytics)->LogSupportContact(event->query_id); !s.ok()) return s;
+        return Logged();
       });
 
-  Add("GET", "/healthz", "healthz", Need::kNothing,
-      [](const httplib::Request&, const Caller&) -> Result<Reply> { return JsonReply(R"({"status":"ok"})"); });
+  Add("GET", "/healthz", "healthz", Need::kNothing, [](const httplib::Request&, const Caller&) -> Result<Reply> {
+    return JsonReply(DumpJson(nlohmann::json{{"status", "ok"}}));
+  });
   Add("GET", "/readyz", "readyz", Need::kNothing, [this](const httplib::Request&, const Caller&) -> Result<Reply> {
     if (stopping) return Status::Unavailable("shutting down");
     auto stats = engine->Stats();
     if (!stats.ok()) return Status::Unavailable("index not readable: " + stats.status().message());
-    return JsonReply(R"({"status":"ready"})");
+    return JsonReply(DumpJson(nlohmann::json{{"status", "ready"}}));
   });
-  Add("GET", "/metrics", "metrics", Need::kNothing, [this](const httplib::Request&, const Caller&) -> Result<Reply> {
+  // Counters tell how the portal is used: not for anyone who can reach the port.
+  Add("GET", "/metrics", "metrics", Need::kMetrics, [this](const httplib::Request&, const Caller&) -> Result<Reply> {
     std::map<std::string, double> gauges;
     if (auto stats = engine->Stats(); stats.ok()) {
       gauges["portalkb_index_documents"] = static_cast<double>(stats->documents);

@@ -42,7 +42,15 @@ Result<Caller> Authenticator::Identify(std::string_view authorization) const {
   }
   // Always hash, so a wrong key and a disabled admin take the same time.
   const std::string hash = Sha256Hex(key);
-  if (options_.admin_key_sha256.empty() || !ConstantTimeEquals(hash, options_.admin_key_sha256)) {
+  const bool admin = !options_.admin_key_sha256.empty() && ConstantTimeEquals(hash, options_.admin_key_sha256);
+  const bool metrics = !options_.metrics_key_sha256.empty() && ConstantTimeEquals(hash, options_.metrics_key_sha256);
+  if (metrics && !admin) {
+    caller.kind = Caller::Kind::kMetrics;
+    caller.key_id = "metrics";
+    caller.rate_key = "metrics";
+    return caller;
+  }
+  if (!admin) {
     if (options_.session_principal) {
       auto principal = options_.session_principal(std::string(key));
       if (principal.ok()) {

@@ -14,9 +14,9 @@
 namespace portalkb::server {
 
 struct Caller {
-  enum class Kind { kAnonymousDemo, kSearchKey, kAdmin, kSession };
+  enum class Kind { kAnonymousDemo, kSearchKey, kAdmin, kMetrics, kSession };
   Kind kind = Kind::kAnonymousDemo;
-  Principal principal;        // searches run as this; admin for the admin key
+  Principal principal;        // searches run as this; admin for the admin key (anonymous for the metrics key)
   std::string filter;         // the search key's fixed filter ("" for none)
   std::string key_id;         // for logs: the search key's key id, "admin", or ""
   std::string rate_key;       // what per-key rate limits count on; "" without a key
@@ -25,6 +25,7 @@ struct Caller {
 
 struct AuthOptions {
   std::string admin_key_sha256;                // lower-case hex; "" disables admin endpoints
+  std::string metrics_key_sha256;              // lower-case hex; "" for none (a key for /metrics only)
   std::map<std::string, std::string> secrets;  // search-key secrets by key id
   bool demo = false;                           // a request without a key searches anonymously
   // Resolves a session token (POST /v1/login) to its user's principal;
@@ -41,8 +42,9 @@ class Authenticator {
 
   // `authorization` is the Authorization header ("" when absent). A "Bearer
   // pkb1..." value is a search key; any other bearer value is compared, as a
-  // SHA-256 in constant time, with the admin key hash, and then, when the
-  // server has accounts, looked up as a session token. Unauthenticated with
+  // SHA-256 in constant time, with the admin key hash and then the metrics
+  // key hash (Kind::kMetrics; the routes decide what it may do), and then,
+  // when the server has accounts, looked up as a session token. Unauthenticated with
   // the reason for a missing key (outside demo mode), a malformed header, an
   // expired, tampered or unknown search key, or a wrong admin key.
   Result<Caller> Identify(std::string_view authorization) const;

@@ -51,7 +51,14 @@ nav.pages button[aria-current="page"] { background:var(--accent); color:#fff; bo
 @media (max-width: 640px) {
   main { grid-template-columns: 1fr; padding:.6rem; }
   aside { order:2; }
-  header { padding:.6rem; }
+  header { padding:.6rem; gap:.5rem; }
+  /* The search box goes last, on a row of its own: its open completion list
+     then drops over the results, never over the principal and language
+     selectors (which sat below the box when it came first). */
+  header h1 { order:1; margin-right:auto; }
+  #principal, #key, #ui-lang { order:2; max-width:100%; }
+  header .box { order:3; flex:1 1 100%; }
+  #suggestions { max-height:60vh; overflow-y:auto; }
 }
 </style>
 </head>

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "core/text.h"
 #include "http_errors.h"
 #include "portalkb/analytics.h"
+#include "portalkb/document.h"
 #include "portalkb/json.h"
 #include "portalkb/json_value.h"
 #include "portalkb/keys.h"
@@ -100,6 +102,10 @@ Status ValidateServerOptions(const ServerOptions& o) {
     auto hex = ParseSha256Hex(o.admin_key_sha256, "admin key hash");
     if (!hex.ok()) return hex.status();
   }
+  if (!o.metrics_key_sha256.empty()) {
+    auto hex = ParseSha256Hex(o.metrics_key_sha256, "metrics key hash");
+    if (!hex.ok()) return hex.status();
+  }
   return Status::Ok();
 }
 
@@ -110,6 +116,9 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   if (Status s = ValidateServerOptions(options); !s.ok()) return s;
   auto impl = std::make_unique<Impl>();
   if (!options.admin_key_sha256.empty()) options.admin_key_sha256 = *ParseSha256Hex(options.admin_key_sha256, "");
+  if (!options.metrics_key_sha256.empty()) {
+    options.metrics_key_sha256 = *ParseSha256Hex(options.metrics_key_sha256, "");
+  }
   impl->options = options;
   Impl& s = *impl;
 
@@ -181,6 +190,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
 
   AuthOptions auth;
   auth.admin_key_sha256 = options.admin_key_sha256;
+  auth.metrics_key_sha256 = options.metrics_key_sha256;
   auth.secrets = s.options.key_secrets;
   auth.demo = options.demo;
   auth.clock = options.clock;
@@ -307,6 +317,9 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     s.Log("warn", "demo mode: searches without a key run as an anonymous visitor; do not expose this server");
   }
   if (!s.auth->admin_enabled()) s.Log("info", "admin endpoints are disabled: no admin key (--admin-key-hash)");
+  if (!options.demo && !s.auth->admin_enabled() && options.metrics_key_sha256.empty()) {
+    s.Log("info", "/metrics is closed: it needs the admin key or a metrics key (--metrics-key-hash)");
+  }
   if (!s.auth->search_keys_enabled() && !options.demo) {
     s.Log("info", s.auth->admin_enabled()
                       ? "no search-key secrets (--key-secrets): searches need a key, so only the admin key can search"
@@ -394,9 +407,17 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
       if (need == Need::kAdmin && caller.kind != Caller::Kind::kAdmin) {
         error = !auth->admin_enabled()
                     ? Status::PermissionDenied("admin endpoints are disabled: the server has no admin key")
+                : caller.kind == Caller::Kind::kMetrics
+                    ? Status::PermissionDenied(name + " needs the admin key; the metrics key may only read /metrics")
                     : Status::PermissionDenied(name + " needs the admin key; a search key may only search");
       } else if (need == Need::kSession && caller.kind != Caller::Kind::kSession) {
         error = Status::Unauthenticated(name + " needs a session token: log in with POST /v1/login");
+      } else if (need == Need::kMetrics &&
+                 (caller.kind == Caller::Kind::kSearchKey || caller.kind == Caller::Kind::kSession)) {
+        error =
+            Status::PermissionDenied("/metrics needs the admin key or the metrics key; a search key may only search");
+      } else if (need == Need::kSearchKey && caller.kind == Caller::Kind::kMetrics) {
+        error = Status::PermissionDenied(name + ": the metrics key may only read /metrics");
       } else if (caller.kind == Caller::Kind::kSearchKey || caller.kind == Caller::Kind::kSession) {
         if (int wait = key_limiter->Take(caller.rate_key); wait > 0) {
           error = Status::ResourceExhausted("rate limit of this key reached");
@@ -486,21 +507,50 @@ void Server::Impl::Log(const std::string& level, const std::string& line) {
 
 // --- helpers ----------------------------------------------------------------
 
-void QueryOwners::Remember(const std::string& query_id, const std::string& owner) {
-  if (query_id.empty()) return;
-  MutexLock lock(mutex_);
-  if (!owners_.emplace(query_id, owner).second) return;
-  order_.push_back(query_id);
-  if (order_.size() > kMaxRemembered) {
-    owners_.erase(order_.front());
-    order_.pop_front();
+QueryOwners::QueryOwners() : order_(kMaxRemembered) {
+  // Idempotent and thread-safe; on Linux randombytes_buf (getrandom) works
+  // even if it failed, so its answer changes nothing here.
+  if (sodium_init() < 0) {
+    // Nothing to do: the key below is still drawn from getrandom(2).
   }
+  randombytes_buf(key_.data(), key_.size());
+  MutexLock lock(mutex_);
+  owners_.reserve(kMaxRemembered);
 }
 
-std::string QueryOwners::OwnerOf(const std::string& query_id) {
+std::size_t QueryOwners::DigestHash::operator()(const Digest& d) const noexcept {
+  std::size_t h;
+  std::memcpy(&h, d.data(), sizeof h);  // already uniformly random
+  return h;
+}
+
+QueryOwners::Digest QueryOwners::Hash(const std::string& text) const {
+  Digest d;
+  crypto_generichash(d.data(), d.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(), key_.data(),
+                     key_.size());
+  return d;
+}
+
+void QueryOwners::Remember(const std::string& query_id, const std::string& owner) {
+  if (query_id.empty()) return;
+  const Digest id = Hash(query_id);
+  const Digest who = Hash(owner);
   MutexLock lock(mutex_);
-  const auto it = owners_.find(query_id);
-  return it == owners_.end() ? "" : it->second;
+  if (!owners_.emplace(id, who).second) return;
+  // The slot being reused holds the oldest id once the ring is full.
+  Digest& slot = order_[next_];
+  if (owners_.size() > kMaxRemembered) owners_.erase(slot);
+  slot = id;
+  next_ = (next_ + 1) % kMaxRemembered;
+}
+
+QueryOwners::Owner QueryOwners::Check(const std::string& query_id, const std::string& owner) {
+  const Digest id = Hash(query_id);
+  const Digest who = Hash(owner);
+  MutexLock lock(mutex_);
+  const auto it = owners_.find(id);
+  if (it == owners_.end()) return Owner::kUnknown;
+  return it->second == who ? Owner::kSame : Owner::kOther;
 }
 
 std::string PrincipalFingerprint(const Principal& p) {
@@ -546,6 +596,46 @@ Result<bool> BoolParam(const httplib::Request& req, const std::string& name, boo
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
   return Status::InvalidArgument(name + " '" + Abbreviate(*text, 8) + "': true or false expected");
+}
+
+Result<std::string> DocumentIdFromPath(const httplib::Request& req, std::string_view suffix) {
+  constexpr std::string_view kPrefix = "/v1/documents/";
+  std::string_view path = req.target;
+  path = path.substr(0, path.find('?'));
+  const auto no_endpoint = [&] {
+    return Status::NotFound("no such endpoint: " + req.method + " " + Abbreviate(std::string(path)) +
+                            " (a document id with '/' is sent as %2F)");
+  };
+  if (!StartsWith(path, kPrefix) || path.size() < kPrefix.size() + suffix.size() ||
+      path.substr(path.size() - suffix.size()) != suffix) {
+    return no_endpoint();
+  }
+  const std::string_view encoded = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
+  if (encoded.empty() || encoded.find('/') != std::string_view::npos) return no_endpoint();
+  std::string id;
+  id.reserve(encoded.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] != '%') {
+      id += encoded[i];
+      continue;
+    }
+    const int high = i + 2 < encoded.size() ? hex(encoded[i + 1]) : -1;
+    const int low = high >= 0 ? hex(encoded[i + 2]) : -1;
+    if (low < 0) {
+      return Status::InvalidArgument("document id in the path: a malformed percent escape at byte " +
+                                     std::to_string(kPrefix.size() + i));
+    }
+    id += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  if (Status s = ValidateDocumentId(id); !s.ok()) return Status::InvalidArgument("path: " + s.message());
+  return id;
 }
 
 Reply JsonReply(std::string body, int http) {

@@ -46,7 +46,11 @@ struct ServerOptions {
   bool demo = false;
   std::map<std::string, std::string> key_secrets;  // search-key secrets by key id (keys.h)
   std::string admin_key_sha256;                    // hex SHA-256 of the admin key; "" disables the admin endpoints
-  std::string tls_cert_file;                       // both or neither: HTTPS
+  // Hex SHA-256 of a key that may read /metrics and nothing else (for a
+  // scraper that must not hold the admin key). /metrics takes it or the
+  // admin key; without either it answers 401 (outside demo mode).
+  std::string metrics_key_sha256;
+  std::string tls_cert_file;  // both or neither: HTTPS
   std::string tls_key_file;
   ServerLimits limits;
   int read_timeout_ms = 5000;  // a request must arrive within this

@@ -53,14 +53,29 @@ Status ParseListenAddress(const std::string& text, ServerOptions& options) {
   return Status::Ok();
 }
 
-Status LoadAdminKeyHash(const std::string& path, ServerOptions& options) {
+namespace {
+
+Result<std::string> ReadKeyHashFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::IOError(path + ": cannot be read");
   std::string text;
   std::getline(in, text);
-  auto hex = ParseSha256Hex(text, path);
+  return ParseSha256Hex(text, path);
+}
+
+}  // namespace
+
+Status LoadAdminKeyHash(const std::string& path, ServerOptions& options) {
+  auto hex = ReadKeyHashFile(path);
   if (!hex.ok()) return hex.status();
   options.admin_key_sha256 = std::move(hex).value();
+  return Status::Ok();
+}
+
+Status LoadMetricsKeyHash(const std::string& path, ServerOptions& options) {
+  auto hex = ReadKeyHashFile(path);
+  if (!hex.ok()) return hex.status();
+  options.metrics_key_sha256 = std::move(hex).value();
   return Status::Ok();
 }
 
@@ -69,9 +84,10 @@ Status ApplyServerConfig(std::string_view yaml, const std::string& source, Serve
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
     if (root.IsNull()) return Status::Ok();
-    if (Status s = CheckKeys(root, "",
-                             {"listen", "threads", "log_level", "demo", "key_secrets", "admin_key_hash", "tls",
-                              "cors_origins", "rate_limits", "timeouts", "commit_interval_ms", "limits"});
+    if (Status s =
+            CheckKeys(root, "",
+                      {"listen", "threads", "log_level", "demo", "key_secrets", "admin_key_hash", "metrics_key_hash",
+                       "tls", "cors_origins", "rate_limits", "timeouts", "commit_interval_ms", "limits"});
         !s.ok()) {
       return Status::InvalidArgument(source + ": " + s.message());
     }
@@ -91,6 +107,9 @@ Status ApplyServerConfig(std::string_view yaml, const std::string& source, Serve
     }
     if (root["admin_key_hash"]) {
       if (Status s = LoadAdminKeyHash(root["admin_key_hash"].as<std::string>(), o); !s.ok()) return s;
+    }
+    if (root["metrics_key_hash"]) {
+      if (Status s = LoadMetricsKeyHash(root["metrics_key_hash"].as<std::string>(), o); !s.ok()) return s;
     }
     if (const auto tls = root["tls"]) {
       if (Status s = CheckKeys(tls, "tls", {"cert", "key"}); !s.ok())

@@ -17,6 +17,7 @@ namespace portalkb::server {
 //   demo: false
 //   key_secrets: /etc/portalkb/key-secrets     # KEY_ID SECRET lines, mode 600
 //   admin_key_hash: /etc/portalkb/admin.sha256 # the admin key's SHA-256 in hex
+//   metrics_key_hash: /etc/portalkb/metrics.sha256 # a key for /metrics only (SHA-256 in hex)
 //   tls: {cert: server.pem, key: server.key}
 //   cors_origins: [https://portal.example]
 //   rate_limits: {per_key: {rate: 20, burst: 40}, per_client: {rate: 50, burst: 100}}
@@ -36,5 +37,7 @@ Status ParseListenAddress(const std::string& text, ServerOptions& options);
 
 // Reads the admin key hash file (64 hex digits) into options.admin_key_sha256.
 Status LoadAdminKeyHash(const std::string& path, ServerOptions& options);
+// The same for the metrics key, into options.metrics_key_sha256.
+Status LoadMetricsKeyHash(const std::string& path, ServerOptions& options);
 
 }  // namespace portalkb::server

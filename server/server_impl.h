@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <memory>
@@ -38,21 +39,37 @@ enum class Need {
   kSearchKey,  // search endpoints: a search key, the admin key, or none in demo mode
   kAdmin,      // admin endpoints: the admin key only
   kSession,    // account endpoints: a session token from /v1/login only
+  kMetrics,    // /metrics: the admin key or the metrics key, or none in demo mode
 };
 
 // Which search made a query id, so events on it are attributed to that
 // search's principal only. Bounded: the oldest ids are forgotten first.
+// Ids and owners are kept as 16-byte keyed BLAKE2b digests (a random key per
+// process, so no one can craft two owners with one digest) in a ring
+// allocated up front: about 60 bytes per id instead of ~270 for the strings,
+// so memory levels off early under load.
 class QueryOwners {
  public:
+  QueryOwners();
   void Remember(const std::string& query_id, const std::string& owner);
-  // The owner, or "" when unknown (forgotten, or from before a restart).
-  std::string OwnerOf(const std::string& query_id);
+  enum class Owner { kUnknown, kSame, kOther };
+  // Whether `owner` made the search `query_id`; kUnknown when the id is not
+  // remembered (forgotten, or from before a restart).
+  Owner Check(const std::string& query_id, const std::string& owner);
 
  private:
+  using Digest = std::array<unsigned char, 16>;
+  struct DigestHash {
+    std::size_t operator()(const Digest& d) const noexcept;
+  };
+  Digest Hash(const std::string& text) const;
+
   static constexpr std::size_t kMaxRemembered = 100000;
+  std::array<unsigned char, 32> key_{};  // BLAKE2b key; immutable after construction
   Mutex mutex_;
-  std::unordered_map<std::string, std::string> owners_ GUARDED_BY(mutex_);
-  std::deque<std::string> order_ GUARDED_BY(mutex_);
+  std::unordered_map<Digest, Digest, DigestHash> owners_ GUARDED_BY(mutex_);
+  std::vector<Digest> order_ GUARDED_BY(mutex_);  // a ring of kMaxRemembered ids, oldest at next_
+  std::size_t next_ GUARDED_BY(mutex_) = 0;
 };
 
 // A stable description of a principal for attribution ("user=jan;org=acme;roles=a,b").
@@ -110,5 +127,12 @@ Result<std::size_t> NumberParam(const httplib::Request& req, const std::string& 
 // true/false/1/0/yes/no; `fallback` when absent.
 Result<bool> BoolParam(const httplib::Request& req, const std::string& name, bool fallback);
 Reply JsonReply(std::string body, int http = 200);
+// The document id of /v1/documents/{id}{suffix}, read from the request's
+// raw target (httplib routes on the decoded path, where an id's %2F is a
+// '/'): the one path segment after /v1/documents/, percent-decoded once and
+// checked with the library's id rules. NotFound (no such endpoint) when the
+// raw path is not of that form, e.g. an id with a literal '/';
+// InvalidArgument for a malformed escape or an invalid id.
+Result<std::string> DocumentIdFromPath(const httplib::Request& req, std::string_view suffix);
 
 }  // namespace portalkb::server

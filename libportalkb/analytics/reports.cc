@@ -360,17 +360,21 @@ Result<Report> Feedback(AnalyticsStore& store, const ReportRequest& r, Report re
            (SELECT group_concat(comment, ' | ') FROM (
               SELECT comment FROM fb f2 WHERE f2.doc_id = fb.doc_id AND f2.helpful = 0 AND f2.comment <> ''
                 ORDER BY f2.ts DESC LIMIT 3))
-    FROM fb GROUP BY doc_id HAVING sum(helpful = 0) > 0 ORDER BY sum(helpful = 0) DESC, doc_id LIMIT ?6
+    FROM fb GROUP BY doc_id ORDER BY sum(helpful = 0) DESC, count(*) DESC, doc_id LIMIT ?6
   )sql";
-  report.title = "Articles voted not helpful";
-  report.columns = {"doc_id", "votes", "not_helpful", "helpful", "not_helpful_share", "recent_comments"};
+  // Every article voted on, the most not-helpful votes first: an article
+  // with only helpful votes is news too. Columns are a contract: new ones
+  // go at the end.
+  report.title = "Helpful and not-helpful votes per article";
+  report.columns = {"doc_id",          "votes",        "not_helpful", "helpful", "not_helpful_share",
+                    "recent_comments", "helpful_share"};
   std::vector<Value> params = FilterParams(r, report.since_ms, report.until_ms);
   params.push_back(static_cast<std::int64_t>(r.limit));
   Status s = store.Query(sql, params, [&](const Row& row) {
     const double votes = std::stod(row[1]);
     report.rows.push_back({row[0], static_cast<std::int64_t>(std::stoll(row[1])),
                            static_cast<std::int64_t>(std::stoll(row[2])), static_cast<std::int64_t>(std::stoll(row[3])),
-                           std::stod(row[2]) / votes, row[4]});
+                           std::stod(row[2]) / votes, row[4], std::stod(row[3]) / votes});
   });
   if (!s.ok()) return s;
   return report;

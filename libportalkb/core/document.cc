@@ -109,16 +109,21 @@ bool IsSupportedLanguage(std::string_view lang) {
   return std::find(langs.begin(), langs.end(), lang) != langs.end();
 }
 
-Status ValidateDocument(Document& doc, const DocumentLimits& limits) {
-  doc.id = std::string(Trim(doc.id));
-  if (doc.id.empty()) return Status::InvalidArgument("id: missing");
-  if (doc.id.size() > kMaxIdBytes) return Status::InvalidArgument("id: longer than 200 bytes");
-  if (!IsValidUtf8(doc.id)) return Status::InvalidArgument("id: not valid UTF-8");
-  for (unsigned char c : doc.id) {
+Status ValidateDocumentId(std::string_view id) {
+  if (id.empty()) return Status::InvalidArgument("id: missing");
+  if (id.size() > kMaxIdBytes) return Status::InvalidArgument("id: longer than 200 bytes");
+  if (!IsValidUtf8(id)) return Status::InvalidArgument("id: not valid UTF-8");
+  for (unsigned char c : id) {
     if (c < 0x20 || c == ' ' || c == 0x7F) {
-      return Status::InvalidArgument("id " + Quoted(doc.id) + ": contains white space or control characters");
+      return Status::InvalidArgument("id " + Quoted(id) + ": contains white space or control characters");
     }
   }
+  return Status::Ok();
+}
+
+Status ValidateDocument(Document& doc, const DocumentLimits& limits) {
+  doc.id = std::string(Trim(doc.id));
+  if (Status s = ValidateDocumentId(doc.id); !s.ok()) return s;
   // Sizes are checked before the copies below, so an oversized field costs
   // nothing more than its rejection.
   doc.title = SanitizeUtf8(Trim(doc.title));

@@ -290,16 +290,34 @@ Result<SearchResponse> Engine::Search(const SearchRequest& original) {
   return response;
 }
 
-Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal& original, std::size_t limit) {
-  auto principal = NormalizePrincipal(original);
+Result<std::vector<Hit>> Engine::Related(const std::string& id, const Principal& principal, std::size_t limit) {
+  RelatedRequest request;
+  request.id = id;
+  request.principal = principal;
+  request.limit = limit;
+  return Related(request);
+}
+
+Result<std::vector<Hit>> Engine::Related(const RelatedRequest& original) {
+  auto principal = NormalizePrincipal(original.principal);
   if (!principal.ok()) return principal.status();
-  if (limit > impl_->options.search.limits.max_related_limit) {
-    return Status::InvalidArgument("limit " + std::to_string(limit) + " is over the limit max_related_limit (" +
+  RelatedRequest request = original;
+  request.principal = std::move(principal).value();
+  if (request.limit > impl_->options.search.limits.max_related_limit) {
+    return Status::InvalidArgument("limit " + std::to_string(request.limit) + " is over the limit max_related_limit (" +
                                    std::to_string(impl_->options.search.limits.max_related_limit) + ")");
   }
   Result<std::vector<Hit>> hits = std::vector<Hit>{};
-  Status read = impl_->Read(
-      "related", [&](const SearchContext& context) { hits = FindRelated(context, id, principal.value(), limit); });
+  Status read = impl_->Read("related", [&](const SearchContext& context) {
+    // The filters are held to the limits a search's filters are.
+    SearchRequest filters_only;
+    filters_only.filters = request.filters;
+    if (Status s = ValidateSearchRequest(filters_only, context.snapshot.options().search, context.tokenizer); !s.ok()) {
+      hits = s;
+      return;
+    }
+    hits = FindRelated(context, request);
+  });
   if (!read.ok()) return read;
   return hits;
 }

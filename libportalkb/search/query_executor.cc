@@ -334,4 +334,14 @@ Result<SearchResponse> ExecuteSearch(const SearchContext& context, const SearchR
   return response;
 }
 
+Result<Xapian::Query> ConstraintQuery(const SearchContext& context, const Principal& principal,
+                                      const std::vector<std::string>& filters) {
+  SearchRequest request;
+  request.principal = principal;
+  request.filters = filters;
+  auto constraints = MakeConstraints(context, request);
+  if (!constraints.ok()) return constraints.status();
+  return constraints->Combined();
+}
+
 }  // namespace portalkb

@@ -18,4 +18,11 @@ Status ValidateSearchRequest(const SearchRequest& request, const SearchOptions& 
 // the whole call when the index changed underneath).
 Result<SearchResponse> ExecuteSearch(const SearchContext& context, const SearchRequest& request);
 
+// The principal's access filter AND the filter expressions `filters`, as
+// one boolean query: what a search with those filters may match (before its
+// words). Used by related documents so they are narrowed as searches are.
+// InvalidArgument for a malformed filter. `principal` must be normalised.
+Result<Xapian::Query> ConstraintQuery(const SearchContext& context, const Principal& principal,
+                                      const std::vector<std::string>& filters);
+
 }  // namespace portalkb

@@ -1,18 +1,22 @@
 #include "search/related.h"
 
-#include "access/access_filter.h"
 #include "search/hits.h"
+#include "search/query_executor.h"
 #include "storage/document_codec.h"
 #include "storage/schema.h"
 
 namespace portalkb {
 
-Result<std::vector<Hit>> FindRelated(const SearchContext& context, const std::string& id, const Principal& principal,
-                                     std::size_t limit) {
+Result<std::vector<Hit>> FindRelated(const SearchContext& context, const RelatedRequest& request) {
   using Q = Xapian::Query;
+  const std::string& id = request.id;
   std::vector<Hit> hits;
   const Xapian::Database& db = context.db;
-  const Q access = AccessFilter(principal, context.now, context.snapshot.options().draft_viewer_roles);
+  // What this principal may see, narrowed by the filters exactly as a
+  // search's are (the same constraint builder).
+  auto constraint = ConstraintQuery(context, request.principal, request.filters);
+  if (!constraint.ok()) return constraint.status();
+  const Q access = std::move(constraint).value();
   // The source itself must be visible, or it does not exist for this principal.
   Xapian::Enquire source(db);
   source.set_query(Q(Q::OP_FILTER, Q(schema::Term(schema::kId, id)), access));
@@ -33,7 +37,7 @@ Result<std::vector<Hit>> FindRelated(const SearchContext& context, const std::st
   Q related(Q::OP_ELITE_SET, eset.begin(), eset.end(), 12);
   related = Q(Q::OP_AND_NOT, related, Q(schema::Term(schema::kId, id)));
   enquire.set_query(Q(Q::OP_FILTER, related, access));
-  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     auto doc = DecodeDocument(it.get_document().get_data());
     if (!doc.ok()) return doc.status();

@@ -10,10 +10,11 @@
 
 namespace portalkb {
 
-// NotFound when `id` does not exist or is not visible to `principal` (the two
-// are indistinguishable on purpose). `principal` must be normalised. Throws
-// Xapian::Error (run under ReadableStore::Read).
-Result<std::vector<Hit>> FindRelated(const SearchContext& context, const std::string& id, const Principal& principal,
-                                     std::size_t limit);
+// NotFound when `request.id` does not exist, is not visible to
+// `request.principal` or is outside `request.filters` (indistinguishable on
+// purpose); the results pass the access filter and `request.filters` too.
+// InvalidArgument for a malformed filter. `request.principal` must be
+// normalised. Throws Xapian::Error (run under ReadableStore::Read).
+Result<std::vector<Hit>> FindRelated(const SearchContext& context, const RelatedRequest& request);
 
 }  // namespace portalkb

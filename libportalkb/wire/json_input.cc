@@ -1,6 +1,7 @@
 // JSON -> values. Everything here reads input from outside: every string,
 // array and number is checked against JsonLimits and the target type before
 // it is used, and every error names the field path it is about.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -280,6 +281,53 @@ Result<ReportRequest> ReportRequestFromJsonValue(const json& value, const JsonLi
   return r;
 }
 
+namespace {
+
+// Event ids and comments have bounds of their own, inside JsonLimits'.
+constexpr std::size_t kMaxEventIdBytes = 256;
+constexpr std::size_t kMaxCommentBytes = 2000;
+constexpr std::uint64_t kMaxClickPosition = 100000;
+
+Status EventId(const Fields& f, std::string_view key, const JsonLimits& limits, bool required, std::string& out) {
+  if (required) PORTALKB_WIRE_TRY(f.Required(key));
+  PORTALKB_WIRE_TRY(f.String(key, std::min(kMaxEventIdBytes, limits.max_string_bytes), out));
+  if (required && out.empty()) return Invalid(f.Path(key), "must not be empty");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ClickEvent> ClickEventFromJsonValue(const json& value, const JsonLimits& limits) {
+  const Fields f(value, "");
+  PORTALKB_WIRE_TRY(f.Check({"query_id", "doc_id", "position"}));
+  ClickEvent e;
+  PORTALKB_WIRE_TRY(EventId(f, "query_id", limits, true, e.query_id));
+  PORTALKB_WIRE_TRY(EventId(f, "doc_id", limits, true, e.doc_id));
+  PORTALKB_WIRE_TRY(f.Required("position"));
+  PORTALKB_WIRE_TRY(f.Count("position", kMaxClickPosition, e.position));
+  return e;
+}
+
+Result<FeedbackEvent> FeedbackEventFromJsonValue(const json& value, const JsonLimits& limits) {
+  const Fields f(value, "");
+  PORTALKB_WIRE_TRY(f.Check({"query_id", "doc_id", "helpful", "comment"}));
+  FeedbackEvent e;
+  PORTALKB_WIRE_TRY(EventId(f, "query_id", limits, false, e.query_id));
+  PORTALKB_WIRE_TRY(EventId(f, "doc_id", limits, true, e.doc_id));
+  PORTALKB_WIRE_TRY(f.Required("helpful"));
+  PORTALKB_WIRE_TRY(f.Bool("helpful", e.helpful));
+  PORTALKB_WIRE_TRY(f.String("comment", std::min(kMaxCommentBytes, limits.max_string_bytes), e.comment));
+  return e;
+}
+
+Result<SupportContactEvent> SupportContactEventFromJsonValue(const json& value, const JsonLimits& limits) {
+  const Fields f(value, "");
+  PORTALKB_WIRE_TRY(f.Check({"query_id"}));
+  SupportContactEvent e;
+  PORTALKB_WIRE_TRY(EventId(f, "query_id", limits, true, e.query_id));
+  return e;
+}
+
 Result<Document> DocumentFromJsonValue(const json& value, const JsonLimits& limits) {
   const Fields f(value, "");
   PORTALKB_WIRE_TRY(f.Check({"id", "type", "title", "summary", "body", "lang", "tags", "category", "updated_at", "url",
@@ -422,6 +470,18 @@ Result<SuggestRequest> SuggestRequestFromJson(std::string_view text, const JsonL
 
 Result<ReportRequest> ReportRequestFromJson(std::string_view text, const JsonLimits& limits) {
   return ParseWith<ReportRequest>(text, limits, ReportRequestFromJsonValue);
+}
+
+Result<ClickEvent> ClickEventFromJson(std::string_view text, const JsonLimits& limits) {
+  return ParseWith<ClickEvent>(text, limits, ClickEventFromJsonValue);
+}
+
+Result<FeedbackEvent> FeedbackEventFromJson(std::string_view text, const JsonLimits& limits) {
+  return ParseWith<FeedbackEvent>(text, limits, FeedbackEventFromJsonValue);
+}
+
+Result<SupportContactEvent> SupportContactEventFromJson(std::string_view text, const JsonLimits& limits) {
+  return ParseWith<SupportContactEvent>(text, limits, SupportContactEventFromJsonValue);
 }
 
 Result<Document> DocumentFromJson(std::string_view text, const JsonLimits& limits) {

@@ -34,6 +34,16 @@ json ToJsonValue(const SearchRequest& r) {
           {"prefix", r.prefix}, {"correct", r.correct}, {"log", r.log},       {"session", r.session}};
 }
 
+json ToJsonValue(const ClickEvent& e) {
+  return {{"query_id", e.query_id}, {"doc_id", e.doc_id}, {"position", e.position}};
+}
+
+json ToJsonValue(const FeedbackEvent& e) {
+  return {{"query_id", e.query_id}, {"doc_id", e.doc_id}, {"helpful", e.helpful}, {"comment", e.comment}};
+}
+
+json ToJsonValue(const SupportContactEvent& e) { return {{"query_id", e.query_id}}; }
+
 json ToJsonValue(const SuggestRequest& r) { return {{"prefix", r.prefix}, {"lang", r.lang}, {"limit", r.limit}}; }
 
 json ToJsonValue(const ReportRequest& r) {
@@ -260,6 +270,9 @@ std::string SettingsListToJson(const IndexSettings& stored, const EngineOptions&
 std::string ToJson(const Report& v) { return DumpJson(ToJsonValue(v)); }
 std::string ToJson(const EvalReport& v) { return DumpJson(ToJsonValue(v)); }
 std::string ToJson(const IngestReport& v) { return DumpJson(ToJsonValue(v)); }
+std::string ToJson(const ClickEvent& v) { return DumpJson(ToJsonValue(v)); }
+std::string ToJson(const FeedbackEvent& v) { return DumpJson(ToJsonValue(v)); }
+std::string ToJson(const SupportContactEvent& v) { return DumpJson(ToJsonValue(v)); }
 std::string ToJson(const Rejection& v) { return DumpJson(ToJsonValue(v)); }
 std::string ToJson(const Status& v) { return DumpJson(ToJsonValue(v)); }
 

@@ -166,11 +166,24 @@ TEST_F(AnalyticsLog, SummaryTopQueriesLowCtrFeedbackAndSupportContacts) {
   EXPECT_TRUE(low.rows.empty()) << "wachtwoord has a 33% click-through rate";
 
   const Report feedback = Run("feedback", kT0 - kDay, 0);
-  ASSERT_EQ(feedback.rows.size(), 1u);
+  // Every article voted on, with both counts and shares; the most
+  // not-helpful votes first. "adres" has only a helpful vote.
+  ASSERT_EQ(feedback.rows.size(), 2u);
+  EXPECT_EQ(feedback.columns, (std::vector<std::string>{"doc_id", "votes", "not_helpful", "helpful",
+                                                        "not_helpful_share", "recent_comments", "helpful_share"}));
   EXPECT_EQ(Str(feedback.rows[0][0]), "pw");
   EXPECT_EQ(Int(feedback.rows[0][1]), 2);
   EXPECT_EQ(Int(feedback.rows[0][2]), 1);
+  EXPECT_EQ(Int(feedback.rows[0][3]), 1);
+  EXPECT_NEAR(std::get<double>(feedback.rows[0][4]), 0.5, 1e-9);
   EXPECT_EQ(Str(feedback.rows[0][5]), "werkt niet, bel [phone]");
+  EXPECT_NEAR(std::get<double>(feedback.rows[0][6]), 0.5, 1e-9);
+  EXPECT_EQ(Str(feedback.rows[1][0]), "adres");
+  EXPECT_EQ(Int(feedback.rows[1][1]), 1);
+  EXPECT_EQ(Int(feedback.rows[1][2]), 0);
+  EXPECT_EQ(Int(feedback.rows[1][3]), 1);
+  EXPECT_NEAR(std::get<double>(feedback.rows[1][4]), 0.0, 1e-9);
+  EXPECT_NEAR(std::get<double>(feedback.rows[1][6]), 1.0, 1e-9);
 
   const Report support = Run("support-contacts", kT0 - kDay, 0);
   ASSERT_EQ(support.rows.size(), 1u);

@@ -170,8 +170,8 @@ def test_facets_filter_and_principals_change_what_is_seen(browser):
 def test_feedback_support_and_language(browser):
     type_query(browser, "invoice")
     wait(browser, lambda d: len(titles(d)) == 2)
-    # "No": the feedback report lists articles with a not-helpful vote.
-    browser.find_elements(By.CSS_SELECTOR, "ol#results .helpful button")[1].click()
+    # "Yes": the feedback report lists every article voted on, helpful votes too.
+    browser.find_elements(By.CSS_SELECTOR, "ol#results .helpful button")[0].click()
     wait(browser, lambda d: "Thank you!" in d.find_element(By.CSS_SELECTOR, "ol#results .helpful").text)
     # The vote is in the feedback report (the server's log, read by the CLI).
     def feedback_rows():
@@ -182,7 +182,8 @@ def test_feedback_support_and_language(browser):
     while not feedback_rows() and time.time() < deadline:
         time.sleep(0.2)
     rows = feedback_rows()
-    assert rows and rows[0]["not_helpful"] == 1, rows
+    assert rows and rows[0]["helpful"] == 1 and rows[0]["not_helpful"] == 0, rows
+    assert rows[0]["helpful_share"] == 1.0, rows
     browser.find_element(By.ID, "contact").click()
     wait(browser, lambda d: "Support has been told" in d.find_element(By.ID, "support").text)
     Select(browser.find_element(By.ID, "ui-lang")).select_by_value("nl")
@@ -203,3 +204,27 @@ def test_phone_width_puts_results_above_filters_and_console_is_clean(browser):
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
     screenshot(browser, "phone")
+
+
+def test_phone_completions_leave_the_principal_and_language_selectors_free(browser):
+    browser.set_window_size(390, 844)
+    type_query(browser, "invo")
+    wait(browser, lambda d: d.find_element(By.ID, "suggestions").is_displayed()
+         and len(d.find_elements(By.CSS_SELECTOR, "#suggestions li")) > 0)
+    overlap = browser.execute_script("""
+        const s = document.getElementById('suggestions').getBoundingClientRect();
+        const covered = [];
+        for (const id of ['principal', 'ui-lang']) {
+          const e = document.getElementById(id);
+          if (e.hidden) continue;
+          const r = e.getBoundingClientRect();
+          const x = r.left + r.width / 2, y = r.top + r.height / 2;
+          const top = document.elementFromPoint(x, y);
+          const overlaps = r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+          if (overlaps || top !== e) covered.push(id);
+        }
+        return covered;""")
+    assert overlap == [], "the open completion list covers " + ", ".join(overlap)
+    assert browser.find_element(By.ID, "principal").is_displayed(), "demo mode shows the principal switcher"
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
+    screenshot(browser, "phone-completions")

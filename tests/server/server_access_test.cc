@@ -3,6 +3,8 @@
 // only in a restricted document never reaches another principal's key: not
 // as a hit, a total, a facet value, a snippet, a suggestion, a correction, a
 // related document, or a report.
+#include <algorithm>
+
 #include "server_fixture.h"
 
 namespace portalkb::server {
@@ -162,8 +164,85 @@ TEST_F(HttpPlantedSecret, AKeyWithAFixedFilterIsHeldToIt) {
   EXPECT_EQ(Search(articles_only, {{"q", "zephyrquartz"}})["total"], 0);
   EXPECT_EQ(Search(articles_only, {{"q", "zephyrquartz"}, {"filter", "type=document"}})["total"], 0);
   EXPECT_EQ(Search(articles_only, {{"q", "topic"}})["total"], 1);
-  // Related takes no filter, so a filtered key may not ask for it at all.
-  EXPECT_EQ(Client().Get("/v1/documents/pub/related", Bearer(articles_only))->status, 403);
+  // Related documents are narrowed inside the engine as searches are
+  // (HttpRelatedNarrowing shows it on an index large enough for "like").
+  auto narrowed = Client().Get("/v1/documents/pub/related?limit=10", Bearer(articles_only));
+  ASSERT_EQ(narrowed->status, 200) << narrowed->body;
+  EXPECT_EQ(narrowed->body.find("\"secret\""), std::string::npos) << narrowed->body;
+  EXPECT_EQ(narrowed->body.find("ephyrquartz"), std::string::npos) << narrowed->body;
+  // A source outside the key's filter does not exist for it.
+  EXPECT_EQ(Client().Get("/v1/documents/secret/related", Bearer(articles_only))->status, 404);
+  EXPECT_EQ(Client().Get("/v1/documents/secret/related", Bearer(insider_))->status, 200) << "the control";
+}
+
+// Related documents for a key with a fixed filter: only documents within the
+// filter, however many others are like the source.
+class HttpRelatedNarrowing : public ServerTest {
+ protected:
+  void SetUp() override {
+    // "Like" needs words that set documents apart: four on quarterly
+    // invoices, and others on other topics.
+    Document guide = Doc("billing-guide", "Quarterly invoice guide",
+                         "Quarterly invoices explained: payment terms, invoice periods and reminders.", {"public"});
+    guide.category = "Billing";
+    Document faq = Doc("billing-faq", "Invoice questions",
+                       "Questions on quarterly invoices, payment terms and reminders.", {"public"});
+    faq.category = "Billing";
+    Document howto = Doc("billing-howto", "How quarterly invoices work",
+                         "How quarterly invoices, payment terms and invoice periods work.", {"public"});
+    howto.category = "Help";
+    Document contract = Doc("acme-contract", "Acme quarterly invoice contract",
+                            "The quarterly invoices of Acme: payment terms, invoice periods, reminders.", {"org:acme"});
+    contract.type = DocumentType::kDocument;
+    contract.category = "Billing";
+    std::vector<Document> docs = {guide, faq, howto, contract};
+    const char* others[] = {
+        "Reset a forgotten password with the login link.",    "Apply for a parking permit near the office.",
+        "Track a parcel delivery and change the address.",    "Return an item within thirty days for a refund.",
+        "Change the language of the portal in the settings.", "Download the mobile app for notifications."};
+    for (int i = 0; i < 6; ++i) {
+      Document other = Doc("other-" + std::to_string(i), std::string("Topic ") + others[i], others[i], {"public"});
+      other.category = "Help";
+      docs.push_back(other);
+    }
+    Index(docs);
+    Start();
+  }
+  // The ids of GET `path`'s related documents, sorted; expects `status`.
+  std::vector<std::string> Related(const std::string& key, const std::string& path, int status = 200) {
+    auto r = Client().Get(path, Bearer(key));
+    EXPECT_TRUE(r) << path;
+    if (!r) return {};
+    EXPECT_EQ(r->status, status) << path << " " << r->body;
+    std::vector<std::string> ids;
+    const auto answer = Json(r);
+    if (answer.is_object() && answer.contains("related")) {
+      for (const auto& h : answer["related"]) ids.push_back(h["id"].get<std::string>());
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+};
+
+TEST_F(HttpRelatedNarrowing, AFilteredKeySeesOnlyRelatedDocumentsWithinItsFilter) {
+  const Principal acme = As("ann", "acme", {"customer"});
+  const std::string plain = Key(acme);
+  const std::string path = "/v1/documents/billing-guide/related?limit=10";
+  EXPECT_EQ(Related(plain, path), (std::vector<std::string>{"acme-contract", "billing-faq", "billing-howto"}))
+      << "the control: without a filter, every like document the principal may see";
+  const std::string articles = Key(acme, "type=article");
+  EXPECT_EQ(Related(articles, path), (std::vector<std::string>{"billing-faq", "billing-howto"}));
+  const std::string billing = Key(acme, "category=Billing");
+  EXPECT_EQ(Related(billing, path), (std::vector<std::string>{"acme-contract", "billing-faq"}));
+  // Request filters narrow further and never widen.
+  EXPECT_EQ(Related(articles, path + "&filter=category%3DBilling"), std::vector<std::string>{"billing-faq"});
+  EXPECT_TRUE(Related(articles, path + "&filter=type%3Ddocument", 404).empty()) << "not even the source is left";
+  // The source must be within the key's filter too: outside it, it does not exist.
+  Related(articles, "/v1/documents/acme-contract/related", 404);
+  Related(billing, "/v1/documents/billing-howto/related", 404);
+  EXPECT_FALSE(Related(plain, "/v1/documents/acme-contract/related").empty()) << "the control";
+  // A malformed request filter is the caller's error.
+  Related(articles, path + "&filter=updated_at%3E%3Dnotadate", 400);
 }
 
 }  // namespace

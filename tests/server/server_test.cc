@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <random>
 
+#include "server_config.h"
 #include "server_fixture.h"
 
 namespace portalkb::server {
@@ -37,7 +39,7 @@ TEST_F(Endpoints, HealthReadinessAndMetrics) {
   const std::string anon = Key(Principal::Anonymous());
   Search(anon, {{"q", "invoice"}});
   Search(anon, {{"q", "nothingmatchesthis"}});
-  auto metrics = c.Get("/metrics");
+  auto metrics = c.Get("/metrics", Admin());
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->status, 200);
   EXPECT_NE(metrics->get_header_value("Content-Type").find("text/plain"), std::string::npos);
@@ -47,6 +49,99 @@ TEST_F(Endpoints, HealthReadinessAndMetrics) {
   EXPECT_NE(m.find("portalkb_zero_result_searches_total 1"), std::string::npos) << m;
   EXPECT_NE(m.find("portalkb_index_documents 4"), std::string::npos) << m;
   EXPECT_NE(m.find("\nportalkb_analytics_queue_depth "), std::string::npos) << m;
+}
+
+TEST_F(Endpoints, MetricsNeedTheAdminKeyOrTheMetricsKeyOutsideDemoMode) {
+  const std::string metrics_key = "metrics-key-for-the-scraper-0123456789";
+  auto options = Options();
+  options.metrics_key_sha256 = Sha256Hex(metrics_key);
+  Start(options);
+  auto c = Client();
+  const std::string search_key = Key(Principal::Anonymous());
+  auto open = c.Get("/metrics");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 401);
+  EXPECT_EQ(open->body.find("portalkb_http_requests_total"), std::string::npos) << open->body;
+  EXPECT_EQ(c.Get("/metrics", Bearer("not-a-key-0123456789"))->status, 401);
+  EXPECT_EQ(c.Get("/metrics", Bearer(search_key))->status, 403) << "a search key may only search";
+  EXPECT_EQ(c.Get("/metrics", Admin())->status, 200);
+  auto scraped = c.Get("/metrics", Bearer(metrics_key));
+  ASSERT_EQ(scraped->status, 200) << scraped->body;
+  EXPECT_NE(scraped->body.find("portalkb_http_requests_total{endpoint=\"metrics\",status=\"401\"} 2"),
+            std::string::npos)
+      << scraped->body;
+  // The metrics key reads /metrics and nothing else.
+  EXPECT_EQ(c.Get("/v1/search?q=invoice", Bearer(metrics_key))->status, 403);
+  EXPECT_EQ(c.Get("/v1/stats", Bearer(metrics_key))->status, 403);
+  EXPECT_EQ(c.Get("/healthz")->status, 200) << "health stays open";
+
+  // In demo mode it is open, as everything else there.
+  StopServer();
+  options.admin_key_sha256.clear();
+  options.metrics_key_sha256.clear();
+  options.demo = true;
+  Start(options);
+  EXPECT_EQ(Client().Get("/metrics")->status, 200);
+}
+
+TEST_F(Endpoints, MetricsKeyHashComesFromTheConfigFile) {
+  const std::string hash_file = dir_ / "metrics.sha256";
+  {
+    std::ofstream out(hash_file);
+    out << Sha256Hex("scraper-key-0123456789abcdef") << "\n";
+  }
+  ServerOptions o;
+  ASSERT_TRUE(ApplyServerConfig("metrics_key_hash: " + hash_file + "\n", "test.yaml", o).ok());
+  EXPECT_EQ(o.metrics_key_sha256, Sha256Hex("scraper-key-0123456789abcdef"));
+  const Status bad = ApplyServerConfig("metrics_key_hash: " + std::string(dir_ / "missing") + "\n", "test.yaml", o);
+  EXPECT_EQ(bad.code(), StatusCode::kIOError) << bad.ToString();
+}
+
+TEST_F(Endpoints, DocumentIdsWithSlashesAreAddressedPercentEncoded) {
+  Start();
+  auto c = Client();
+  const std::string anon = Key(Principal::Anonymous());
+  const std::string doc = R"({"title": "Invoice archive rules", "body": "How the invoice archive keeps a PDF.",
+                              "lang": "en", "visibility": ["public"]})";
+  auto put = c.Put("/v1/documents/kb%2Fbilling%2Farchive?wait=true", Admin(), doc, "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 201) << put->body;
+  auto found = Search(anon, {{"q", "archive"}});
+  EXPECT_EQ(Ids(found), std::vector<std::string>{"kb/billing/archive"}) << found.dump();
+  // The body may name the id too; it must be the decoded one.
+  const std::string named = R"({"id": "kb/billing/archive", "title": "Invoice archive rules", "lang": "en",
+                                "visibility": ["public"]})";
+  EXPECT_EQ(c.Put("/v1/documents/kb%2fbilling%2farchive?wait=true", Admin(), named, "application/json")->status, 200)
+      << "lower-case escapes decode alike; an update";
+  auto related = c.Get("/v1/documents/kb%2Fbilling%2Farchive/related", Bearer(anon));
+  ASSERT_EQ(related->status, 200) << related->body;
+  EXPECT_EQ(Json(related)["id"], "kb/billing/archive");
+  // An id ending in "/related" is a document, not the related endpoint.
+  ASSERT_EQ(c.Put("/v1/documents/faq%2Frelated?wait=true", Admin(), doc, "application/json")->status, 201);
+  EXPECT_EQ(c.Get("/v1/documents/faq%2Frelated", Bearer(anon))->status, 404) << "no GET of a document";
+  auto faq = c.Get("/v1/documents/faq%2Frelated/related", Bearer(anon));
+  ASSERT_EQ(faq->status, 200) << faq->body;
+  EXPECT_EQ(Json(faq)["id"], "faq/related");
+  // Decoded once: %252F is the three characters %2F in the id.
+  ASSERT_EQ(c.Put("/v1/documents/odd%252Fid?wait=true", Admin(), doc, "application/json")->status, 201);
+  EXPECT_EQ(c.Delete("/v1/documents/odd%252Fid?wait=true", Admin())->status, 204);
+  // A literal '/' is not part of an id: no such endpoint.
+  EXPECT_EQ(c.Put("/v1/documents/kb/billing/archive", Admin(), doc, "application/json")->status, 404);
+  EXPECT_EQ(c.Delete("/v1/documents/kb/billing/archive", Admin())->status, 404);
+  EXPECT_EQ(c.Get("/v1/documents/kb/billing/archive/related", Bearer(anon))->status, 404);
+  // Malformed escapes and ids the library refuses: 400 naming the path.
+  for (const char* path : {"/v1/documents/bad%zzid", "/v1/documents/bad%2", "/v1/documents/tab%09id",
+                           "/v1/documents/nul%00id", "/v1/documents/%C3%28"}) {
+    auto r = c.Put(path, Admin(), doc, "application/json");
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 400) << path << " " << r->body;
+    EXPECT_NE(r->body.find("path"), std::string::npos) << path << " " << r->body;
+  }
+  EXPECT_EQ(c.Get("/v1/documents/bad%zz/related", Bearer(anon))->status, 400);
+  // Delete by the encoded id; then it is gone.
+  EXPECT_EQ(c.Delete("/v1/documents/kb%2Fbilling%2Farchive?wait=true", Admin())->status, 204);
+  EXPECT_EQ(c.Delete("/v1/documents/kb%2Fbilling%2Farchive", Admin())->status, 404);
+  EXPECT_EQ(Search(anon, {{"q", "archive"}})["total"], 1) << "only faq/related is left";
 }
 
 TEST_F(Endpoints, SearchAnswersInTheCliShape) {
@@ -399,8 +494,9 @@ TEST_F(Endpoints, LimitsAreRefusedNamingTheLimit) {
   EXPECT_EQ(c.Get("/v1/search?q=x&filter=updated_at%3E%3Dnotadate", Bearer(anon))->status, 400) << "malformed filter";
   EXPECT_EQ(c.Get("/v1/nope")->status, 404);
   EXPECT_EQ(Json(c.Get("/v1/nope"))["error"]["code"], "not_found");
-  EXPECT_NE(c.Get("/metrics")->body.find("portalkb_http_requests_total{endpoint=\"unmatched\",status=\"404\"} 2"),
-            std::string::npos);
+  EXPECT_NE(
+      c.Get("/metrics", Admin())->body.find("portalkb_http_requests_total{endpoint=\"unmatched\",status=\"404\"} 2"),
+      std::string::npos);
 }
 
 TEST_F(Endpoints, RateLimitsPerKeyAndPerClientAnswer429WithRetryAfter) {

@@ -471,5 +471,62 @@ TEST(WireInput, TruncatedAndMutatedBodiesNeverCrash) {
   EXPECT_GT(accepted, 0u) << "some flips land in string contents and still parse";
 }
 
+// The HTTP server's event bodies: round trip, and each rule named.
+TEST(WireRoundTrip, EventBodies) {
+  ClickEvent click{"q1", "kb/a", 3};
+  auto c = ClickEventFromJson(ToJson(click));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->query_id, "q1");
+  EXPECT_EQ(c->doc_id, "kb/a");
+  EXPECT_EQ(c->position, 3);
+  FeedbackEvent feedback{"", "doc", true, "clear \"enough\""};
+  auto f = FeedbackEventFromJson(ToJson(feedback));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->doc_id, "doc");
+  EXPECT_TRUE(f->helpful);
+  EXPECT_EQ(f->comment, "clear \"enough\"");
+  auto contact = SupportContactEventFromJson(ToJson(SupportContactEvent{"q9"}));
+  ASSERT_TRUE(contact.ok()) << contact.status().ToString();
+  EXPECT_EQ(contact->query_id, "q9");
+}
+
+TEST(WireInput, EventBodiesRejectBadInputNamingTheField) {
+  struct Case {
+    std::function<Status(const std::string&)> parse;
+    std::string body;
+    std::string message_prefix;
+  };
+  const auto click = [](const std::string& b) { return ClickEventFromJson(b).status(); };
+  const auto feedback = [](const std::string& b) { return FeedbackEventFromJson(b).status(); };
+  const auto contact = [](const std::string& b) { return SupportContactEventFromJson(b).status(); };
+  const std::string long_id(257, 'x');
+  const std::string long_comment(2001, 'c');
+  const std::vector<Case> cases = {
+      {click, R"({"doc_id": "d", "position": 1})", "query_id: required"},
+      {click, R"({"query_id": "", "doc_id": "d", "position": 1})", "query_id: must not be empty"},
+      {click, R"({"query_id": "q", "doc_id": "d"})", "position: required"},
+      {click, R"({"query_id": "q", "doc_id": "d", "position": 100001})", "position: expected a whole number"},
+      {click, R"({"query_id": "q", "doc_id": "d", "position": -1})", "position: expected a whole number"},
+      {click, R"({"query_id": "q", "doc_id": "d", "position": 1.5})", "position: expected a whole number"},
+      {click, R"({"query_id": "q", "doc_id": "d", "position": 1, "user": "bob"})", "user: unknown key"},
+      {click, R"({"query_id": ")" + long_id + R"(", "doc_id": "d", "position": 1})", "query_id: string longer"},
+      {click, "[1]", "body: expected an object"},
+      {feedback, R"({"doc_id": "d"})", "helpful: required"},
+      {feedback, R"({"doc_id": "d", "helpful": "yes"})", "helpful: expected true or false"},
+      {feedback, R"({"helpful": true})", "doc_id: required"},
+      {feedback, R"({"doc_id": "d", "helpful": true, "comment": ")" + long_comment + R"("})", "comment: string longer"},
+      {feedback, R"({"doc_id": "d", "helpful": true, "org": "acme"})", "org: unknown key"},
+      {contact, R"({})", "query_id: required"},
+      {contact, R"({"query_id": 5})", "query_id: expected a string"},
+  };
+  for (const auto& c : cases) {
+    const Status s = c.parse(c.body);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.body.substr(0, 80);
+    EXPECT_EQ(s.message().rfind(c.message_prefix, 0), 0u) << s.message() << " for " << c.body.substr(0, 80);
+  }
+  EXPECT_TRUE(FeedbackEventFromJson(R"({"doc_id": "d", "helpful": false, "query_id": null})").ok())
+      << "null is the default for an optional key";
+}
+
 }  // namespace
 }  // namespace portalkb

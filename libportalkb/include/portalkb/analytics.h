@@ -41,6 +41,25 @@ struct SearchEvent {
   double latency_ms = 0;
 };
 
+// What a visitor's page reports about a search it showed (Analytics::LogClick,
+// LogFeedback, LogSupportContact; the HTTP server's event bodies, whose wire
+// form is in json.h). No principal: the shell attributes an event to its
+// authenticated caller.
+struct ClickEvent {
+  std::string query_id;  // the search the click was on (required)
+  std::string doc_id;    // the clicked result (required)
+  int position = 0;      // its place in the results, 0-based (0..100000)
+};
+struct FeedbackEvent {
+  std::string query_id;  // the search the vote came from; may be empty (a vote on an article page)
+  std::string doc_id;    // the article voted on (required)
+  bool helpful = false;
+  std::string comment;  // free text, up to 2000 bytes (redacted before writing)
+};
+struct SupportContactEvent {
+  std::string query_id;  // the search after which the visitor contacted support (required)
+};
+
 struct ReportRequest {
   // zero-results, summary, top-queries, low-ctr, content-gaps, feedback, support-contacts
   std::string kind;

@@ -95,6 +95,11 @@ struct DocumentLimits {
 // 80 characters.
 Status ValidateDocument(Document& doc, const DocumentLimits& limits = {});
 
+// The id rules of ValidateDocument on their own (1-200 bytes of UTF-8, no
+// white space or control characters; not trimmed here), for ids that arrive
+// outside a document, such as in a URL path. InvalidArgument naming the rule.
+Status ValidateDocumentId(std::string_view id);
+
 // Languages with analysis support (stemmer and stop words), e.g. "nl", "en".
 const std::vector<std::string>& SupportedLanguages();
 bool IsSupportedLanguage(std::string_view lang);

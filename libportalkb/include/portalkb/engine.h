@@ -54,6 +54,10 @@ class Engine {
   // visible to `principal` (the two are indistinguishable on purpose).
   // Thread-safe.
   Result<std::vector<Hit>> Related(const std::string& id, const Principal& principal, std::size_t limit = 5);
+  // The same within request.filters as well: the source and every result
+  // must pass them (NotFound for a source outside them). InvalidArgument for
+  // a malformed filter or one over SearchLimits. Thread-safe.
+  Result<std::vector<Hit>> Related(const RelatedRequest& request);
 
   // Up to request.limit completions of what has been typed: titles of
   // articles containing every typed word (the last one as a prefix), then

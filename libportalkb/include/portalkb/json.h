@@ -65,6 +65,20 @@ Result<SuggestRequest> SuggestRequestFromJson(std::string_view json, const JsonL
 std::string ToJson(const ReportRequest& request);
 Result<ReportRequest> ReportRequestFromJson(std::string_view json, const JsonLimits& limits = {});
 
+// Events a visitor's page sends (analytics.h). Strings are bounded more
+// tightly than JsonLimits: query_id and doc_id 256 bytes, comment 2000.
+// {"query_id": "...", "doc_id": "...", "position": 0}: all required, ids
+// non-empty, position 0..100000.
+std::string ToJson(const ClickEvent& event);
+Result<ClickEvent> ClickEventFromJson(std::string_view json, const JsonLimits& limits = {});
+// {"query_id": "", "doc_id": "...", "helpful": true, "comment": ""}: doc_id
+// (non-empty) and helpful required.
+std::string ToJson(const FeedbackEvent& event);
+Result<FeedbackEvent> FeedbackEventFromJson(std::string_view json, const JsonLimits& limits = {});
+// {"query_id": "..."}: required, non-empty.
+std::string ToJson(const SupportContactEvent& event);
+Result<SupportContactEvent> SupportContactEventFromJson(std::string_view json, const JsonLimits& limits = {});
+
 // A document as stored and returned: the JSON Lines keys (id, type, title,
 // summary, body, lang, tags, category, updated_at, url, visibility as grant
 // strings, status "published"|"draft", publish_at, unpublish_at), further

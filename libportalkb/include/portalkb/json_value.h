@@ -27,6 +27,9 @@ nlohmann::json ToJsonValue(const SearchRequest& request);
 nlohmann::json ToJsonValue(const SuggestRequest& request);
 nlohmann::json ToJsonValue(const ReportRequest& request);
 nlohmann::json ToJsonValue(const Document& document);
+nlohmann::json ToJsonValue(const ClickEvent& event);
+nlohmann::json ToJsonValue(const FeedbackEvent& event);
+nlohmann::json ToJsonValue(const SupportContactEvent& event);
 nlohmann::json ToJsonValue(const IndexSettings& settings);
 nlohmann::json ToJsonValue(const SynonymRule& rule);
 nlohmann::json ToJsonValue(const std::vector<SynonymRule>& rules);
@@ -53,6 +56,10 @@ Result<SearchRequest> SearchRequestFromJsonValue(const nlohmann::json& value, co
 Result<SuggestRequest> SuggestRequestFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
 Result<ReportRequest> ReportRequestFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
 Result<Document> DocumentFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
+Result<ClickEvent> ClickEventFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
+Result<FeedbackEvent> FeedbackEventFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
+Result<SupportContactEvent> SupportContactEventFromJsonValue(const nlohmann::json& value,
+                                                             const JsonLimits& limits = {});
 Result<IndexSettings> IndexSettingsFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
 Result<SynonymRule> SynonymRuleFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});
 Result<std::vector<SynonymRule>> SynonymRulesFromJsonValue(const nlohmann::json& value, const JsonLimits& limits = {});

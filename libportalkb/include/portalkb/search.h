@@ -135,6 +135,18 @@ struct SuggestRequest {
   std::size_t limit = 10;  // 0..100
 };
 
+// "More like this" for one document (Engine::Related).
+struct RelatedRequest {
+  std::string id;       // the document the results should be like
+  Principal principal;  // the source and the results are among what it may see
+  // Filter expressions, as SearchRequest::filters, ANDed to the access filter
+  // for the source and the results alike: a scoped key's fixed filter
+  // narrows related documents as it narrows searches. At most
+  // SearchLimits::max_filters (and max_filter_values).
+  std::vector<std::string> filters;
+  std::size_t limit = 5;  // 0..SearchLimits::max_related_limit
+};
+
 struct Suggestion {
   std::string text;  // the completion to show
   std::string kind;  // "title": an article title; "query": a frequent successful query
