@@ -14,8 +14,8 @@ sessions, TOTP, and GDPR requests, beside a knowledge base::
 
 The store is the library's (portalkb/accounts.h, "<index>.accounts.sqlite",
 personal fields sealed under the key file); every account event is written
-to the index's audit trail ("<index>.audit.sqlite") as `portalkb users ...`
-does, and export_user / rectify_user / erase_user are `portalkb gdpr`'s
+to the index's audit trail ("<index>.audit.sqlite", read by `portalkb audit`),
+and export_user / rectify_user / erase_user are `portalkb gdpr`'s
 (portalkb/portal.h). Errors are the classes of :mod:`portalkb.errors`:
 Unauthenticated for a wrong password, code or dead session, PermissionDenied
 for an approval by an admin of another organisation, and so on. Library

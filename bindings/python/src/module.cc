@@ -3,7 +3,8 @@
 // convert the answer. Argument checking with messages naming the argument,
 // batching and the public classes live in the pure-Python layer
 // (portalkb/__init__.py); errors map to Python exceptions once, in
-// ThrowStatus and the translator below (classes in portalkb/errors.py).
+// ThrowStatus (common.h) and the translator below (classes in
+// portalkb/errors.py). The accounts bindings are in accounts.cc.
 #include <pybind11/operators.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>

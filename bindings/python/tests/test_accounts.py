@@ -9,11 +9,13 @@ import hmac
 import json
 import os
 import struct
+import subprocess
 
 import pytest
 
 import portalkb
 import portalkb.accounts
+from conftest import cli_path
 
 PASSWORD = "Correct-Horse-Battery-7"
 NEW_PASSWORD = "Another-Long-Passphrase-9"
@@ -361,7 +363,7 @@ def test_key_file_readable_by_others_is_refused(kb, key_file):
 
 
 def test_gdpr_export_rectify_erase_round_trip(kb, accounts):
-    _, ann = setup_acme(accounts)
+    admin, ann = setup_acme(accounts)
     private = f"user:{ann.id}"
     added = kb.add([{"id": "ann-contract", "type": "article", "title": "Contract for Ann", "lang": "en",
              "body": "The invoice terms of your contract.", "visibility": [private]},
@@ -373,7 +375,16 @@ def test_gdpr_export_rectify_erase_round_trip(kb, accounts):
     assert "ann-contract" in {h.id for h in kb.search("contract", principal=principal).hits}
     kb.analytics.flush()
 
+    accounts.add_role("support")
+    accounts.grant_role(ann.id, "support", actor=admin.id)
     exported = accounts.export_user(ann.id)
+    assert exported["user"]["id"] == ann.id and exported["organisation"]["id"] == "acme"
+    # Account events went to the audit trail as they happened, with who did them.
+    actions = {(e["action"], e["actor"]) for e in exported["audit"]["entries"]}
+    assert {("account.user_added", "operator"), ("account.password_changed", "operator"),
+            ("account.login", ann.id), ("account.role_granted", admin.id)} <= actions
+    assert len(exported["analytics"]["searches"]) >= 1
+    assert {d["id"] for d in exported["documents"]["granted"]} == {"ann-contract", "shared-note"}
     text = json.dumps(exported)
     assert "ann@acme.example" in text and "Ann Example" in text
     assert "ann-contract" in text and "shared-note" in text
@@ -451,9 +462,31 @@ def test_closed_accounts_and_bad_arguments(kb, key_file):
         kb.accounts(key_file=key_file, pwhash_memlimit=1024)  # below libsodium's minimum
     with pytest.raises(portalkb.InvalidArgument):
         accounts.add_organisation("bad:id", "Bad")
+    org = accounts.add_organisation("acme", "Acme")
+    kb.close()  # the accounts store stays usable; what needs the index says it is closed
+    assert accounts.get_organisation("acme") == org
+    with pytest.raises(portalkb.InvalidArgument, match="closed"):
+        accounts.export_user("u-0000000000000000")
     accounts.close()
     accounts.close()
     assert accounts.closed
     with pytest.raises(portalkb.InvalidArgument, match="closed"):
         accounts.list_users()
     assert portalkb.accounts.store_path(kb.path).endswith(".accounts.sqlite")
+
+
+def test_cli_reads_what_python_wrote(kb, accounts, key_file):
+    cli = cli_path()
+    if not os.access(cli, os.X_OK):
+        pytest.skip(f"the portalkb command is not built at {cli} (set PORTALKB_CLI)")
+    admin, ann = setup_acme(accounts)
+    accounts.grant_role(ann.id, "finance", actor=admin.id)
+    accounts.login("ann@acme.example", PASSWORD)
+    out = subprocess.run([cli, "gdpr", "export", ann.id, "--db", kb.path, "--key-file", str(key_file)],
+                         check=True, capture_output=True, text=True).stdout
+    from_cli = json.loads(out)
+    assert from_cli["user"] == accounts.export_user(ann.id)["user"]
+    verified = subprocess.run([cli, "audit", "verify", "--db", kb.path, "--json"], check=True,
+                              capture_output=True, text=True).stdout
+    report = json.loads(verified)
+    assert report["ok"] and report["entries_checked"] >= 6
