@@ -10,6 +10,7 @@ import json
 import os
 import struct
 import subprocess
+import threading
 
 import pytest
 
@@ -274,6 +275,30 @@ def test_lockout_after_repeated_failures(kb, key_file, clock):
             accounts.login("ann@acme.example", PASSWORD)  # locked, right password or not
         clock.now += 61
         accounts.login("ann@acme.example", PASSWORD)
+
+
+def test_threads_share_one_store_with_a_python_clock(accounts):
+    # Calls release the GIL and the store takes it back to read the Python
+    # clock under its own lock: threads must neither deadlock nor interfere.
+    _, ann = setup_acme(accounts)
+    errors, principals = [], []
+
+    def worker():
+        try:
+            for _ in range(3):
+                session = accounts.login("ann@acme.example", PASSWORD)
+                principals.append(accounts.principal_for_session(session.token))
+        except Exception as e:  # reported below, with the thread's failure
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    assert errors == []
+    assert len(principals) == 12 and {p.user for p in principals} == {ann.id}
 
 
 def test_passwords_policy_and_reset_tokens(accounts, clock):
