@@ -22,13 +22,16 @@ import json as _json
 import os as _os
 import re as _re
 from collections.abc import Iterable, Mapping
-from typing import (Any, Callable, Dict, Iterator, List, MutableMapping, NamedTuple, Optional,
-                    Sequence, Tuple, Union)
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterator, List, MutableMapping, NamedTuple,
+                    Optional, Sequence, Tuple, Union)
 
 from . import _core
 from .errors import (AlreadyExists, Busy, CorruptIndex, Error, IndexNotFound, InvalidArgument,
                      InvalidQuery, IOError, NotFound, PermissionDenied, ResourceExhausted,
                      Unauthenticated, Unavailable)
+
+if TYPE_CHECKING:
+    from .accounts import Accounts as _Accounts
 
 Hit = _core.Hit
 WordMatch = _core.WordMatch
@@ -42,7 +45,7 @@ __all__ = [
     "Analytics", "Hit", "WordMatch", "FacetCount", "SearchResult", "Suggestion", "SynonymRule",
     "Error", "InvalidArgument", "InvalidQuery", "NotFound", "AlreadyExists", "IndexNotFound",
     "PermissionDenied", "Unauthenticated", "CorruptIndex", "Busy", "ResourceExhausted",
-    "Unavailable", "IOError", "supported_languages", "keys",
+    "Unavailable", "IOError", "supported_languages", "keys", "accounts",
 ]
 
 #: Documents converted and indexed per call into the library by KnowledgeBase.add:
@@ -564,6 +567,24 @@ class KnowledgeBase:
     def __repr__(self) -> str:
         return f"KnowledgeBase({self.path!r}{', closed' if self.closed else ''})"
 
+    def accounts(self, *, key_file: Union[str, "_os.PathLike[str]"], **options: Any) -> "_Accounts":
+        """Opens (creating them when missing) the accounts store and the audit
+        trail beside this index: a :class:`portalkb.accounts.Accounts`.
+        `key_file` seals the personal fields (see
+        portalkb.accounts.create_key_file; mode 600, else PermissionDenied).
+        Keyword options, with the library's defaults: previous_key_files
+        (for rotate_key), pwhash_opslimit=2 and pwhash_memlimit=64 MiB
+        (Argon2id cost; libsodium's minimums are 1 and 8192),
+        min_password_length=12, max_password_bytes=1024,
+        breached_passwords_file, lockout_threshold=5,
+        lockout_base_seconds=30, lockout_max_seconds=3600,
+        session_ttl_seconds=8 h, session_idle_seconds=30 min,
+        reset_token_ttl_seconds=3600, org_admin_role='customer-admin',
+        totp_required_roles=(), rotation_batch=200,
+        audit_retention_days=365, clock (a callable returning seconds since
+        the epoch; None: the system clock)."""
+        return accounts._open(self, key_file=key_file, **options)
+
     def stats(self) -> Dict[str, Any]:
         """Counts over the whole index: documents, by_type, by_lang, terms, bytes."""
         return dict(self._core.stats())
@@ -685,5 +706,5 @@ class KnowledgeBase:
         self._core.commit()
 
 
-# Last: portalkb.keys uses Principal and the argument checks above.
-from . import keys  # noqa: E402
+# Last: portalkb.keys and portalkb.accounts use Principal and the argument checks above.
+from . import accounts, keys  # noqa: E402

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import (Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, MutableMapping, NamedTuple,
                     Optional, Sequence, Tuple, Union)
 
+from . import accounts as accounts
 from . import errors as errors
 from . import keys as keys
 from ._core import FacetCount as FacetCount
@@ -14,6 +15,7 @@ from ._core import SearchResult as SearchResult
 from ._core import Suggestion as Suggestion
 from ._core import SynonymRule as SynonymRule
 from ._core import WordMatch as WordMatch
+from .accounts import Accounts as _Accounts
 from .errors import AlreadyExists as AlreadyExists
 from .errors import Busy as Busy
 from .errors import CorruptIndex as CorruptIndex
@@ -33,7 +35,7 @@ __all__ = [
     "Analytics", "Hit", "WordMatch", "FacetCount", "SearchResult", "Suggestion", "SynonymRule",
     "Error", "InvalidArgument", "InvalidQuery", "NotFound", "AlreadyExists", "IndexNotFound",
     "PermissionDenied", "Unauthenticated", "CorruptIndex", "Busy", "ResourceExhausted",
-    "Unavailable", "IOError", "supported_languages", "keys",
+    "Unavailable", "IOError", "supported_languages", "keys", "accounts",
 ]
 
 ADD_BATCH_SIZE: int
@@ -132,6 +134,14 @@ class KnowledgeBase:
     def close(self) -> None: ...
     def __enter__(self) -> KnowledgeBase: ...
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None: ...
+    def accounts(self, *, key_file: _PathArg, previous_key_files: Sequence[_PathArg] = ...,
+                 pwhash_opslimit: int = ..., pwhash_memlimit: int = ..., min_password_length: int = ...,
+                 max_password_bytes: int = ..., breached_passwords_file: Optional[_PathArg] = ...,
+                 lockout_threshold: int = ..., lockout_base_seconds: int = ..., lockout_max_seconds: int = ...,
+                 session_ttl_seconds: int = ..., session_idle_seconds: int = ...,
+                 reset_token_ttl_seconds: int = ..., org_admin_role: str = ...,
+                 totp_required_roles: Sequence[str] = ..., rotation_batch: int = ...,
+                 audit_retention_days: int = ..., clock: Optional[Callable[[], int]] = ...) -> _Accounts: ...
     def stats(self) -> Dict[str, Any]: ...
     def search(self, query: str, *, principal: Optional[Principal] = ..., filters: Optional[Sequence[str]] = ...,
                facets: Optional[Sequence[str]] = ..., sort: Optional[str] = ..., limit: int = ...,

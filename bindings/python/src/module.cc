@@ -3,7 +3,8 @@
 // convert the answer. Argument checking with messages naming the argument,
 // batching and the public classes live in the pure-Python layer
 // (portalkb/__init__.py); errors map to Python exceptions once, in
-// ThrowStatus and the translator below (classes in portalkb/errors.py).
+// ThrowStatus (common.h) and the translator below (classes in
+// portalkb/errors.py). The accounts bindings are in accounts.cc.
 #include <pybind11/operators.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -18,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "common.h"
 #include "ingest/loader.h"  // LoadJsonLine: dicts take the JSON Lines path, so both validate alike
 #include "portalkb/portalkb.h"
 
@@ -25,28 +27,6 @@ namespace py = pybind11;
 
 namespace portalkb::python {
 namespace {
-
-// Carries a failed Status out of a call; the translator turns it into the
-// portalkb.errors class for its code. `operation` names the call, so that an
-// InvalidArgument from a search can be raised as InvalidQuery.
-struct StatusError {
-  Status status;
-  std::string operation;
-};
-
-[[noreturn]] void ThrowStatus(const Status& status, const std::string& operation) {
-  throw StatusError{status, operation};
-}
-
-template <typename T>
-T Unwrap(Result<T> result, const std::string& operation) {
-  if (!result.ok()) ThrowStatus(result.status(), operation);
-  return std::move(result).value();
-}
-
-void Check(const Status& status, const std::string& operation) {
-  if (!status.ok()) ThrowStatus(status, operation);
-}
 
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -131,7 +111,7 @@ py::tuple VerifyKey(const py::bytes& token, const std::map<std::string, std::str
 // thread) and, from the first change on, an IndexWriter (the index's
 // single-writer lock, held until close; not thread-safe, so behind
 // writer_mutex_). Every method releases the GIL around library work.
-class KnowledgeBaseCore {
+class KnowledgeBaseCore : public IndexAccess {
  public:
   static std::unique_ptr<KnowledgeBaseCore> Open(const std::string& path, bool create) {
     auto core = std::make_unique<KnowledgeBaseCore>();
@@ -164,7 +144,15 @@ class KnowledgeBaseCore {
     return engine_ == nullptr;
   }
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const override { return path_; }
+
+  std::shared_ptr<portalkb::Engine> SharedEngine() override { return Engine(); }
+
+  void WithWriter(const std::function<void(IndexWriter&)>& f) override {
+    std::lock_guard<std::mutex> lock(writer_mutex_);
+    f(Writer());
+    pending_ = 0;  // f commits
+  }
 
   py::dict Stats() {
     IndexStats stats;
@@ -685,4 +673,6 @@ PYBIND11_MODULE(_core, m) {
       .def("flush_log", &KnowledgeBaseCore::FlushLog)
       .def("purge", &KnowledgeBaseCore::Purge)
       .def("erase_user", &KnowledgeBaseCore::EraseUser);
+
+  BindAccounts(m, [](py::handle core) -> IndexAccess& { return core.cast<KnowledgeBaseCore&>(); });
 }

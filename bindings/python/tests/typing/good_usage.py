@@ -40,3 +40,15 @@ def browser_key(secrets_path: str, user: str) -> str:
     expires: datetime.datetime = claims.expires_at
     assert claims.principal.user == user and expires.tzinfo is not None
     return token
+
+
+def sign_in(kb: portalkb.KnowledgeBase, key_file: str, email: str, password: str) -> List[str]:
+    with kb.accounts(key_file=key_file, pwhash_opslimit=1, session_idle_seconds=600) as accounts:
+        session: portalkb.accounts.Session = accounts.login(email, password)
+        principal: portalkb.Principal = accounts.principal_for_session(session.token)
+        user: portalkb.accounts.User = accounts.get_user(session.user)
+        roles: List[str] = list(user.roles) + [g.name for g in accounts.list_groups()]
+        export: Dict[str, object] = accounts.export_user(user.id)
+        report: portalkb.accounts.ErasureReport = accounts.erase_user(user.id, delete_own_documents=True)
+        return [h.id for h in kb.search("x", principal=principal).hits] + roles + list(export) + list(
+            report.own_documents)
