@@ -23,7 +23,8 @@ std::string DeriveTitle(std::string_view text) {
   // word do not end it); a lone trailing full stop is dropped.
   for (std::size_t i = 0; i + 1 < line.size(); ++i) {
     if ((line[i] == '.' || line[i] == '?' || line[i] == '!') && (line[i + 1] == ' ' || line[i + 1] == '\t')) {
-      line = line.substr(0, line[i] == '.' ? i : i + 1);
+      // Trimmed again: "word . more" ends the sentence after a space.
+      line = Trim(line.substr(0, line[i] == '.' ? i : i + 1));
       break;
     }
   }

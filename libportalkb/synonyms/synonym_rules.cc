@@ -11,8 +11,10 @@ namespace {
 
 std::string EscapeTerm(const std::string& term) {
   std::string out;
-  for (char c : term) {
-    if (c == ',' || c == '\\') out += '\\';
+  for (std::size_t i = 0; i < term.size(); ++i) {
+    const char c = term[i];
+    // A "=>" inside a term (written "a=\>b" on input) would read back as the arrow.
+    if (c == ',' || c == '\\' || (c == '>' && i > 0 && term[i - 1] == '=')) out += '\\';
     out += c;
   }
   return out;
