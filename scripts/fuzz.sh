@@ -103,9 +103,9 @@ for t in "${targets[@]}"; do
   rate="$(stat_of average_exec_per_sec "$run/log")"
   cov="$(grep -o 'cov: [0-9]*' "$run/log" | tail -n 1 | cut -d' ' -f2)"
   files="$(find "$run/corpus" -type f | wc -l)"
-  bytes="$(du -sk "$run/corpus" | cut -f1)"
+  kib="$(find "$run/corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }')"
   line="$(printf '%-22s %10s execs %7s exec/s  cov %5s  corpus %4s files %5s KiB  %4ss' "$t" "${execs:-?}" \
-    "${rate:-?}" "${cov:-?}" "$files" "$bytes" "$took")"
+    "${rate:-?}" "${cov:-?}" "$files" "$kib" "$took")"
   if [ "$status" != 0 ]; then
     line="$line  FAILED (exit $status)"
     failed+=("$t")
