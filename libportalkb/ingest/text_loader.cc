@@ -28,7 +28,8 @@ std::string DeriveTitle(std::string_view text) {
       break;
     }
   }
-  if (line.size() > 1 && line.back() == '.' && line[line.size() - 2] != '.') line.remove_suffix(1);
+  if (line.size() > 1 && line.back() == '.' && line[line.size() - 2] != '.')
+    line = Trim(line.substr(0, line.size() - 1));
   if (line.size() > kMaxDerivedTitleBytes) {
     std::string_view cut = Utf8Prefix(line, kMaxDerivedTitleBytes);
     if (const auto space = cut.rfind(' '); space != std::string_view::npos && space > 0) cut = cut.substr(0, space);

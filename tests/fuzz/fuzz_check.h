@@ -13,14 +13,14 @@
 #include "portalkb/json.h"
 
 // Not assert(): it must hold in release builds too.
-#define FUZZ_CHECK(cond, ...)                                                         \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
+#define FUZZ_CHECK(cond, ...)                                                             \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n  ", __FILE__, __LINE__, #cond); \
-      std::fprintf(stderr, __VA_ARGS__);                                              \
-      std::fprintf(stderr, "\n");                                                     \
-      std::abort();                                                                   \
-    }                                                                                 \
+      std::fprintf(stderr, __VA_ARGS__);                                                  \
+      std::fprintf(stderr, "\n");                                                         \
+      std::abort();                                                                       \
+    }                                                                                     \
   } while (false)
 
 namespace portalkb::fuzz {
@@ -49,8 +49,7 @@ inline void CheckLoadedRecord(const LoadedRecord& record, const DocumentLimits& 
   if (doc.visibility.empty()) doc.visibility.push_back(Grant{});
   Status s = ValidateDocument(doc, limits);
   if (!s.ok()) {
-    FUZZ_CHECK(s.code() == StatusCode::kInvalidArgument, "ValidateDocument: unexpected code: %s",
-               s.ToString().c_str());
+    FUZZ_CHECK(s.code() == StatusCode::kInvalidArgument, "ValidateDocument: unexpected code: %s", s.ToString().c_str());
     FUZZ_CHECK(!s.message().empty(), "ValidateDocument: refusal without a message");
     return;
   }
@@ -58,8 +57,7 @@ inline void CheckLoadedRecord(const LoadedRecord& record, const DocumentLimits& 
   Document again = doc;
   s = ValidateDocument(again, limits);
   FUZZ_CHECK(s.ok(), "a validated document fails validation again: %s", s.ToString().c_str());
-  FUZZ_CHECK(ToJson(again) == json, "validation is not idempotent:\n  %s\n  %s", json.c_str(),
-             ToJson(again).c_str());
+  FUZZ_CHECK(ToJson(again) == json, "validation is not idempotent:\n  %s\n  %s", json.c_str(), ToJson(again).c_str());
   auto parsed = DocumentFromJson(json, WideJsonLimits());
   FUZZ_CHECK(parsed.ok(), "the wire format refuses a valid document: %s\n  %s", parsed.status().ToString().c_str(),
              json.c_str());

@@ -14,14 +14,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t lines = 1;
   for (char c : content) lines += c == '\n';
   std::size_t records = 0;
-  portalkb::LoadJsonLines(content, "fuzz.jsonl", [&](portalkb::LoadedRecord&& record) {
-    ++records;
-    FUZZ_CHECK(record.line >= 1 && static_cast<std::size_t>(record.line) <= lines, "line %d of %zu", record.line,
-               lines);
-    FUZZ_CHECK(record.bytes_read <= size, "bytes_read %llu of %zu",
-               static_cast<unsigned long long>(record.bytes_read), size);
-    portalkb::fuzz::CheckLoadedRecord(record, limits);
-  }, limits);
+  portalkb::LoadJsonLines(
+      content, "fuzz.jsonl",
+      [&](portalkb::LoadedRecord&& record) {
+        ++records;
+        FUZZ_CHECK(record.line >= 1 && static_cast<std::size_t>(record.line) <= lines, "line %d of %zu", record.line,
+                   lines);
+        FUZZ_CHECK(record.bytes_read <= size, "bytes_read %llu of %zu",
+                   static_cast<unsigned long long>(record.bytes_read), size);
+        portalkb::fuzz::CheckLoadedRecord(record, limits);
+      },
+      limits);
   FUZZ_CHECK(records <= lines, "%zu records from %zu lines", records, lines);
   return 0;
 }

@@ -1,7 +1,8 @@
 // The analytics redactor. Byte 0 picks a known e-mail address or IBAN to
 // plant (bit 7: the first line of the rest is extra patterns for
 // AddPatterns), byte 1 where to plant it (between spaces) in the rest.
-// Invariant: the planted item never appears in the output, which is valid
+// Invariant: the planted item never appears in the output (copies of it in
+// the fuzzer's own text aside, see below), which is valid
 // UTF-8, says something was replaced, and is bounded by the input limit.
 #include <cstddef>
 #include <cstdint>
@@ -13,13 +14,22 @@
 #include "core/text.h"
 #include "fuzz_check.h"
 
+namespace {
+
+std::size_t Count(std::string_view text, std::string_view item) {
+  std::size_t n = 0;
+  for (auto at = text.find(item); at != std::string_view::npos; at = text.find(item, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
   // Every one is found by the built-in detectors (tests/analytics/redactor_test.cc).
   static constexpr std::string_view kPlanted[] = {
-      "jan.jansen@example.com", "j\xC3\xB6hn@ex\xC3\xA4mple.de", "NL91ABNA0417164300",
-      "NL91 ABNA 0417 1643 00", "DE89370400440532013000", "GB82WEST12345698765432",
-      "SE4550000000058398257466", "x@[192.0.2.1]",
+      "jan.jansen@example.com", "j\xC3\xB6hn@ex\xC3\xA4mple.de", "NL91ABNA0417164300",       "NL91 ABNA 0417 1643 00",
+      "DE89370400440532013000", "GB82WEST12345698765432",        "SE4550000000058398257466", "x@[192.0.2.1]",
   };
   constexpr std::size_t kMaxBytes = 2000;
   std::string_view rest(reinterpret_cast<const char*>(data) + 2, size - 2);
@@ -44,8 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string text = std::string(rest.substr(0, at)) + " " + std::string(planted) + " " + std::string(rest.substr(at));
   const portalkb::Redaction out = redactor->Apply(text, kMaxBytes);
   FUZZ_CHECK(portalkb::IsValidUtf8(out.text), "output is not valid UTF-8");
-  FUZZ_CHECK(out.text.find(planted) == std::string::npos, "[%.*s] survives in: %s", static_cast<int>(planted.size()),
-             planted.data(), out.text.c_str());
+  // The fuzzer's own text may hold the item glued to other letters or
+  // digits ("5NL91ABNA04171643001"), which is not an item: only the planted
+  // copy, between spaces, must go.
+  FUZZ_CHECK(Count(out.text, planted) <= Count(rest, planted), "[%.*s] survives in: %s",
+             static_cast<int>(planted.size()), planted.data(), out.text.c_str());
   FUZZ_CHECK(out.replaced, "nothing replaced in: %s", text.c_str());
   FUZZ_CHECK(!out.truncated, "truncated below the limit");
   // Invalid bytes become 3-byte U+FFFD; placeholders are short.

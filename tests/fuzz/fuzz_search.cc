@@ -130,7 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(r.total >= r.hits.size(), "total %llu below %zu hits", static_cast<unsigned long long>(r.total),
              r.hits.size());
   if (!insider) {
-    for (const auto& hit : r.hits) FUZZ_CHECK(hit.id != "secret", "the secret document is a hit: %s", request.query.c_str());
+    for (const auto& hit : r.hits)
+      FUZZ_CHECK(hit.id != "secret", "the secret document is a hit: %s", request.query.c_str());
     // Words only the secret document holds: what the user typed may hold
     // them; anything else that does leaked them.
     portalkb::SearchResponse answer = r;

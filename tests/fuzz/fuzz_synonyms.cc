@@ -41,13 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string line = rule.ToString();
     auto one = portalkb::ParseSynonyms(line, rule.lang);
     FUZZ_CHECK(one.ok(), "rule [%s] does not parse: %s", line.c_str(), one.status().ToString().c_str());
-    FUZZ_CHECK(one.value().size() == 1 && one.value()[0] == rule, "rule [%s] parses to %zu other rule(s)",
-               line.c_str(), one.value().size());
+    FUZZ_CHECK(one.value().size() == 1 && one.value()[0] == rule, "rule [%s] parses to %zu other rule(s)", line.c_str(),
+               one.value().size());
   }
   const std::string formatted = portalkb::FormatSynonyms(rules);
   auto again = portalkb::ParseSynonyms(formatted, "");
-  FUZZ_CHECK(again.ok(), "formatted rules do not parse: %s\n%s", again.status().ToString().c_str(),
-             formatted.c_str());
+  FUZZ_CHECK(again.ok(), "formatted rules do not parse: %s\n%s", again.status().ToString().c_str(), formatted.c_str());
   std::vector<portalkb::SynonymRule> back = std::move(again).value();
   std::sort(rules.begin(), rules.end(), Less);
   std::sort(back.begin(), back.end(), Less);

@@ -309,10 +309,11 @@ TEST(DeriveTitle, FirstSentenceOfTheFirstLineCutAtAWord) {
   EXPECT_EQ(title.substr(title.size() - 7), "word\xE2\x80\xA6");
 }
 
-// Found by fuzz_text_loader: a sentence ending after a space ("word . more")
-// gave a title with a trailing space.
+// Found by fuzz_text_loader: a sentence ending after a space ("word . more",
+// "word .") gave a title with a trailing space.
 TEST(DeriveTitle, RegressionSentenceEndAfterASpaceLeavesNoTrailingSpace) {
   EXPECT_EQ(DeriveTitle("Reset your password . Then log in."), "Reset your password");
+  EXPECT_EQ(DeriveTitle("Opening hours ."), "Opening hours");
   EXPECT_EQ(DeriveTitle("Really ?  Yes."), "Really ?");
 }
 
