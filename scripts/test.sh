@@ -24,7 +24,7 @@ PORTALKB_BUILD_DIR=build-tsan PORTALKB_BUILD_TARGETS="concurrency_test" scripts/
   -DCMAKE_CXX_FLAGS=-O1 -DPORTALKB_TSAN=ON -DPORTALKB_WERROR=ON -DPORTALKB_BUILD_BENCHMARKS=OFF
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/concurrency_test
 
-scripts/fuzz.sh --seconds 10  # every libFuzzer target 10 s (build-fuzz/, clang-14); --long for the release figures
+scripts/fuzz.sh --seconds 8  # every libFuzzer target 8 s (build-fuzz/, clang-14); --long for the release figures
 
 echo "== build (warnings are errors)"
 scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTALKB_WERROR=ON
