@@ -36,10 +36,13 @@ std::vector<std::string> SplitTerms(std::string_view text) {
   }
   terms.push_back(std::move(current));
   for (auto& t : terms) {
-    // Collapse inner white space; lower-case.
+    // Lower-case, then collapse inner white space: folding first, because it
+    // drops invisible characters (U+061C) that may stand between spaces or
+    // before a vertical tab, and the term must read back as itself.
+    const std::string folded = CaseFold(t);
     std::string collapsed;
     bool space = false;
-    for (char c : Trim(t)) {
+    for (char c : Trim(folded)) {
       if (c == ' ' || c == '\t') {
         space = true;
         continue;
@@ -48,7 +51,7 @@ std::vector<std::string> SplitTerms(std::string_view text) {
       space = false;
       collapsed += c;
     }
-    t = CaseFold(collapsed);
+    t = std::move(collapsed);
   }
   return terms;
 }

@@ -86,6 +86,20 @@ TEST(ParseSynonyms, RegressionATermHoldingAnArrowIsWrittenEscaped) {
   EXPECT_EQ(back.value(), rules.value());
 }
 
+// Found by fuzz_synonyms: case folding drops invisible characters (U+061C
+// ARABIC LETTER MARK) and ran after trimming and collapsing white space, so
+// a term could keep a leading vertical tab or a double space, and read back
+// as another term.
+TEST(ParseSynonyms, RegressionTermsAreTrimmedAndCollapsedAfterFolding) {
+  auto rules = ParseSynonyms("f, \xD8\x9C\vx, a \xD8\x9C b\n", "en");
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  ASSERT_EQ(rules.value().size(), 1u);
+  EXPECT_EQ(rules.value()[0].terms, (std::vector<std::string>{"f", "x", "a b"}));
+  auto again = ParseSynonyms(rules.value()[0].ToString(), "en");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again.value(), rules.value());
+}
+
 TEST(SynonymFileLanguage, ReadsTheLanguageFromTheFileName) {
   EXPECT_EQ(SynonymFileLanguage("corpus/synonyms/nl-b2b.txt"), "nl");
   EXPECT_EQ(SynonymFileLanguage("sv.txt"), "sv");
