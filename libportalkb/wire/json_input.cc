@@ -1,6 +1,7 @@
 // JSON -> values. Everything here reads input from outside: every string,
 // array and number is checked against JsonLimits and the target type before
 // it is used, and every error names the field path it is about.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -389,6 +390,11 @@ Result<SynonymRule> SynonymRuleFromJsonValueAt(const json& value, const std::str
       return Invalid(f.Path("rule"), "expected exactly one rule");
     }
     rule = std::move(parsed->front());
+    // The same bound as "terms" and "targets" given as arrays, so the rule
+    // written back (which carries both arrays) parses under the same limits.
+    if (std::max(rule.terms.size(), rule.targets.size()) > limits.max_array_items) {
+      return Invalid(f.Path("rule"), "more than " + std::to_string(limits.max_array_items) + " terms on one side");
+    }
   } else {
     return Invalid(f.Path("terms"), "required (or \"rule\")");
   }
