@@ -300,8 +300,6 @@ Result<Report> TopQueries(AnalyticsStore& store, const ReportRequest& r, Report 
   return report;
 }
 
-constexpr double kLowCtr = 0.2;
-
 Result<Report> LowCtr(AnalyticsStore& store, const ReportRequest& r, Report report) {
   auto groups = QueryGroups(store, r, report.since_ms, report.until_ms, "HAVING total_found >= 2 AND ctr < 0.2",
                             "total DESC, normalized", nullptr);

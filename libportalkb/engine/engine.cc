@@ -360,7 +360,9 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& original) 
     const Xapian::Query access =
         AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles);
     auto visible = [&](const std::string& word) { return OccursUnder(context.db, word, access); };
-    for (const auto& [query, count] : frequent.value()) {
+    for (const auto& entry : frequent.value()) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+      const auto& query = entry.first;
       if (suggestions.size() >= request.limit) break;
       const bool repeated = std::any_of(suggestions.begin(), suggestions.end(), [&](const Suggestion& s) {
         return NormalizeForAnalytics(context.tokenizer, s.text) == query;

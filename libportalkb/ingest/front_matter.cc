@@ -56,15 +56,17 @@ json YamlToJson(const YAML::Node& node, YamlBudget& budget, std::size_t depth) {
   }
 }
 
-Result<std::string> StringField(const json& object, const char* key) {
-  const auto& v = object.at(key);
+// The value itself, not a look-up by name: a key may hold a NUL byte
+// ("a\u0000b"), which a C string would cut short.
+Result<std::string> StringValue(const json& v, std::string_view key) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number() || v.is_boolean()) return v.dump();
   return Status::InvalidArgument(std::string(key) + ": expected a string");
 }
 
-Result<std::vector<std::string>> ListField(const json& object, const char* key) {
-  const auto& v = object.at(key);
+Result<std::string> StringField(const json& object, const char* key) { return StringValue(object.at(key), key); }
+
+Result<std::vector<std::string>> ListValue(const json& v, std::string_view key) {
   std::vector<std::string> out;
   if (v.is_string()) return SplitList(v.get<std::string>());
   if (!v.is_array()) return Status::InvalidArgument(std::string(key) + ": expected a list of strings");
@@ -73,6 +75,10 @@ Result<std::vector<std::string>> ListField(const json& object, const char* key) 
     out.push_back(item.get<std::string>());
   }
   return out;
+}
+
+Result<std::vector<std::string>> ListField(const json& object, const char* key) {
+  return ListValue(object.at(key), key);
 }
 
 }  // namespace
@@ -143,11 +149,11 @@ Status ApplyMetadata(const json& object, Document& doc) {
     if (kKnown.count(key) || value.is_null() || value.is_object()) continue;
     std::vector<std::string> values;
     if (value.is_array()) {
-      auto list = ListField(object, key.c_str());
+      auto list = ListValue(value, key);
       if (!list.ok()) return list.status();
       values = std::move(list).value();
     } else {
-      auto single = StringField(object, key.c_str());
+      auto single = StringValue(value, key);
       if (!single.ok()) return single.status();
       values.push_back(std::move(single).value());
     }

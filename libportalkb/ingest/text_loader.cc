@@ -23,11 +23,13 @@ std::string DeriveTitle(std::string_view text) {
   // word do not end it); a lone trailing full stop is dropped.
   for (std::size_t i = 0; i + 1 < line.size(); ++i) {
     if ((line[i] == '.' || line[i] == '?' || line[i] == '!') && (line[i + 1] == ' ' || line[i + 1] == '\t')) {
-      line = line.substr(0, line[i] == '.' ? i : i + 1);
+      // Trimmed again: "word . more" ends the sentence after a space.
+      line = Trim(line.substr(0, line[i] == '.' ? i : i + 1));
       break;
     }
   }
-  if (line.size() > 1 && line.back() == '.' && line[line.size() - 2] != '.') line.remove_suffix(1);
+  if (line.size() > 1 && line.back() == '.' && line[line.size() - 2] != '.')
+    line = Trim(line.substr(0, line.size() - 1));
   if (line.size() > kMaxDerivedTitleBytes) {
     std::string_view cut = Utf8Prefix(line, kMaxDerivedTitleBytes);
     if (const auto space = cut.rfind(' '); space != std::string_view::npos && space > 0) cut = cut.substr(0, space);

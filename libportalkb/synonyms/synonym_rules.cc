@@ -11,8 +11,10 @@ namespace {
 
 std::string EscapeTerm(const std::string& term) {
   std::string out;
-  for (char c : term) {
-    if (c == ',' || c == '\\') out += '\\';
+  for (std::size_t i = 0; i < term.size(); ++i) {
+    const char c = term[i];
+    // A "=>" inside a term (written "a=\>b" on input) would read back as the arrow.
+    if (c == ',' || c == '\\' || (c == '>' && i > 0 && term[i - 1] == '=')) out += '\\';
     out += c;
   }
   return out;
@@ -34,10 +36,13 @@ std::vector<std::string> SplitTerms(std::string_view text) {
   }
   terms.push_back(std::move(current));
   for (auto& t : terms) {
-    // Collapse inner white space; lower-case.
+    // Lower-case, then collapse inner white space: folding first, because it
+    // drops invisible characters (U+061C) that may stand between spaces or
+    // before a vertical tab, and the term must read back as itself.
+    const std::string folded = CaseFold(t);
     std::string collapsed;
     bool space = false;
-    for (char c : Trim(t)) {
+    for (char c : Trim(folded)) {
       if (c == ' ' || c == '\t') {
         space = true;
         continue;
@@ -46,7 +51,7 @@ std::vector<std::string> SplitTerms(std::string_view text) {
       space = false;
       collapsed += c;
     }
-    t = CaseFold(collapsed);
+    t = std::move(collapsed);
   }
   return terms;
 }

@@ -437,6 +437,11 @@ Result<SynonymRule> SynonymRuleFromJsonValueAt(const json& value, const std::str
       return Invalid(f.Path("rule"), "expected exactly one rule");
     }
     rule = std::move(parsed->front());
+    // The same bound as "terms" and "targets" given as arrays, so the rule
+    // written back (which carries both arrays) parses under the same limits.
+    if (std::max(rule.terms.size(), rule.targets.size()) > limits.max_array_items) {
+      return Invalid(f.Path("rule"), "more than " + std::to_string(limits.max_array_items) + " terms on one side");
+    }
   } else {
     return Invalid(f.Path("terms"), "required (or \"rule\")");
   }

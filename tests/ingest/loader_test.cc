@@ -309,6 +309,35 @@ TEST(DeriveTitle, FirstSentenceOfTheFirstLineCutAtAWord) {
   EXPECT_EQ(title.substr(title.size() - 7), "word\xE2\x80\xA6");
 }
 
+// Found by fuzz_text_loader: a sentence ending after a space ("word . more",
+// "word .") gave a title with a trailing space.
+TEST(DeriveTitle, RegressionSentenceEndAfterASpaceLeavesNoTrailingSpace) {
+  EXPECT_EQ(DeriveTitle("Reset your password . Then log in."), "Reset your password");
+  EXPECT_EQ(DeriveTitle("Opening hours ."), "Opening hours");
+  EXPECT_EQ(DeriveTitle("Really ?  Yes."), "Really ?");
+}
+
+// Found by fuzz_jsonl_loader: a further field whose key holds a NUL byte was
+// looked up again by its C string, cut short at the NUL, and the loader let
+// nlohmann's out_of_range escape (terminating an ingest, the server or
+// Python). Such a key is now an ordinary further field, which
+// ValidateDocument refuses by name.
+TEST(JsonLinesLoader, RegressionKeyHoldingANulByteIsRefusedNotThrown) {
+  LoadedRecord r = LoadJsonLine(
+      R"({"id": "x", "title": "T", "lang": "en", "visibility": "public", "a\u0000b": "v", "c\u0000": ["w"]})", 1,
+      "f.jsonl");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.doc.attributes.at(std::string("a\0b", 3)), std::vector<std::string>{"v"});
+  EXPECT_EQ(r.doc.attributes.at(std::string("c\0", 2)), std::vector<std::string>{"w"});
+  const Status s = ValidateDocument(r.doc);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+
+  // The same key in YAML front matter ("\0" is YAML's NUL escape).
+  LoadedRecord md = LoadMarkdown("---\ntitle: T\n\"a\\0b\": [v]\n---\nbody\n", "f.md");
+  ASSERT_EQ(md.error, "");
+  EXPECT_EQ(md.doc.attributes.at(std::string("a\0b", 3)), std::vector<std::string>{"v"});
+}
+
 // "Billion laughs": each line doubles the values an alias expands to.
 TEST(MarkdownLoader, YamlAliasBombIsRejectedQuickly) {
   std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";

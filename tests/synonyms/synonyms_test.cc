@@ -65,6 +65,41 @@ TEST(ParseSynonyms, FormatRoundTripsWithLanguageLines) {
   EXPECT_EQ(back.value(), all);
 }
 
+// Found by fuzz_synonyms: "a=\\>b" is a term holding "=>", which ToString
+// wrote unescaped, so the rule read back as a one-way rule (or as "more than
+// one '=>'"), and a listed rule could not be imported again.
+TEST(ParseSynonyms, RegressionATermHoldingAnArrowIsWrittenEscaped) {
+  auto rules = ParseSynonyms("a=\\>b, c\nx => y=\\>z\n", "en");
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  ASSERT_EQ(rules.value().size(), 2u);
+  EXPECT_EQ(rules.value()[0].terms, (std::vector<std::string>{"a=>b", "c"}));
+  EXPECT_TRUE(rules.value()[0].targets.empty());
+  EXPECT_EQ(rules.value()[1].targets, std::vector<std::string>{"y=>z"});
+  for (const auto& rule : rules.value()) {
+    auto again = ParseSynonyms(rule.ToString(), "en");
+    ASSERT_TRUE(again.ok()) << rule.ToString() << ": " << again.status().ToString();
+    ASSERT_EQ(again.value().size(), 1u);
+    EXPECT_EQ(again.value()[0], rule) << rule.ToString();
+  }
+  auto back = ParseSynonyms(FormatSynonyms(rules.value()), "");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back.value(), rules.value());
+}
+
+// Found by fuzz_synonyms: case folding drops invisible characters (U+061C
+// ARABIC LETTER MARK) and ran after trimming and collapsing white space, so
+// a term could keep a leading vertical tab or a double space, and read back
+// as another term.
+TEST(ParseSynonyms, RegressionTermsAreTrimmedAndCollapsedAfterFolding) {
+  auto rules = ParseSynonyms("f, \xD8\x9C\vx, a \xD8\x9C b\n", "en");
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  ASSERT_EQ(rules.value().size(), 1u);
+  EXPECT_EQ(rules.value()[0].terms, (std::vector<std::string>{"f", "x", "a b"}));
+  auto again = ParseSynonyms(rules.value()[0].ToString(), "en");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again.value(), rules.value());
+}
+
 TEST(SynonymFileLanguage, ReadsTheLanguageFromTheFileName) {
   EXPECT_EQ(SynonymFileLanguage("corpus/synonyms/nl-b2b.txt"), "nl");
   EXPECT_EQ(SynonymFileLanguage("sv.txt"), "sv");

@@ -177,6 +177,23 @@ TEST(WireRoundTrip, SynonymRules) {
   EXPECT_EQ(from_line.value(), rules[1]);
 }
 
+// Found by fuzz_wire_json: a "rule" line was not held to max_array_items, so
+// a rule it accepted was written back with a "terms" array its own limits
+// refuse.
+TEST(WireRoundTrip, RegressionARuleLineHoldsNoMoreTermsThanAnArrayMay) {
+  JsonLimits limits;
+  limits.max_array_items = 2;
+  auto three = SynonymRuleFromJson(R"({"lang": "nl", "rule": "a, b, c"})", limits);
+  ASSERT_FALSE(three.ok());
+  EXPECT_EQ(three.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(three.status().message().find("rule"), std::string::npos) << three.status().message();
+  auto two = SynonymRuleFromJson(R"({"lang": "nl", "rule": "a, b"})", limits);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  auto back = SynonymRuleFromJson(ToJson(two.value()), limits);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back.value(), two.value());
+}
+
 // --- Output-only types: the exact JSON for a hand-built value. -------------
 
 Hit SampleHit() {
