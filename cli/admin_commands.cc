@@ -1,6 +1,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "portalkb/engine.h"
 #include "portalkb/index_writer.h"
@@ -38,6 +40,11 @@ int RunDelete(const std::vector<std::string>& args) {
     }
   }
   if (Status s = writer.value()->Commit(); !s.ok()) return ReportError("delete", s);
+  if (deleted > 0) {
+    nlohmann::json detail{{"deleted", deleted}, {"ids", nlohmann::json::array()}};
+    for (std::size_t i = 0; i < ids.size() && i < 100; ++i) detail["ids"].push_back(ids[i]);
+    RecordAudit(db, "document.delete", detail.dump());
+  }
   std::printf("deleted %zu documents, %zu not found\n", deleted, missing);
   return missing == 0 ? kExitOk : kExitFailure;
 }

@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include "portalkb/audit.h"
+
 #include <unistd.h>
 
 #include <charconv>
@@ -132,6 +134,21 @@ std::string Column(const std::string& text, std::size_t width) {
   }
   out.append(width - columns, ' ');
   return out;
+}
+
+void RecordAudit(const std::string& db, const std::string& action, const std::string& detail_json) {
+  auto trail = AuditTrail::OpenForIndex(db);
+  Status s = trail.status();
+  if (trail.ok()) {
+    AuditRecord record;
+    record.actor = "operator";
+    record.action = action;
+    record.detail = detail_json;
+    auto appended = trail.value()->Append(record);
+    s = appended.status();
+  }
+  if (!s.ok())
+    std::cerr << "portalkb: warning: not recorded in the audit trail (" << action << "): " << s.message() << "\n";
 }
 
 }  // namespace portalkb::cli

@@ -61,6 +61,12 @@ int ReportError(const std::string& command, const Status& status);
 
 bool StdoutIsTerminal();
 
+// Records an operator's change to the index at `db` in its audit trail
+// (DIR.audit.sqlite, portalkb/audit.h) as actor "operator"; `detail` is a
+// JSON object of ids and counts. A failure to record is a warning on stderr:
+// the change itself stands.
+void RecordAudit(const std::string& db, const std::string& action, const std::string& detail_json);
+
 // --user, --org, --role (repeatable) and --as-admin, shared by every command
 // that reads documents on behalf of someone.
 struct PrincipalArgs {

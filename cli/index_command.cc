@@ -3,6 +3,8 @@
 #include <iostream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "portalkb/index_writer.h"
 
@@ -118,6 +120,12 @@ int RunIndex(const std::vector<std::string>& args) {
     std::cerr << ": rejected: " << r.reason << "\n";
   }
   const auto indexed = report->added + report->updated;
+  if (indexed > 0) {
+    RecordAudit(
+        db, "document.publish",
+        nlohmann::json{{"added", report->added}, {"updated", report->updated}, {"rejected", report->rejected.size()}}
+            .dump());
+  }
   const double rate = report->seconds > 0 ? static_cast<double>(indexed) / report->seconds : 0.0;
   std::printf(
       "indexed %llu documents from %llu files: %llu added, %llu updated, %zu rejected in %.2f s (%.0f documents/s)\n",

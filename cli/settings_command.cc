@@ -1,6 +1,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "portalkb/engine.h"
 #include "portalkb/index_writer.h"
@@ -62,6 +64,7 @@ int RunSettings(const std::vector<std::string>& args) {
                              : writer.value()->UnsetSetting(operands[0]);
   if (s.ok()) s = writer.value()->Commit();
   if (!s.ok()) return ReportError("settings", s);
+  RecordAudit(db, "settings." + action, nlohmann::json{{"name", operands[0]}}.dump());
   if (action == "set") {
     auto now = writer.value()->Settings();
     const auto set = now.ok() ? now->ToMap() : std::map<std::string, std::string>{};

@@ -4,6 +4,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "portalkb/document.h"
 #include "portalkb/engine.h"
@@ -108,6 +110,7 @@ int RunSynonyms(const std::vector<std::string>& args) {
   }
   if (s.ok()) s = writer.value()->Commit();
   if (!s.ok()) return ReportError("synonyms", s);
+  RecordAudit(db, "synonyms." + action, nlohmann::json{{"rules", changed}, {"lang", rules_lang}}.dump());
   std::map<std::string, std::size_t> per_lang;
   for (const auto& r : rules.value()) ++per_lang[r.lang];
   std::string langs_text;

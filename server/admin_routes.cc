@@ -69,13 +69,14 @@ void Server::Impl::AddAdminRoutes() {
         });
         if (!s.ok()) return s;
         const bool added = outcome == IndexWriter::PutOutcome::kAdded;
+        RecordAdmin("document.publish", {{"id", id}, {"outcome", added ? "added" : "updated"}});
         IngestReport report;
         (added ? report.added : report.updated) = 1;
         return JsonReply(ToJson(report), added ? 201 : 200);
       });
 
   Add("DELETE", R"(/v1/documents/.+)", "documents.delete", Need::kAdmin,
-      [write](const httplib::Request& req, const Caller&) -> Result<Reply> {
+      [this, write](const httplib::Request& req, const Caller&) -> Result<Reply> {
         auto path_id = DocumentIdFromPath(req, "");
         if (!path_id.ok()) return path_id.status();
         const std::string id = std::move(path_id).value();
@@ -88,6 +89,7 @@ void Server::Impl::AddAdminRoutes() {
         });
         if (!s.ok()) return s;
         if (!existed) return Status::NotFound("document '" + Abbreviate(id) + "' does not exist");
+        RecordAdmin("document.delete", {{"id", id}});
         Reply r;
         r.http = 204;
         r.content_type = "text/plain";
@@ -138,6 +140,10 @@ void Server::Impl::AddAdminRoutes() {
         });
         if (!s.ok()) return s;
         report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        RecordAdmin("document.publish", {{"batch", true},
+                                         {"added", report.added},
+                                         {"updated", report.updated},
+                                         {"rejected", report.rejected.size()}});
         return JsonReply(ToJson(report));
       });
 
@@ -162,6 +168,7 @@ void Server::Impl::AddAdminRoutes() {
         }
         Status s = write(req, [&](IndexWriter& w) { return w.ReplaceSynonyms(*lang, *rules); });
         if (!s.ok()) return s;
+        RecordAdmin("synonyms.replace", {{"lang", *lang}, {"rules", rules->size()}});
         return JsonReply(ToJson(rules.value()));
       });
 
@@ -186,6 +193,9 @@ void Server::Impl::AddAdminRoutes() {
           return Status::Ok();
         });
         if (!s.ok()) return s;
+        nlohmann::json names = nlohmann::json::array();
+        for (const auto& [name, value] : values) names.push_back(name);
+        RecordAdmin("settings.change", {{"set", std::move(names)}});
         return JsonReply(ToJson(settings.value()));
       });
 

@@ -188,6 +188,17 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     }
   }
 
+  if (s.portal) {
+    s.audit = &s.portal->audit();
+  } else if (s.committer) {
+    AuditOptions audit;
+    if (options.clock) audit.clock = options.clock;
+    auto trail = AuditTrail::OpenForIndex(options.db, audit);
+    if (!trail.ok()) return trail.status();
+    s.own_audit = std::move(trail).value();
+    s.audit = s.own_audit.get();
+  }
+
   AuthOptions auth;
   auth.admin_key_sha256 = options.admin_key_sha256;
   auth.metrics_key_sha256 = options.metrics_key_sha256;
@@ -465,6 +476,18 @@ void Server::Impl::Dispatch(const std::string& name, Need need, const Route& rou
     if (!log_query.empty()) line["q"] = RedactPersonalData(log_query, 200);
     if (!error.ok()) line["error"] = StatusCodeName(error.code());
     Log("info", DumpJson(line));
+  }
+}
+
+void Server::Impl::RecordAdmin(const std::string& action, const nlohmann::json& detail) {
+  if (audit == nullptr) return;
+  AuditRecord record;
+  record.actor = "admin-key";
+  record.action = action;
+  record.detail = DumpJson(detail);
+  if (auto appended = audit->Append(record); !appended.ok()) {
+    Log("error", DumpJson(nlohmann::json{
+                     {"ts", NowIso()}, {"level", "error"}, {"audit", action}, {"error", appended.status().message()}}));
   }
 }
 

@@ -5,6 +5,8 @@
 
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <atomic>
 #include <deque>
@@ -84,6 +86,10 @@ struct Server::Impl {
   std::unique_ptr<IndexCommitter> committer;  // null when admin endpoints are disabled
   std::unique_ptr<Portal> portal;             // null without accounts_key_file
   std::unique_ptr<JwksSource> jwks;           // null without single sign-on
+  // The audit trail admin writes are recorded in: the portal's, or one of
+  // the server's own when it has an admin key but no accounts.
+  std::unique_ptr<AuditTrail> own_audit;
+  AuditTrail* audit = nullptr;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RateLimiter> key_limiter;
   std::unique_ptr<RateLimiter> client_limiter;
@@ -109,6 +115,9 @@ struct Server::Impl {
   void WriteError(httplib::Response& res, const Status& status, int retry_after_s = 0);
   void SetCors(const httplib::Request& req, httplib::Response& res) const;
   void Log(const std::string& level, const std::string& line);
+  // Records an admin action (after it was accepted) in the audit trail;
+  // a failure to record is logged, not answered.
+  void RecordAdmin(const std::string& action, const nlohmann::json& detail);
   bool LogEnabled(const std::string& level) const;
 
   void AddApiRoutes();      // api_routes.cc

@@ -146,5 +146,26 @@ TEST_F(AuditCli, PruneKeepsTheTrailVerifiable) {
   EXPECT_EQ(Run({"audit", "prune", "--db", db_, "--retention-days", "0"}).exit_code, 2);
 }
 
+TEST_F(AuditCli, OperatorChangesToTheIndexAreRecorded) {
+  const std::string index = dir_ / "kb";
+  const std::string docs = dir_.Write(
+      "docs.jsonl", R"({"id":"a1","title":"Factuur downloaden","lang":"nl","visibility":["public"],"body":"x"})"
+                    "\n");
+  ASSERT_EQ(Run({"index", "--db", index, docs}).exit_code, 0);
+  ASSERT_EQ(Run({"settings", "--db", index, "set", "typo.enabled", "false"}).exit_code, 0);
+  ASSERT_EQ(Run({"delete", "--db", index, "a1"}).exit_code, 0);
+  const auto listed = Run({"audit", "list", "--db", index, "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const auto j = nlohmann::json::parse(listed.out);
+  std::vector<std::string> actions;
+  for (const auto& e : j["entries"])
+    actions.push_back(e["action"].get<std::string>() + " " + e["actor"].get<std::string>());
+  // Newest first.
+  EXPECT_EQ(actions, (std::vector<std::string>{"document.delete operator", "settings.set operator",
+                                               "document.publish operator"}));
+  EXPECT_EQ(j["entries"][0]["detail"]["ids"], nlohmann::json::array({"a1"}));
+  EXPECT_EQ(Run({"audit", "verify", "--db", index}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace portalkb

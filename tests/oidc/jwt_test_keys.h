@@ -130,8 +130,9 @@ class TestKey {
   std::string kid_, alg_;
 };
 
-inline // header.payload.signature with `key` (header defaults: its alg and kid).
-std::string MakeToken(const TestKey& key, const json& claims, json header = nullptr, bool der = false) {
+inline  // header.payload.signature with `key` (header defaults: its alg and kid).
+    std::string
+    MakeToken(const TestKey& key, const json& claims, json header = nullptr, bool der = false) {
   if (header.is_null()) header = json{{"alg", key.alg()}, {"kid", key.kid()}, {"typ", "JWT"}};
   const std::string signing_input = B64(header.dump()) + "." + B64(claims.dump());
   return signing_input + "." + B64(key.Sign(signing_input, der));

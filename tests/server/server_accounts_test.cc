@@ -231,5 +231,28 @@ TEST_F(ServerAccountsTest, SingleSignOnTokensProvisionTheUserAndFollowTheProvide
   EXPECT_TRUE(Ids(Search(Json(again)["token"].get<std::string>(), {{"q", "contract"}})).empty());
 }
 
+TEST_F(ServerAccountsTest, AdminWritesAreRecordedInTheAuditTrail) {
+  Start();  // an admin key, no accounts: the server keeps a trail of its own
+  auto put = Client().Put("/v1/documents/new-doc?wait=true", Admin(),
+                          json{{"title", "New"}, {"lang", "en"}, {"visibility", {"public"}}, {"body", "x"}}.dump(),
+                          "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 201) << put->body;
+  auto del = Client().Delete("/v1/documents/new-doc?wait=true", Admin());
+  ASSERT_TRUE(del);
+  ASSERT_EQ(del->status, 204) << del->body;
+  auto trail = AuditTrail::OpenForIndex(db());
+  ASSERT_TRUE(trail.ok()) << trail.status().ToString();
+  AuditQuery query;
+  query.actor = "admin-key";
+  auto entries = trail.value()->List(query);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].action, "document.delete");
+  EXPECT_EQ((*entries)[1].action, "document.publish");
+  EXPECT_EQ(json::parse((*entries)[1].detail)["id"], "new-doc");
+  EXPECT_EQ(put->body.find(kAdminKey), std::string::npos);
+}
+
 }  // namespace
 }  // namespace portalkb::server

@@ -102,7 +102,9 @@ TEST(GuardXapian, MapsEachXapianErrorToItsStatusCode) {
       // Xapian's words when another writer holds the lock, and when it cannot make the lock file.
       {[] { throw Xapian::DatabaseLockError("Unable to get write lock on /x: already locked"); }, StatusCode::kBusy,
        "DatabaseLockError"},
-      {[] { throw Xapian::DatabaseLockError("Unable to get write lock on /x: Couldn't open lockfile: Permission denied"); },
+      {[] {
+         throw Xapian::DatabaseLockError("Unable to get write lock on /x: Couldn't open lockfile: Permission denied");
+       },
        StatusCode::kIOError, "DatabaseLockError (read-only)"},
       {[] { throw Xapian::DatabaseNotFoundError("gone"); }, StatusCode::kIndexNotFound, "DatabaseNotFoundError"},
       {[] { throw Xapian::DatabaseOpeningError("cannot open"); }, StatusCode::kIndexNotFound, "DatabaseOpeningError"},

@@ -299,8 +299,8 @@ void BindAccounts(py::module_& m, std::function<IndexAccess&(py::handle)> to_ind
            })
       .def("update_organisation",
            [](AccountsCore& c, const std::string& id, const std::string& name, const std::string& status) {
-             return OrganisationToDict(c.Call("update_organisation",
-                                              [&](Accounts& a) { return a.UpdateOrganisation(id, name, status); }));
+             return OrganisationToDict(
+                 c.Call("update_organisation", [&](Accounts& a) { return a.UpdateOrganisation(id, name, status); }));
            })
       .def("remove_organisation",
            [](AccountsCore& c, const std::string& id) {
@@ -481,8 +481,8 @@ void BindAccounts(py::module_& m, std::function<IndexAccess&(py::handle)> to_ind
       .def("rectify_user",
            [](AccountsCore& c, const std::string& user, OptStr email, OptStr name, OptStr language, OptStr channel,
               const std::string& actor) {
-             UserUpdate u = MakeUpdate(std::move(email), std::move(name), std::move(language), std::move(channel),
-                                       std::nullopt);
+             UserUpdate u =
+                 MakeUpdate(std::move(email), std::move(name), std::move(language), std::move(channel), std::nullopt);
              return c.RectifyUser(user, u, actor);
            })
       .def("erase_user", &AccountsCore::EraseUser);
