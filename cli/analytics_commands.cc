@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "cli_common.h"
+#include "portalkb/engine.h"
+#include "portalkb/portal.h"
 #include "portalkb/analytics.h"
 #include "portalkb/json_value.h"
 
@@ -86,7 +88,7 @@ int RunLogSupportContact(const std::vector<std::string>& args) {
 
 int RunReport(const std::vector<std::string>& args) {
   po::options_description options("options");
-  std::string db, since = "30d", until, format = "table", output;
+  std::string db, since = "30d", until, format = "table", output, key_file;
   ReportRequest request;
   options.add_options()("db", po::value(&db)->required(), "index directory")(
       "since", po::value(&since)->default_value("30d"), "start: an ISO date or relative (30d, 12w)")(
@@ -98,8 +100,9 @@ int RunReport(const std::vector<std::string>& args) {
       "limit", CountValue(&request.limit)->default_value(50), "rows")(
       "bucket", po::value(&request.bucket)->default_value("day"), "summary: day or week")(
       "burst-window-ms", CountValue(&request.burst_window_ms)->default_value(5000), "typing-burst window")(
+      "key-file", po::value(&key_file), "portal-usage: the accounts key file (the organisations come from there)")(
       "kind", po::value(&request.kind)->required(),
-      "zero-results, summary, top-queries, low-ctr, content-gaps, feedback or support-contacts");
+      "zero-results, summary, top-queries, low-ctr, content-gaps, feedback, support-contacts or portal-usage");
   po::positional_options_description positional;
   positional.add("kind", 1);
   bool help = false;
@@ -117,9 +120,26 @@ int RunReport(const std::vector<std::string>& args) {
     if (!to.ok()) return ReportError("report", Status::InvalidArgument("--until " + to.status().message()));
     request.until_ms = to.value();
   }
-  auto log = OpenLog(db);
-  if (!log.ok()) return ReportError("report", log.status());
-  auto report = log.value()->Run(request);
+  Result<Report> report = Report{};
+  if (request.kind == "portal-usage") {
+    // Logins from the audit trail, organisations from the accounts store,
+    // searches and votes from the index's analytics log.
+    if (key_file.empty()) {
+      std::cerr << "portalkb report: portal-usage needs --key-file (the accounts key file)\n";
+      return kExitUsage;
+    }
+    PortalOptions portal_options;
+    portal_options.accounts.key_file = key_file;
+    auto portal = Portal::Open(db, portal_options);
+    if (!portal.ok()) return ReportError("report", portal.status());
+    auto engine = Engine::Open(db);
+    if (!engine.ok()) return ReportError("report", engine.status());
+    report = portal.value()->UsageReport(*engine.value(), request.since_ms, request.until_ms);
+  } else {
+    auto log = OpenLog(db);
+    if (!log.ok()) return ReportError("report", log.status());
+    report = log.value()->Run(request);
+  }
   if (!report.ok()) return ReportError("report", report.status());
   // JSON is the wire format (portalkb/json.h), the same keys the server gives.
   auto text = format == "json" ? Result<std::string>(DumpJson(ToJsonValue(report.value()), 2) + "\n")

@@ -1,5 +1,7 @@
 #include <sodium.h>
 
+#include <map>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -312,6 +314,53 @@ Result<UserActivity> Analytics::ActivityOf(const std::string& user_id, std::size
                       out.support_contacts.push_back({row[0], std::stoll(row[1])});
                     });
   if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<OrgWeekUsage>> Analytics::OrgUsage(const std::vector<std::string>& orgs, long long since_ms,
+                                                      long long until_ms) {
+  if (orgs.size() > 10000) return Status::InvalidArgument("org usage: at most 10000 organisations at once");
+  std::map<std::string, std::string> org_of_key;
+  for (const auto& org : orgs) {
+    auto normalized = NormalizePrincipalId(org, "org");
+    if (!normalized.ok()) return normalized.status();
+    org_of_key[Pseudonym(private_->key, "", normalized.value())] = normalized.value();
+  }
+  if (Status s = Flush(); !s.ok()) return s;
+  std::map<std::pair<std::string, long long>, OrgWeekUsage> rows;
+  // 1970-01-01 was a Thursday: day + 3 counts days from Monday 1969-12-29.
+  const std::string week = "((ts / 86400000 + 3) / 7) * 7 * 86400000 - 3 * 86400000";
+  Status s = store_->Query("SELECT org_key, " + week +
+                               " AS week, count(*), count(DISTINCT NULLIF(user_key, '')) FROM searches"
+                               " WHERE ts >= CAST(?1 AS INTEGER) AND ts < CAST(?2 AS INTEGER) AND org_key != ''"
+                               " GROUP BY org_key, week",
+                           {std::to_string(since_ms), std::to_string(until_ms)}, [&](const AnalyticsStore::Row& row) {
+                             const auto org = org_of_key.find(row[0]);
+                             if (org == org_of_key.end()) return;
+                             OrgWeekUsage& u = rows[{org->second, std::stoll(row[1])}];
+                             u.searches = std::stoll(row[2]);
+                             u.users = std::stoll(row[3]);
+                           });
+  if (!s.ok()) return s;
+  s = store_->Query(
+      "SELECT s.org_key, ((s.ts / 86400000 + 3) / 7) * 7 * 86400000 - 3 * 86400000 AS week,"
+      " sum(f.helpful), sum(1 - f.helpful) FROM feedback f JOIN searches s ON s.query_id = f.query_id"
+      " WHERE s.ts >= CAST(?1 AS INTEGER) AND s.ts < CAST(?2 AS INTEGER) AND s.org_key != ''"
+      " GROUP BY s.org_key, week",
+      {std::to_string(since_ms), std::to_string(until_ms)}, [&](const AnalyticsStore::Row& row) {
+        const auto org = org_of_key.find(row[0]);
+        if (org == org_of_key.end()) return;
+        OrgWeekUsage& u = rows[{org->second, std::stoll(row[1])}];
+        u.helpful = std::stoll(row[2]);
+        u.not_helpful = std::stoll(row[3]);
+      });
+  if (!s.ok()) return s;
+  std::vector<OrgWeekUsage> out;
+  for (auto& [key, usage] : rows) {
+    usage.org = key.first;
+    usage.week_start_ms = key.second;
+    out.push_back(std::move(usage));
+  }
   return out;
 }
 

@@ -351,6 +351,30 @@ Result<std::vector<AuditEntry>> AuditStore::List(const AuditQuery& query) const 
   return entries;
 }
 
+Result<std::vector<AuditWeekCount>> AuditStore::CountByOrgAndWeek(const std::string& action, long long since,
+                                                                  long long until) const {
+  if (!ValidAction(action)) {
+    return Status::InvalidArgument("audit action '" + Abbreviate(action) + "': expected 1-" +
+                                   std::to_string(kMaxAuditActionBytes) + " of a-z 0-9 . _ -");
+  }
+  // 1970-01-01 was a Thursday: day + 3 counts days from Monday 1969-12-29.
+  constexpr const char* kSql =
+      "SELECT org, ((time / 86400 + 3) / 7) * 7 * 86400 - 3 * 86400 AS week, count(*), count(DISTINCT subject_user)"
+      " FROM audit_entries WHERE action = ?1 AND time >= ?2 AND time < ?3 GROUP BY org, week ORDER BY org, week";
+  MutexLock lock(reader_mutex_);
+  auto stmt = reader_.Prepare(kSql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, action).BindInt64(2, since).BindInt64(3, until);
+  std::vector<AuditWeekCount> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    out.push_back({stmt->Text(0), stmt->Int64(1), stmt->Int64(2), stmt->Int64(3)});
+  }
+  return out;
+}
+
 Result<std::int64_t> AuditStore::SeqOfHash(const sqlite::Connection& connection, const std::string& hash_hex) {
   auto stmt = connection.Prepare("SELECT seq FROM audit_entries WHERE hash = ? LIMIT 1");
   if (!stmt.ok()) return stmt.status();

@@ -22,6 +22,8 @@ class AuditStore {
   Result<AuditEntry> Append(const AuditRecord& record) EXCLUDES(mutex_);
   Status AppendAll(const std::vector<AuditRecord>& records) EXCLUDES(mutex_);
   Result<std::vector<AuditEntry>> List(const AuditQuery& query) const EXCLUDES(mutex_);
+  Result<std::vector<AuditWeekCount>> CountByOrgAndWeek(const std::string& action, long long since,
+                                                        long long until) const EXCLUDES(mutex_);
   Result<AuditVerifyReport> Verify() const EXCLUDES(mutex_);
   Result<AuditPruneReport> Prune() EXCLUDES(mutex_);
   Result<std::int64_t> Pseudonymise(const std::string& user, const std::string& pseudonym, const std::string& actor)

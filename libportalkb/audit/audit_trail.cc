@@ -31,6 +31,10 @@ Result<AuditEntry> AuditTrail::Append(const AuditRecord& record) { return store_
 Status AuditTrail::AppendAll(const std::vector<AuditRecord>& records) { return store_->AppendAll(records); }
 Result<std::vector<AuditEntry>> AuditTrail::List(const AuditQuery& query) const { return store_->List(query); }
 Result<AuditVerifyReport> AuditTrail::Verify() const { return store_->Verify(); }
+Result<std::vector<AuditWeekCount>> AuditTrail::CountByOrgAndWeek(const std::string& action, long long since,
+                                                                  long long until) const {
+  return store_->CountByOrgAndWeek(action, since, until);
+}
 Result<AuditPruneReport> AuditTrail::Prune() { return store_->Prune(); }
 Result<std::int64_t> AuditTrail::Pseudonymise(const std::string& user, const std::string& pseudonym,
                                               const std::string& actor) {

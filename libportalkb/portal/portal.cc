@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -131,6 +133,89 @@ AuditTrail& Portal::audit() { return *impl_->audit; }
 Status Portal::Record(const AuditRecord& record) {
   auto appended = impl_->audit->Append(record);
   return appended.ok() ? Status::Ok() : appended.status();
+}
+
+Result<Report> Portal::UsageReport(Engine& engine, long long since_ms, long long until_ms) {
+  if (until_ms == 0) {
+    until_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count() +
+        1;
+  }
+  if (since_ms < 0 || until_ms <= since_ms) {
+    return Status::InvalidArgument("portal usage: the period must start before it ends");
+  }
+  auto orgs = impl_->accounts->ListOrganisations();
+  if (!orgs.ok()) return orgs.status();
+  struct Week {
+    std::int64_t logins = 0, active = 0, searches = 0, searchers = 0, helpful = 0, not_helpful = 0;
+  };
+  std::map<std::string, std::map<long long, Week>> table;  // org -> week start (ms) -> counts
+  std::vector<std::string> org_ids;
+  for (const auto& o : orgs.value()) {
+    org_ids.push_back(o.id);
+    table[o.id];
+  }
+  auto logins = impl_->audit->CountByOrgAndWeek("account.login", since_ms / 1000, (until_ms + 999) / 1000);
+  if (!logins.ok()) return logins.status();
+  for (const auto& c : logins.value()) {
+    if (!table.count(c.org)) continue;  // an organisation removed since
+    Week& w = table[c.org][c.week_start * 1000];
+    w.logins = c.entries;
+    w.active = c.subjects;
+  }
+  if (Analytics* analytics = engine.analytics(); analytics != nullptr && !org_ids.empty()) {
+    auto usage = analytics->OrgUsage(org_ids, since_ms, until_ms);
+    if (!usage.ok()) return usage.status();
+    for (const auto& u : usage.value()) {
+      Week& w = table[u.org][u.week_start_ms];
+      w.searches = u.searches;
+      w.searchers = u.users;
+      w.helpful = u.helpful;
+      w.not_helpful = u.not_helpful;
+    }
+  }
+  Report report;
+  report.kind = "portal-usage";
+  report.title = "Portal usage per organisation and week";
+  report.columns = {"org",       "week",    "logins",      "active_users", "searches",
+                    "searchers", "helpful", "not_helpful", "satisfaction", "trend"};
+  report.since_ms = since_ms;
+  report.until_ms = until_ms;
+  constexpr long long kWeekMs = 7LL * 86400 * 1000;
+  // The week the period's last moment falls in, as the rows count weeks.
+  const long long last_week = ((until_ms - 1) / 86400000 + 3) / 7 * 7 * 86400000 - 3 * 86400000;
+  for (const auto& [org, weeks] : table) {
+    std::int64_t recent = 0, before = 0;
+    for (const auto& [start, w] : weeks) {
+      const long long age = (last_week - start) / kWeekMs;  // 0: the last week
+      if (age < 4) {
+        recent += w.logins + w.searches;
+      } else if (age < 8) {
+        before += w.logins + w.searches;
+      }
+    }
+    std::string trend = "steady";
+    if (before == 0) {
+      trend = recent > 0 ? "new" : "steady";
+    } else if (static_cast<double>(recent) > 1.25 * static_cast<double>(before)) {
+      trend = "rising";
+    } else if (static_cast<double>(recent) < 0.8 * static_cast<double>(before)) {
+      trend = "falling";
+    }
+    for (const auto& [start, w] : weeks) {
+      const std::time_t t = static_cast<std::time_t>(start / 1000);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char day[16];
+      std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+      const std::int64_t votes = w.helpful + w.not_helpful;
+      report.rows.push_back({org, std::string(day), w.logins, w.active, w.searches, w.searchers, w.helpful,
+                             w.not_helpful,
+                             votes == 0 ? 0.0 : static_cast<double>(w.helpful) / static_cast<double>(votes), trend});
+    }
+  }
+  return report;
 }
 
 Result<std::string> Portal::ExportUser(Engine& engine, const std::string& user_id, const std::string& actor) {

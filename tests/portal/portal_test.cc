@@ -214,5 +214,92 @@ TEST_F(PortalTest, ErasureLeavesNothingPersonalInAnyStoreAndKeepsReportsAndTheCh
   }
 }
 
+TEST(PortalUsage, LoginsSearchesAndVotesPerOrganisationAndWeekWithTheTrend) {
+  testing::TempDir dir;
+  const std::string index = dir / "kb";
+  const std::string key = dir / "accounts.key";
+  ASSERT_TRUE(Accounts::CreateKeyFile(key).ok());
+  {
+    auto writer = std::move(IndexWriter::Open(index)).value();
+    ASSERT_TRUE(writer->Put(MakeArticle("faq", "Factuur downloaden", "Download uw factuur.", "nl")).ok());
+    ASSERT_TRUE(writer->Commit().ok());
+  }
+  // Monday 2026-11-02 00:00 UTC, and the Wednesday five weeks before it.
+  constexpr long long kMonday = 1793577600;
+  constexpr long long kEarlier = kMonday - 5 * 7 * 86400 + 2 * 86400;
+  long long now = kMonday + 3600;
+  PortalOptions options;
+  options.accounts.key_file = key;
+  options.accounts.pwhash_opslimit = 1;
+  options.accounts.pwhash_memlimit = 8192;
+  options.accounts.clock = [&] { return static_cast<std::int64_t>(now); };
+  options.audit.clock = [&] { return now; };
+  auto portal = std::move(Portal::Open(index, options)).value();
+  for (const char* org : {"acme", "globex"}) ASSERT_TRUE(portal->accounts().AddOrganisation({org, org, "", 0}).ok());
+  std::vector<std::string> users;
+  for (const char* email : {"a@acme.example", "b@acme.example"}) {
+    NewUser u;
+    u.org = "acme";
+    u.email = email;
+    u.display_name = "x";
+    auto added = portal->accounts().AddUser(u);
+    ASSERT_TRUE(added.ok());
+    ASSERT_TRUE(portal->accounts().SetPassword(added->id, kPassword).ok());
+    users.push_back(added->id);
+  }
+  for (const char* email : {"a@acme.example", "a@acme.example", "b@acme.example"}) {
+    ASSERT_TRUE(portal->accounts().Login(email, kPassword).ok());
+  }
+  auto engine = std::move(Engine::Open(index)).value();
+  Analytics& log = *engine->analytics();
+  auto search = [&](long long seconds, const std::string& user, const std::string& org) {
+    SearchEvent e;
+    e.ts_ms = seconds * 1000;
+    e.query_id = Analytics::NewQueryId();
+    e.query = "factuur";
+    e.user = user;
+    e.org = org;
+    e.results = 1;
+    log.LogSearch(e);
+    return e.query_id;
+  };
+  search(kEarlier, users[0], "acme");
+  search(kEarlier + 60, users[0], "acme");
+  for (int i = 0; i < 6; ++i) {
+    const std::string q = search(kMonday + 60 * i, users[i % 2], "acme");
+    if (i < 2) {
+      ASSERT_TRUE(log.LogFeedback(q, "faq", i == 0, "").ok());
+    }
+  }
+  search(kMonday, "g1", "globex");
+  auto report = portal->UsageReport(*engine, (kMonday - 8 * 7 * 86400) * 1000, (kMonday + 7 * 86400) * 1000);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->kind, "portal-usage");
+  ASSERT_EQ(report->rows.size(), 3u);
+  auto text = [](const ReportValue& v) { return std::get<std::string>(v); };
+  auto number = [](const ReportValue& v) { return std::get<std::int64_t>(v); };
+  // acme, five weeks earlier: two searches by one user, no logins.
+  EXPECT_EQ(text(report->rows[0][0]), "acme");
+  EXPECT_EQ(text(report->rows[0][1]), "2026-09-28");
+  EXPECT_EQ(number(report->rows[0][2]), 0);
+  EXPECT_EQ(number(report->rows[0][4]), 2);
+  EXPECT_EQ(number(report->rows[0][5]), 1);
+  // acme, the last week: three logins by two users, six searches, one vote each way.
+  EXPECT_EQ(text(report->rows[1][1]), "2026-11-02");
+  EXPECT_EQ(number(report->rows[1][2]), 3);
+  EXPECT_EQ(number(report->rows[1][3]), 2);
+  EXPECT_EQ(number(report->rows[1][4]), 6);
+  EXPECT_EQ(number(report->rows[1][5]), 2);
+  EXPECT_EQ(number(report->rows[1][6]), 1);
+  EXPECT_EQ(number(report->rows[1][7]), 1);
+  EXPECT_DOUBLE_EQ(std::get<double>(report->rows[1][8]), 0.5);
+  EXPECT_EQ(text(report->rows[1][9]), "rising");  // 9 in the last four weeks against 2 before
+  EXPECT_EQ(text(report->rows[2][0]), "globex");
+  EXPECT_EQ(text(report->rows[2][9]), "new");
+  auto csv = FormatReport(report.value(), "csv");
+  ASSERT_TRUE(csv.ok());
+  EXPECT_NE(csv->find("org,week,logins,active_users,searches"), std::string::npos) << csv.value();
+}
+
 }  // namespace
 }  // namespace portalkb

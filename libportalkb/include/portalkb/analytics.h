@@ -133,6 +133,16 @@ struct UserActivity {
   bool truncated = false;  // more searches than the limit asked for
 };
 
+// One organisation's searching in one week (for portal usage reports).
+struct OrgWeekUsage {
+  std::string org;              // as asked for (the log holds only its keyed hash)
+  long long week_start_ms = 0;  // the Monday 00:00 UTC the week starts
+  std::int64_t searches = 0;
+  std::int64_t users = 0;    // distinct users who searched
+  std::int64_t helpful = 0;  // "was this helpful?" votes on those searches
+  std::int64_t not_helpful = 0;
+};
+
 // Renders a report as "table", "csv", "json" (an array of objects keyed by
 // column) or "html" (one self-contained page with tables and charts).
 Result<std::string> FormatReport(const Report& report, const std::string& format);
@@ -193,6 +203,13 @@ class Analytics {
   // newest last, with their events). Writes what is queued first.
   // InvalidArgument for an invalid id or limit.
   Result<UserActivity> ActivityOf(const std::string& user_id, std::size_t limit = 10000);
+  // Searches, distinct users and feedback votes per organisation of `orgs`
+  // and ISO week (UTC), since_ms <= ts < until_ms. The log keeps only keyed
+  // hashes of organisation ids, so the caller names the organisations (at
+  // most 10000; InvalidArgument for an invalid id). Writes what is queued
+  // first.
+  Result<std::vector<OrgWeekUsage>> OrgUsage(const std::vector<std::string>& orgs, long long since_ms,
+                                             long long until_ms);
   // GDPR erasure that keeps reports valid: the user's searches stay, but
   // their user pseudonym and each of their session ids are replaced by
   // random values no key links back to anyone, and feedback comments on

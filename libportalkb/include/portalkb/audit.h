@@ -105,6 +105,14 @@ struct AuditPruneReport {
   std::int64_t anchor_seq = 0;  // the newest pruned seq (0: nothing ever pruned)
 };
 
+// How many entries of one action an organisation had in one week.
+struct AuditWeekCount {
+  std::string org;
+  long long week_start = 0;  // seconds: the Monday 00:00 UTC the week starts
+  std::int64_t entries = 0;
+  std::int64_t subjects = 0;  // distinct subject users
+};
+
 class AuditStore;
 
 // The audit trail of one index. Thread-safe: appends are serialised under
@@ -140,6 +148,13 @@ class AuditTrail {
   // limit. Each filter is served by an index on (filter, time), so one
   // account's history is found without reading the others'.
   Result<std::vector<AuditEntry>> List(const AuditQuery& query) const;
+
+  // Entries of `action` with since <= time < until, counted per
+  // organisation and ISO week (Monday to Sunday, UTC), with the distinct
+  // subject users: for usage reports (logins per organisation per week).
+  // Served by the (action, time) index. InvalidArgument for a bad action.
+  Result<std::vector<AuditWeekCount>> CountByOrgAndWeek(const std::string& action, long long since,
+                                                        long long until) const;
 
   // Walks the whole chain from the anchor and stops at the first bad entry.
   // Chain problems are a report with ok == false, not an error; errors are

@@ -60,6 +60,16 @@ class Portal {
   // synonym or setting changed, a key minted) in the audit trail.
   Status Record(const AuditRecord& record);
 
+  // How customers use the portal, kind "portal-usage": per organisation
+  // and ISO week (UTC) in [since_ms, until_ms) (until 0: now), the logins and
+  // active (logged-in) users from the audit trail, the searches, searching
+  // users and "was this helpful?" votes from `engine`'s analytics log, the
+  // satisfaction (helpful share of the votes), and per organisation the
+  // trend: its last four weeks against the four before ("rising" above
+  // 1.25x, "falling" under 0.8x, "steady", or "new"). Rows by organisation,
+  // then week; rendered like every report (FormatReport, the wire JSON).
+  Result<Report> UsageReport(Engine& engine, long long since_ms, long long until_ms);
+
   // Everything held about `user_id` as one JSON object: profile and
   // memberships, organisation, audit entries about or by them, their
   // searches, clicks, feedback and support contacts (from `engine`'s
