@@ -16,7 +16,7 @@ scripts/check_format.sh
 echo "== sanitizer build (ASan + UBSan)"
 PORTALKB_BUILD_DIR=build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
   -DPORTALKB_SANITIZE=ON -DPORTALKB_WERROR=ON -DPORTALKB_BUILD_BENCHMARKS=OFF
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --label-exclude slow
 
 echo "== ThreadSanitizer build of the concurrency tests"
