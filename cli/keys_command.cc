@@ -5,6 +5,8 @@
 #include <iostream>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "portalkb/keys.h"
 
@@ -76,7 +78,7 @@ int RunKeysHash(const std::vector<std::string>& args) {
 
 int RunKeysMint(const std::vector<std::string>& args) {
   po::options_description options("options");
-  std::string secret_file, ttl_text;
+  std::string secret_file, ttl_text, db;
   SearchKeyClaims claims;
   options.add_options()("secret-file", po::value(&secret_file)->required(),
                         "key-secrets file (KEY_ID SECRET lines, mode 600)")(
@@ -85,12 +87,13 @@ int RunKeysMint(const std::vector<std::string>& args) {
       "org", po::value(&claims.principal.org), "the key searches as a member of this organisation")(
       "role", po::value(&claims.principal.roles)->composing(), "a role of the principal (repeatable)")(
       "filter", po::value(&claims.filter), "a filter ANDed to every search made with the key")(
+      "db", po::value(&db), "record the minting in this index's audit trail (the key itself is never recorded)")(
       "public", "a key for anonymous visitors (no user, org or roles)")("ttl", po::value(&ttl_text)->required(),
                                                                         "lifetime: 90s, 30m, 1h, 7d (at most 400d)");
   bool help = false;
   auto vm = ParseOptions("keys mint", args, options, {},
                          "--secret-file F --key-id K [--org O] [--role R]... [--user U] [--filter EXPR] [--public] "
-                         "--ttl 1h",
+                         "--ttl 1h [--db DIR]",
                          help);
   if (!vm) return kExitUsage;
   if (help) return kExitOk;
@@ -111,6 +114,13 @@ int RunKeysMint(const std::vector<std::string>& args) {
   claims.expires_at = now + ttl.value();
   auto token = MintSearchKey(secret->second, claims, now);
   if (!token.ok()) return ReportError("keys mint", token.status());
+  if (!db.empty()) {
+    nlohmann::json detail{{"key_id", claims.key_id},         {"expires_at", claims.expires_at},
+                          {"user", claims.principal.user},   {"org", claims.principal.org},
+                          {"roles", claims.principal.roles}, {"filter", !claims.filter.empty()},
+                          {"public", claims.is_public}};
+    RecordAudit(db, "key.mint", detail.dump());
+  }
   std::cout << token.value() << "\n";
   return kExitOk;
 }

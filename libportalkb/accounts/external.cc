@@ -103,4 +103,19 @@ Result<Session> Accounts::StartSession(const std::string& raw_user) {
   return session;
 }
 
+Result<std::vector<SessionRecord>> Accounts::ListSessions(const std::string& raw_user) {
+  const std::string user = AsciiLower(Trim(raw_user));
+  MutexLock lock(impl_->mutex);
+  if (auto stored = impl_->LoadUser(user); !stored.ok()) return stored.status();
+  auto rows = impl_->Query(
+      "SELECT created_at, last_seen, expires_at, revoked FROM sessions WHERE user_id = ? ORDER BY created_at DESC",
+      {user});
+  if (!rows.ok()) return rows.status();
+  std::vector<SessionRecord> out;
+  for (const Row& r : rows.value()) {
+    out.push_back({std::stoll(r[0]), std::stoll(r[1]), std::stoll(r[2]), r[3] != "0"});
+  }
+  return out;
+}
+
 }  // namespace portalkb

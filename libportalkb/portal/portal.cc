@@ -227,6 +227,16 @@ Result<std::string> Portal::ExportUser(Engine& engine, const std::string& user_i
   if (auto org = impl_->accounts->GetOrganisation(user->org); org.ok()) {
     out["organisation"] = {{"id", org->id}, {"name", org->name}, {"status", org->status}};
   }
+  auto sessions = impl_->accounts->ListSessions(user->id);
+  if (!sessions.ok()) return sessions.status();
+  json session_list = json::array();
+  for (const auto& s : sessions.value()) {
+    session_list.push_back({{"created_at", s.created_at},
+                            {"last_seen", s.last_seen},
+                            {"expires_at", s.expires_at},
+                            {"revoked", s.revoked}});
+  }
+  out["sessions"] = std::move(session_list);
   // What happened to the account, and what the user did.
   json audit = json::array();
   bool audit_truncated = false;

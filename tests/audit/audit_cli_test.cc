@@ -1,6 +1,7 @@
 // `portalkb audit list|verify|prune`: options, output and exit codes.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -154,6 +155,11 @@ TEST_F(AuditCli, OperatorChangesToTheIndexAreRecorded) {
   ASSERT_EQ(Run({"index", "--db", index, docs}).exit_code, 0);
   ASSERT_EQ(Run({"settings", "--db", index, "set", "typo.enabled", "false"}).exit_code, 0);
   ASSERT_EQ(Run({"delete", "--db", index, "a1"}).exit_code, 0);
+  const std::string secrets = dir_.Write("secrets", "k1 0123456789abcdef0123456789abcdef\n");
+  ASSERT_EQ(chmod(secrets.c_str(), 0600), 0);
+  const auto minted =
+      Run({"keys", "mint", "--secret-file", secrets, "--key-id", "k1", "--org", "acme", "--ttl", "1h", "--db", index});
+  ASSERT_EQ(minted.exit_code, 0) << minted.err;
   const auto listed = Run({"audit", "list", "--db", index, "--json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   const auto j = nlohmann::json::parse(listed.out);
@@ -161,9 +167,11 @@ TEST_F(AuditCli, OperatorChangesToTheIndexAreRecorded) {
   for (const auto& e : j["entries"])
     actions.push_back(e["action"].get<std::string>() + " " + e["actor"].get<std::string>());
   // Newest first.
-  EXPECT_EQ(actions, (std::vector<std::string>{"document.delete operator", "settings.set operator",
+  EXPECT_EQ(actions, (std::vector<std::string>{"key.mint operator", "document.delete operator", "settings.set operator",
                                                "document.publish operator"}));
-  EXPECT_EQ(j["entries"][0]["detail"]["ids"], nlohmann::json::array({"a1"}));
+  EXPECT_EQ(j["entries"][0]["detail"]["org"], "acme");
+  EXPECT_EQ(j["entries"][1]["detail"]["ids"], nlohmann::json::array({"a1"}));
+  EXPECT_EQ(listed.out.find(minted.out.substr(0, minted.out.size() - 1)), std::string::npos) << "the key itself";
   EXPECT_EQ(Run({"audit", "verify", "--db", index}).exit_code, 0);
 }
 

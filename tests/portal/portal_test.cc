@@ -121,6 +121,8 @@ TEST_F(PortalTest, AccountEventsAreRecordedInTheAuditTrail) {
 
 TEST_F(PortalTest, ExportHoldsProfileAuditSearchesAndGrantedDocuments) {
   SearchAsCarol("contract");
+  auto session = portal_->accounts().Login(kEmail, kPassword);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
   auto exported = portal_->ExportUser(*engine_, carol_, "operator");
   ASSERT_TRUE(exported.ok()) << exported.status().ToString();
   const auto j = nlohmann::json::parse(exported.value());
@@ -137,6 +139,10 @@ TEST_F(PortalTest, ExportHoldsProfileAuditSearchesAndGrantedDocuments) {
     docs.push_back(d["id"].get<std::string>() + (d["only_grant"] ? "*" : ""));
   EXPECT_EQ(docs, (std::vector<std::string>{"acme-contract", "carol-contract*"}));
   EXPECT_GE(j["audit"]["entries"].size(), 3u);
+  ASSERT_EQ(j["sessions"].size(), 1u);
+  EXPECT_EQ(j["sessions"][0]["expires_at"], session->expires_at);
+  EXPECT_FALSE(j["sessions"][0]["revoked"].get<bool>());
+  EXPECT_EQ(exported->find(session->token), std::string::npos);
   EXPECT_EQ(exported->find(kPassword), std::string::npos);
   // The export itself is on record.
   AuditQuery query;

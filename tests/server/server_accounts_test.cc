@@ -115,6 +115,10 @@ TEST_F(ServerAccountsTest, LoginGivesASessionThatSearchesAsTheUserUntilLogout) {
   auto after = Client().Get("/v1/search", {{"q", "contract"}}, Bearer(token));
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 401) << after->body;
+  // Neither the password nor the session token reaches the access log.
+  EXPECT_EQ(Log().find(kPassword), std::string::npos);
+  EXPECT_EQ(Log().find(token), std::string::npos);
+  EXPECT_NE(Log().find("\"endpoint\":\"login\""), std::string::npos) << Log();
 }
 
 TEST_F(ServerAccountsTest, ARoleChangeTakesEffectOnTheNextSearch) {

@@ -161,6 +161,14 @@ struct Session {
   std::int64_t expires_at = 0;
 };
 
+// A session as the store keeps it (no token: only its hash is stored).
+struct SessionRecord {
+  std::int64_t created_at = 0;
+  std::int64_t last_seen = 0;
+  std::int64_t expires_at = 0;
+  bool revoked = false;
+};
+
 struct TotpEnrollment {
   std::string secret_base32;  // shown once, for the authenticator app
   std::string otpauth_uri;    // otpauth://totp/portalkb:USER?secret=...&issuer=portalkb
@@ -304,6 +312,9 @@ class Accounts {
   // single sign-on token): what Login gives, without a password. Emits
   // "login" with detail "sso".
   Result<Session> StartSession(const std::string& user_id);
+  // The user's sessions, newest first (for GDPR exports). NotFound for an
+  // unknown user.
+  Result<std::vector<SessionRecord>> ListSessions(const std::string& user_id);
 
   // --- Key rotation ---
   // Re-seals up to `max_rows` rows (0: all) that are not under the current
