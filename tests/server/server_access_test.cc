@@ -1,8 +1,8 @@
-// Planted-secret access checks through HTTP with scoped search keys: the
-// tests/access/access_test.cc cases, asked over the wire. A word that occurs
-// only in a restricted document never reaches another principal's key: not
-// as a hit, a total, a facet value, a snippet, a suggestion, a correction, a
-// related document, or a report.
+// Planted-secret access checks through HTTP, with scoped search keys and with
+// session tokens: the tests/access/access_test.cc cases, asked over the wire.
+// A word that occurs only in a restricted document never reaches another
+// principal's key or session: not as a hit, a total, a facet value, a
+// snippet, a suggestion, a correction, a related document, or a report.
 #include <algorithm>
 
 #include "server_fixture.h"
@@ -10,9 +10,14 @@
 namespace portalkb::server {
 namespace {
 
-class HttpPlantedSecret : public ServerTest {
+// How a caller proves who it is: a scoped search key, or a session token from
+// POST /v1/login. Both must hold the same line.
+enum class Credential { kScopedKey, kSession };
+
+class PlantedSecretBase : public ServerTest {
  protected:
-  void SetUp() override {
+  void Plant(Credential credential) {
+    credential_ = credential;
     Document secret = Doc("secret", "Zephyrquartz merger plan", "The zephyrquartz acquisition closes in March. Topic.",
                           {"org:acme/role:finance"});
     secret.type = DocumentType::kDocument;
@@ -21,15 +26,56 @@ class HttpPlantedSecret : public ServerTest {
     secret.attributes["project"] = {"zephyrquartz"};
     Index({secret, Doc("pub", "Quarterly topic overview", "A public article about the topic and quarterly reports.",
                        {"public"})});
-    Start();
-    outsider_ = Key(As("eve", "globex", {"finance", "customer"}));
-    insider_ = Key(As("ann", "acme", {"finance"}));
+    if (credential_ == Credential::kSession) {
+      EnableAccounts();
+      auto accounts = OpenAccounts();
+      ASSERT_NE(accounts, nullptr);
+      for (const char* org : {"acme", "globex"}) ASSERT_TRUE(accounts->AddOrganisation({org, org, "", 0}).ok());
+      for (const char* role : {"customer", "finance"}) ASSERT_TRUE(accounts->AddRole({role, ""}).ok());
+      Start(AccountOptions());
+    } else {
+      Start();
+    }
+    outsider_ = Caller("eve", "globex", {"finance", "customer"});
+    insider_ = Caller("ann", "acme", {"finance"});
   }
+
+  // A credential for `user` of `org` with `roles`: a scoped key, or a new
+  // account of that user and a session it logged in to.
+  std::string Caller(const std::string& user, const std::string& org, const std::vector<std::string>& roles) {
+    if (credential_ == Credential::kScopedKey) return Key(As(user, org, roles));
+    auto accounts = OpenAccounts();
+    if (accounts == nullptr) return "";
+    const std::string email = user + "@" + org + ".example";
+    if (AddUser(*accounts, org, email, roles).empty()) return "";
+    const std::string token = Login(email, kPassword);
+    EXPECT_FALSE(token.empty()) << email;
+    return token;
+  }
+
+  Credential credential_ = Credential::kScopedKey;
   std::string outsider_;
   std::string insider_;
 };
 
-TEST_F(HttpPlantedSecret, NeverInHitsTotalsOrSnippets) {
+class HttpPlantedSecret : public PlantedSecretBase, public ::testing::WithParamInterface<Credential> {
+ protected:
+  void SetUp() override { Plant(GetParam()); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Credentials, HttpPlantedSecret,
+                         ::testing::Values(Credential::kScopedKey, Credential::kSession),
+                         [](const ::testing::TestParamInfo<Credential>& info) {
+                           return info.param == Credential::kScopedKey ? "ScopedKey" : "Session";
+                         });
+
+// A key's fixed filter is a scoped-key feature: sessions carry none.
+class HttpPlantedSecretKey : public PlantedSecretBase {
+ protected:
+  void SetUp() override { Plant(Credential::kScopedKey); }
+};
+
+TEST_P(HttpPlantedSecret, NeverInHitsTotalsOrSnippets) {
   for (const char* q :
        {"zephyrquartz", "zephyrquarts", "zephyr", "\"zephyrquartz acquisition\"", "merger plan", "topic"}) {
     const auto r = Search(outsider_, {{"q", q}});
@@ -50,7 +96,7 @@ TEST_F(HttpPlantedSecret, NeverInHitsTotalsOrSnippets) {
       << "the control: the owner does see it";
 }
 
-TEST_F(HttpPlantedSecret, RequestParametersCannotWidenTheKey) {
+TEST_P(HttpPlantedSecret, RequestParametersCannotWidenTheKey) {
   // Filters, facets, sort and language only ever narrow; a body cannot carry a principal.
   for (const httplib::Params& p :
        std::vector<httplib::Params>{{{"q", "zephyrquartz"}, {"filter", "org=acme"}},
@@ -72,7 +118,7 @@ TEST_F(HttpPlantedSecret, RequestParametersCannotWidenTheKey) {
       Search(outsider_, {{"q", "zephyrquartz"}, {"org", "acme"}, {"role", "finance"}, {"as-admin", "1"}})["total"], 0);
 }
 
-TEST_F(HttpPlantedSecret, NeverInFacets) {
+TEST_P(HttpPlantedSecret, NeverInFacets) {
   httplib::Params p = {{"q", "topic"}};
   for (const char* f : {"type", "tags", "category", "org", "project", "lang"}) p.emplace("facet", f);
   const auto r = Search(outsider_, p);
@@ -88,7 +134,7 @@ TEST_F(HttpPlantedSecret, NeverInFacets) {
   EXPECT_EQ(r["facets"]["type"][0]["count"], 1);
 }
 
-TEST_F(HttpPlantedSecret, NeverACorrection) {
+TEST_P(HttpPlantedSecret, NeverACorrection) {
   const auto r = Search(outsider_, {{"q", "zephyrquartzz plan"}});
   EXPECT_TRUE(r["corrected_query"].is_null() ||
               r["corrected_query"].get<std::string>().find("zephyr") == std::string::npos);
@@ -97,7 +143,7 @@ TEST_F(HttpPlantedSecret, NeverACorrection) {
   EXPECT_EQ(Ids(Search(insider_, {{"q", "zephyrqvartz"}})), std::vector<std::string>{"secret"}) << "the control";
 }
 
-TEST_F(HttpPlantedSecret, NeverASuggestionOrARelatedDocument) {
+TEST_P(HttpPlantedSecret, NeverASuggestionOrARelatedDocument) {
   auto c = Client();
   auto suggest = Json(c.Get("/v1/suggest?q=zeph", Bearer(outsider_)));
   EXPECT_TRUE(suggest["suggestions"].empty()) << suggest.dump();
@@ -112,12 +158,12 @@ TEST_F(HttpPlantedSecret, NeverASuggestionOrARelatedDocument) {
   EXPECT_EQ(c.Get("/v1/documents/secret/related", Bearer(insider_))->status, 200) << "the control";
 }
 
-TEST_F(HttpPlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingVisible) {
+TEST_P(HttpPlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingVisible) {
   auto c = Client();
   // Several distinct people per query (keys of distinct users), each clicking.
   for (int i = 0; i < 4; ++i) {
-    const std::string in = Key(As("ann" + std::to_string(i), "acme", {"finance"}));
-    const std::string out = Key(As("eve" + std::to_string(i), "globex", {"finance", "customer"}));
+    const std::string in = Caller("ann" + std::to_string(i), "acme", {"finance"});
+    const std::string out = Caller("eve" + std::to_string(i), "globex", {"finance", "customer"});
     for (const auto& [key, query] : std::vector<std::pair<std::string, std::string>>{{in, "zephyrquartz acquisition"},
                                                                                      {out, "quarterly reports"}}) {
       const auto r = Search(key, {{"q", query}, {"session", "s" + std::to_string(i)}});
@@ -141,7 +187,7 @@ TEST_F(HttpPlantedSecret, FrequentQueriesAreSuggestedOnlyWhereTheyFindSomethingV
   EXPECT_NE(std::find(quarterly.begin(), quarterly.end(), "query:quarterly reports"), quarterly.end());
 }
 
-TEST_F(HttpPlantedSecret, ReportsAreForTheAdminKeyOnly) {
+TEST_P(HttpPlantedSecret, ReportsAreForTheAdminKeyOnly) {
   auto c = Client();
   Search(insider_, {{"q", "zephyrquartz"}});
   for (const char* kind : {"zero-results", "summary", "top-queries", "content-gaps", "feedback"}) {
@@ -158,7 +204,7 @@ TEST_F(HttpPlantedSecret, ReportsAreForTheAdminKeyOnly) {
   EXPECT_EQ(prefix->body.find("zephyr"), std::string::npos);
 }
 
-TEST_F(HttpPlantedSecret, AKeyWithAFixedFilterIsHeldToIt) {
+TEST_F(HttpPlantedSecretKey, AKeyWithAFixedFilterIsHeldToIt) {
   // An insider key fixed to articles only does not find the secret document.
   const std::string articles_only = Key(As("ann", "acme", {"finance"}), "type=article");
   EXPECT_EQ(Search(articles_only, {{"q", "zephyrquartz"}})["total"], 0);

@@ -10,13 +10,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kPassword = "a long enough password 42";
-
 class ServerAccountsTest : public ServerTest {
  protected:
   void SetUp() override {
-    key_file_ = dir_ / "accounts.key";
-    ASSERT_TRUE(Accounts::CreateKeyFile(key_file_).ok());
+    EnableAccounts();
     Index({Doc("faq", "Reset your password", "Choose a new password.", {"public"}),
            Doc("acme-contract", "Acme contract terms", "The contract of Acme.", {"org:acme/role:customer"})});
     // The store as an operator fills it before the server starts.
@@ -29,48 +26,6 @@ class ServerAccountsTest : public ServerTest {
     gus_ = AddUser(*accounts, "globex", "gus@globex.example", "customer-admin");
   }
 
-  std::unique_ptr<Accounts> OpenAccounts() {
-    AccountsOptions options;
-    options.key_file = key_file_;
-    options.pwhash_opslimit = 1;
-    options.pwhash_memlimit = 8192;
-    auto opened = Accounts::Open(Accounts::PathFor(db()), options);
-    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-    return opened.ok() ? std::move(opened).value() : nullptr;
-  }
-
-  std::string AddUser(Accounts& accounts, const std::string& org, const std::string& email, const std::string& role) {
-    NewUser u;
-    u.org = org;
-    u.email = email;
-    u.display_name = email.substr(0, email.find('@'));
-    auto added = accounts.AddUser(u);
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-    if (!added.ok()) return "";
-    EXPECT_TRUE(accounts.GrantRole(added->id, role).ok());
-    EXPECT_TRUE(accounts.SetPassword(added->id, kPassword).ok());
-    return added->id;
-  }
-
-  ServerOptions AccountOptions() {
-    ServerOptions o = Options();
-    o.accounts_key_file = key_file_;
-    o.accounts_pwhash_opslimit = 1;
-    o.accounts_pwhash_memlimit = 8192;
-    return o;
-  }
-
-  // POST /v1/login; the session token, or "" (and the status in `status`).
-  std::string Login(const std::string& email, const std::string& password, int* status = nullptr) {
-    auto r = Client().Post("/v1/login", json{{"email", email}, {"password", password}}.dump(), "application/json");
-    EXPECT_TRUE(r);
-    if (!r) return "";
-    if (status != nullptr) *status = r->status;
-    if (r->status != 200) return "";
-    return Json(r)["token"].get<std::string>();
-  }
-
-  std::string key_file_;
   std::string carol_, anna_, gus_;
 };
 

@@ -135,6 +135,63 @@ class ServerTest : public ::testing::Test {
     return Json(r);
   }
 
+  // Accounts: an accounts store beside the index (EnableAccounts before
+  // anything else), users added through another connection (also while the
+  // server runs), and sessions by POST /v1/login.
+  static constexpr const char* kPassword = "a long enough password 42";
+
+  void EnableAccounts() {
+    key_file_ = dir_ / "accounts.key";
+    ASSERT_TRUE(Accounts::CreateKeyFile(key_file_).ok());
+  }
+
+  std::unique_ptr<Accounts> OpenAccounts() {
+    AccountsOptions options;
+    options.key_file = key_file_;
+    options.pwhash_opslimit = 1;
+    options.pwhash_memlimit = 8192;
+    auto opened = Accounts::Open(Accounts::PathFor(db()), options);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  }
+
+  // Adds a user of `org` with `roles` and kPassword; the user's id, or "".
+  std::string AddUser(Accounts& accounts, const std::string& org, const std::string& email,
+                      const std::vector<std::string>& roles) {
+    NewUser u;
+    u.org = org;
+    u.email = email;
+    u.display_name = email.substr(0, email.find('@'));
+    auto added = accounts.AddUser(u);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    if (!added.ok()) return "";
+    for (const auto& role : roles) EXPECT_TRUE(accounts.GrantRole(added->id, role).ok()) << role;
+    EXPECT_TRUE(accounts.SetPassword(added->id, kPassword).ok());
+    return added->id;
+  }
+  std::string AddUser(Accounts& accounts, const std::string& org, const std::string& email, const std::string& role) {
+    return AddUser(accounts, org, email, std::vector<std::string>{role});
+  }
+
+  ServerOptions AccountOptions() {
+    ServerOptions o = Options();
+    o.accounts_key_file = key_file_;
+    o.accounts_pwhash_opslimit = 1;
+    o.accounts_pwhash_memlimit = 8192;
+    return o;
+  }
+
+  // POST /v1/login; the session token, or "" (and the status in `status`).
+  std::string Login(const std::string& email, const std::string& password, int* status = nullptr) {
+    auto r =
+        Client().Post("/v1/login", nlohmann::json{{"email", email}, {"password", password}}.dump(), "application/json");
+    EXPECT_TRUE(r);
+    if (!r) return "";
+    if (status != nullptr) *status = r->status;
+    if (r->status != 200) return "";
+    return Json(r)["token"].get<std::string>();
+  }
+
   std::string Log() {
     std::lock_guard<std::mutex> lock(log_mutex_);
     return log_;
@@ -143,6 +200,7 @@ class ServerTest : public ::testing::Test {
   std::string db() const { return dir_ / "index"; }
 
   testing::TempDir dir_;
+  std::string key_file_;
   std::atomic<long long> now_{static_cast<long long>(std::time(nullptr))};
   std::unique_ptr<Server> server_;
   std::thread thread_;
