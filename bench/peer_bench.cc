@@ -440,7 +440,7 @@ int main(int argc, char** argv) {
       if (all.ok()) {
         bool found = false;
         for (const auto& h : all->hits) found = found || h.id == q.source_id;
-        if (found || all->total > all->hits.size()) ++source_found;
+        if (found || !all->total_exact || all->total > all->hits.size()) ++source_found;
       }
       if (!fts_exact.empty()) ++fts_found;
       if (exact.ok() && typo.ok() && !exact->hits.empty()) {

@@ -78,8 +78,8 @@ int RunSearch(const std::vector<std::string>& args) {
                 Column(h.id, 36).c_str(), h.title.c_str());
     if (!h.snippet.empty()) std::printf("     %s\n", SnippetForTerminal(h.snippet, terminal).c_str());
   }
-  std::printf("%llu results, showing %zu-%zu (%.1f ms)\n", static_cast<unsigned long long>(response->total),
-              request.offset + 1, rank, response->took_ms);
+  std::printf("%llu%s results, showing %zu-%zu (%.1f ms)\n", static_cast<unsigned long long>(response->total),
+              response->total_exact ? "" : "+", request.offset + 1, rank, response->took_ms);
   for (const auto& [field, counts] : response->facets) {
     std::printf("%s:", field.c_str());
     for (const auto& c : counts) std::printf("  %s (%llu)", c.value.c_str(), static_cast<unsigned long long>(c.count));

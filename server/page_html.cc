@@ -192,7 +192,8 @@ async function search() {
 }
 
 function render(r) {
-  $("status").textContent = r.total ? ui.results(r.total) : ui.none;
+  // A search without facets may stop counting: then total is a lower bound.
+  $("status").textContent = r.total ? ui.results(r.total_exact === false ? r.total + "+" : r.total) : ui.none;
   const corr = $("correction");
   corr.replaceChildren();
   if (r.corrected_query) {

@@ -109,6 +109,7 @@ const std::vector<std::string>& IndexSettings::Names() {
     for (const auto& r : kRealSettings) names.push_back(r.name);
     names.push_back("ranking.tier_max_words");
     names.push_back("ranking.min_matched_words");
+    names.push_back("search.count_limit");
     return names;
   }();
   return kAll;
@@ -123,6 +124,10 @@ Status IndexSettings::Set(const std::string& name, const std::string& value) {
     auto n = ParseWhole(name, value, 0, 64);
     if (!n.ok()) return n.status();
     (name == "ranking.tier_max_words" ? tier_max_words : min_matched_words) = static_cast<std::size_t>(n.value());
+  } else if (name == "search.count_limit") {
+    auto n = ParseWhole(name, value, 0, 10000000);
+    if (!n.ok()) return n.status();
+    count_limit = static_cast<std::size_t>(n.value());
   } else if (name == "typo.enabled" || name == "analytics.log_searches") {
     auto b = ParseBool(name, value);
     if (!b.ok()) return b.status();
@@ -166,6 +171,8 @@ Status IndexSettings::Unset(const std::string& name) {
     tier_max_words.reset();
   else if (name == "ranking.min_matched_words")
     min_matched_words.reset();
+  else if (name == "search.count_limit")
+    count_limit.reset();
   else if (name == "typo.enabled")
     typo_enabled.reset();
   else if (name == "typo.min_length_one_typo")
@@ -199,6 +206,7 @@ std::map<std::string, std::string> IndexSettings::ToMap() const {
   }
   if (tier_max_words) out["ranking.tier_max_words"] = std::to_string(*tier_max_words);
   if (min_matched_words) out["ranking.min_matched_words"] = std::to_string(*min_matched_words);
+  if (count_limit) out["search.count_limit"] = std::to_string(*count_limit);
   return out;
 }
 
@@ -214,6 +222,7 @@ std::map<std::string, std::string> IndexSettings::Effective(const EngineOptions&
   for (const auto& r : kRealSettings) out[r.name] = RealText(options.search.*(r.option));
   out["ranking.tier_max_words"] = std::to_string(options.search.tier_max_words);
   out["ranking.min_matched_words"] = std::to_string(options.search.min_matched_words);
+  out["search.count_limit"] = std::to_string(options.search.count_limit);
   return out;
 }
 
@@ -231,6 +240,7 @@ void IndexSettings::ApplyTo(EngineOptions& options) const {
   }
   if (tier_max_words) options.search.tier_max_words = *tier_max_words;
   if (min_matched_words) options.search.min_matched_words = *min_matched_words;
+  if (count_limit) options.search.count_limit = *count_limit;
 }
 
 std::string IndexSettings::Encode() const {

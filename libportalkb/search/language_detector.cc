@@ -12,19 +12,35 @@ namespace {
 
 using Q = Xapian::Query;
 
-Xapian::doccount CountBoth(const Xapian::Database& db, const std::string& term, const std::string& lang_term) {
+class Counter : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document&, double) override { ++count_; }
+  Xapian::doccount count() const { return count_; }
+
+ private:
+  Xapian::doccount count_ = 0;
+};
+
+// The documents `access` lets see that hold `term` and are in the language
+// of `lang_term`, counted up to kMaxDetectionCount: a share is all detection
+// needs, and a common word must not cost a walk of its postings. Counted,
+// never estimated: an estimate comes from term statistics, which documents
+// the principal may not see take part in.
+Xapian::doccount CountVisible(const Xapian::Database& db, const std::string& term, const std::string& lang_term,
+                              const Xapian::Query& access) {
   Xapian::Enquire enquire(db);
-  enquire.set_query(Q(Q::OP_AND, Q(term), Q(lang_term)));
+  enquire.set_query(Q(Q::OP_FILTER, Q(Q::OP_AND, Q(term), Q(lang_term)), access));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
-  // Counted exactly up to kMaxDetectionCount, estimated beyond: a share is all
-  // detection needs, and a common word must not cost a walk of its postings.
-  return enquire.get_mset(0, 0, std::min<Xapian::doccount>(db.get_doccount(), kMaxDetectionCount))
-      .get_matches_estimated();
+  Counter counter;
+  enquire.add_matchspy(&counter);
+  (void)enquire.get_mset(0, 0, kMaxDetectionCount);
+  return counter.count();
 }
 
 }  // namespace
 
-std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens) {
+std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens,
+                                const Xapian::Query& access) {
   std::map<std::string, double> score;
   std::size_t words = 0;
   for (const Token& t : tokens) {
@@ -38,12 +54,14 @@ std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<To
       }
     }
     if (stop) continue;  // stop words are in every document of their language: the list said enough
-    const Xapian::doccount df = db.get_termfreq(t.folded);
-    if (df == 0) continue;
+    if (db.get_termfreq(t.folded) == 0) continue;
+    std::map<std::string, Xapian::doccount> in_lang;
+    Xapian::doccount seen = 0;
     for (const auto& lang : SupportedLanguages()) {
-      const Xapian::doccount in_lang = CountBoth(db, t.folded, schema::Term(schema::kLang, lang));
-      score[lang] += static_cast<double>(in_lang) / static_cast<double>(df);
+      seen += in_lang[lang] = CountVisible(db, t.folded, schema::Term(schema::kLang, lang), access);
     }
+    if (seen == 0) continue;  // only in documents this principal may not see: unknown to it
+    for (const auto& [lang, n] : in_lang) score[lang] += static_cast<double>(n) / static_cast<double>(seen);
   }
   std::string best;
   double best_score = 0;
@@ -60,9 +78,10 @@ std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<To
   return best_score - second >= kMinLead ? best : std::string();
 }
 
-bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang) {
+bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
+                      const Xapian::Query& access) {
   Xapian::Enquire enquire(db);
-  enquire.set_query(Q(Q::OP_AND, Q(folded), Q(schema::Term(schema::kLang, lang))));
+  enquire.set_query(Q(Q::OP_FILTER, Q(Q::OP_AND, Q(folded), Q(schema::Term(schema::kLang, lang))), access));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   return !enquire.get_mset(0, 1).empty();
 }

@@ -12,21 +12,25 @@
 namespace portalkb {
 
 // Each language scores kStopWordVote per query word on its stop-word list,
-// plus, per word that occurs in the index, the share of the documents
-// containing it that are in that language. The best-scoring language wins if
-// it leads the next by kMinLead; otherwise "" (too close to call, or no
-// word known). Looks at the first kMaxDetectionWords words; cost: one
-// posting-list intersection per word and language, counted exactly up to
-// kMaxDetectionCount documents.
+// plus, per word that occurs in a document `access` matches (the principal's
+// access filter; MatchAll for an admin), the share of those documents that
+// are in that language. Documents the principal may not see take no part:
+// the detected language must not tell what they hold. The best-scoring
+// language wins if it leads the next by kMinLead; otherwise "" (too close
+// to call, or no word known). Looks at the first kMaxDetectionWords words;
+// cost: one posting-list intersection per word and language, counted up to
+// kMaxDetectionCount documents each.
 // Thread-safety: safe if `db` is not used concurrently elsewhere.
-std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens);
+std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens,
+                                const Xapian::Query& access);
 
-// True when `folded` occurs in a document in `lang`.
-bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang);
+// True when `folded` occurs in a document in `lang` that `access` matches.
+bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
+                      const Xapian::Query& access);
 
 inline constexpr double kStopWordVote = 1.0;
 inline constexpr double kMinLead = 0.5;
 inline constexpr std::size_t kMaxDetectionWords = 16;
-inline constexpr Xapian::doccount kMaxDetectionCount = 1000;
+inline constexpr Xapian::doccount kMaxDetectionCount = 200;
 
 }  // namespace portalkb

@@ -111,8 +111,11 @@ Q Bonus(double weight) {
 }
 
 // The common end of every query: exclusions, then the language filter or boost.
-BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<const AnalysedClause*>& excluded,
-                  const std::vector<LanguageRules>& langs, const std::string& lang, const QueryContext& context);
+// `matching`: the positive clauses without their ranking parts (empty: the
+// same as `positive`).
+BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, std::vector<Q> matching,
+                  const std::vector<const AnalysedClause*>& excluded, const std::vector<LanguageRules>& langs,
+                  const std::string& lang, const QueryContext& context);
 
 }  // namespace
 
@@ -241,7 +244,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       for (const auto& stem : stems) note(stem, u, folded, 0, "exact");
       positive.emplace_back(Q::OP_SYNONYM, stems.begin(), stems.end());
     }
-    return Finish(std::move(built), std::move(positive), excluded, langs, lang, context);
+    return Finish(std::move(built), std::move(positive), {}, excluded, langs, lang, context);
   }
   const bool tiered = units.size() <= options_.tier_max_words;
   const double title_weight = tiered ? options_.title_weight : options_.long_query_title_weight;
@@ -461,6 +464,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   // BM25 of what it matches. Longer ones: BM25 of every alternative (typos
   // weighted down), and one bonus for matching every unit.
   std::vector<Q> positive;
+  std::vector<Q> matching;       // each unit's alternatives, unranked
   std::vector<Q> matched_units;  // each unit as a boolean match, for the all-units bonus
   for (const Tiers& t : tiers) {
     std::vector<Q> all;
@@ -470,6 +474,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       }
     }
     if (all.empty()) continue;
+    matching.push_back(Or(all));
     if (!tiered) {
       matched_units.push_back(Boolean(Or(all)));
       positive.push_back(Or(std::move(all)));
@@ -514,13 +519,14 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       (units.size() <= options_.min_matched_words_max_query || mostly_unknown)) {
     built.min_matched_words = options_.min_matched_words;
   }
-  return Finish(std::move(built), std::move(positive), excluded, langs, lang, context);
+  return Finish(std::move(built), std::move(positive), std::move(matching), excluded, langs, lang, context);
 }
 
 namespace {
 
-BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<const AnalysedClause*>& excluded,
-                  const std::vector<LanguageRules>& langs, const std::string& lang, const QueryContext& context) {
+BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, std::vector<Q> matching,
+                  const std::vector<const AnalysedClause*>& excluded, const std::vector<LanguageRules>& langs,
+                  const std::string& lang, const QueryContext& context) {
   // Excluded words and phrases: their stems and forms, never highlighted.
   std::vector<Q> negative;
   for (const auto* a : excluded) {
@@ -537,15 +543,23 @@ BuiltQuery Finish(BuiltQuery built, std::vector<Q> positive, const std::vector<c
     negative.push_back(q);
   }
   if (positive.empty() && negative.empty()) return built;
+  if (matching.empty()) matching = positive;
   Q query = positive.empty() ? schema::MatchAllQuery() : Or(std::move(positive));
-  if (!negative.empty()) query = Q(Q::OP_AND_NOT, query, Or(std::move(negative)));
+  Q match = matching.empty() ? schema::MatchAllQuery() : Or(std::move(matching));
+  if (!negative.empty()) {
+    const Q excluded_query = Or(std::move(negative));
+    query = Q(Q::OP_AND_NOT, query, excluded_query);
+    match = Q(Q::OP_AND_NOT, match, excluded_query);
+  }
   if (!lang.empty()) {
     query = Q(Q::OP_FILTER, query, Q(Term(schema::kLang, lang)));
+    match = Q(Q::OP_FILTER, match, Q(Term(schema::kLang, lang)));
   } else if (!context.baseline && !context.prefer_lang.empty()) {
     query = Q(Q::OP_AND_MAYBE, query,
               Q(Q::OP_AND, Bonus(QueryBuilder::kLanguageBonus), Boolean(Q(Term(schema::kLang, context.prefer_lang)))));
   }
   built.query = std::move(query);
+  built.match_query = std::move(match);
   built.matches_nothing = false;
   return built;
 }

@@ -79,6 +79,10 @@ struct QueryWord {
 
 struct BuiltQuery {
   Xapian::Query query;  // MatchNothing when the query has nothing to look for
+  // The same set of documents as `query`, without its ranking parts (tier
+  // bonuses, the language bonus): cheaper to walk where only the matches
+  // count (facets, totals), with BoolWeight.
+  Xapian::Query match_query;
   HighlightTerms highlight;
   bool matches_nothing = true;
   std::vector<QueryWord> words;

@@ -18,6 +18,19 @@ using Q = Xapian::Query;
 
 constexpr std::size_t kFacetValues = 100;
 
+// Counts the documents the matcher accepted (after the match decider). Up to
+// the match's check_at_least that is every match; beyond it, only those the
+// matcher did not prune. Unlike MSet::get_matches_estimated it comes from no
+// term statistic, so documents a principal may not see never move it.
+class CountingSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document&, double) override { ++count_; }
+  Xapian::doccount count() const { return count_; }
+
+ private:
+  Xapian::doccount count_ = 0;
+};
+
 // The access filter and the parsed user filters of a request.
 struct Constraints {
   Q access;  // MatchAll for an admin
@@ -70,8 +83,9 @@ QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest&
   if (!detected_lang.empty()) {
     q.prefer_lang = detected_lang;
     const Xapian::Database& db = context.db;
-    q.in_preferred_lang = [&db, detected_lang](const std::string& term) {
-      return OccursInLanguage(db, term, detected_lang);
+    const Q access = constraints.access;
+    q.in_preferred_lang = [&db, detected_lang, access](const std::string& term) {
+      return OccursInLanguage(db, term, detected_lang, access);
     };
   }
   if (!request.principal.admin) {
@@ -120,7 +134,8 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   const EngineOptions& options = context.snapshot.options();
   const QueryBuilder builder(options.search, context.tokenizer);
   if (request.lang.empty() && request.ranking.empty() && options.search.detect_language) {
-    response.detected_lang = DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text));
+    response.detected_lang =
+        DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text), constraints.access);
   }
   built =
       builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang, constraints));
@@ -140,14 +155,24 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   const Xapian::MatchDecider* match_decider = built.min_matched_words == 0 ? nullptr : &decider;
   if (Status s = ApplySort(context, request.sort, enquire); !s.ok()) return s;
   const bool facets = !request.facets.empty();
-  // Without facets the ranked pass counts exactly; with them a cheaper
-  // unweighted pass counts matches and facet values together.
+  // Without facets the ranked pass counts, exactly up to count_limit matches
+  // (walking them all costs about twice a ranked pass that may prune); with
+  // them an unweighted pass without the ranking parts counts matches and
+  // facet values together, exactly.
+  const auto page_end = static_cast<Xapian::doccount>(request.offset + request.limit);
+  const std::size_t limit = options.search.count_limit;
   const Xapian::doccount check =
-      facets ? static_cast<Xapian::doccount>(request.offset + request.limit) : db.get_doccount();
+      facets ? page_end : (limit == 0 ? db.get_doccount() : std::max(page_end, static_cast<Xapian::doccount>(limit)));
+  CountingSpy counted;
+  if (!facets) enquire.add_matchspy(&counted);
   const Xapian::MSet mset =
       enquire.get_mset(static_cast<Xapian::doccount>(request.offset), static_cast<Xapian::doccount>(request.limit),
                        check, nullptr, match_decider);
-  response.total = mset.get_matches_estimated();
+  if (!facets) {
+    // Fewer accepted than check_at_least: the matcher saw every match.
+    response.total_exact = counted.count() < check;
+    response.total = response.total_exact ? counted.count() : check;
+  }
 
   if (facets) {
     const std::shared_ptr<const FacetIndex> facet_index = context.snapshot.Facets(db);
@@ -161,17 +186,22 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
     }
     auto count = [&](const Q& q, const std::vector<std::string>& fields, bool set_total) {
       FacetCollector collector(*facet_index, fields, context.now);
+      CountingSpy matches;
       Xapian::Enquire counter(db);
       counter.set_query(q);
       counter.set_weighting_scheme(Xapian::BoolWeight());
       counter.add_matchspy(&collector);
-      const Xapian::MSet all = counter.get_mset(0, 0, db.get_doccount(), nullptr, match_decider);
-      if (set_total) response.total = all.get_matches_estimated();
+      counter.add_matchspy(&matches);
+      (void)counter.get_mset(0, 0, db.get_doccount(), nullptr, match_decider);
+      if (set_total) {
+        response.total = matches.count();
+        response.total_exact = true;
+      }
       for (auto& [field, counts] : collector.Counts(kFacetValues)) response.facets[field] = std::move(counts);
     };
-    count(query, plain, /*set_total=*/true);
+    count(Q(Q::OP_FILTER, built.match_query, constraints.Combined()), plain, /*set_total=*/true);
     for (const auto& field : disjunctive) {
-      count(Q(Q::OP_FILTER, built.query, constraints.Combined(field)), {field}, false);
+      count(Q(Q::OP_FILTER, built.match_query, constraints.Combined(field)), {field}, false);
     }
     // Only the principal's own organisation is ever named: a public
     // document's extra grant must not reveal another customer.

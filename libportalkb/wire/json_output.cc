@@ -121,6 +121,7 @@ json ToJsonValue(const SearchResponse& r) {
           {"corrected_query", OrNull(r.corrected_query)},
           {"suggestion", OrNull(r.suggestion)},
           {"total", r.total},
+          {"total_exact", r.total_exact},
           {"hits", hits},
           {"took_ms", r.took_ms},
           {"query_id", OrNull(r.query_id)},

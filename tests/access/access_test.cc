@@ -173,6 +173,26 @@ TEST_F(PlantedSecret, NeverInHitsCountsOrSnippets) {
   EXPECT_EQ(Ids(Search(request)), std::vector<std::string>{"secret"}) << "the control: the owner does see it";
 }
 
+TEST_F(PlantedSecret, NeverTheDetectedLanguage) {
+  // The language a query is judged to be in comes from the documents the
+  // principal may see: words only a hidden Swedish document holds are as
+  // unknown to the outsider as words nothing holds.
+  Document sv =
+      WithGrants(MakeArticle("secret-sv", "Kvartsfusion avtal", "Kvartsfusion avtalet undertecknas i mars.", "sv"),
+                 {"org:acme/role:finance"});
+  Add(sv);
+  ASSERT_TRUE(Writer().Commit().ok());
+  auto detected = [&](const Principal& p, const std::string& q) {
+    SearchRequest request;
+    request.query = q;
+    request.principal = p;
+    return Search(request).detected_lang;
+  };
+  EXPECT_EQ(detected(insider_, "kvartsfusion avtalet"), "sv") << "the control: the owner's documents are Swedish";
+  EXPECT_EQ(detected(outsider_, "kvartsfusion avtalet"), detected(outsider_, "qwzxv vbnmq"));
+  EXPECT_EQ(detected(outsider_, "kvartsfusion avtalet"), "");
+}
+
 TEST_F(PlantedSecret, NeverInFacets) {
   SearchRequest request;
   request.query = "topic";

@@ -144,5 +144,43 @@ TEST_F(SearchScenario, BadRequestsAreInvalidArgument) {
   EXPECT_NE(r.status().message().find("fr"), std::string::npos);
 }
 
+TEST_F(SearchScenario, WithoutFacetsMatchesAreCountedExactlyUpToTheCountLimit) {
+  // 30 visible matches, and 40 more a customer may not see.
+  for (int i = 0; i < 30; ++i) Add(testing::MakeArticle("pub-" + std::to_string(i), "Gardening tips", "gardening"));
+  for (int i = 0; i < 40; ++i) {
+    Add(testing::WithGrants(testing::MakeArticle("acme-" + std::to_string(i), "Gardening plans", "gardening"),
+                            {"org:acme"}));
+  }
+  SearchRequest request;
+  request.query = "gardening";
+  request.principal.org = "globex";
+  request.principal.roles = {"customer"};
+  options_.search.count_limit = 10;
+  SearchResponse r = Search(request);
+  EXPECT_EQ(r.total, 10u);
+  EXPECT_FALSE(r.total_exact) << "a lower bound: at least 10";
+  EXPECT_EQ(r.hits.size(), 10u);
+  request.limit = 25;  // a page beyond the limit is counted to its end
+  r = Search(request);
+  EXPECT_EQ(r.total, 25u);
+  EXPECT_FALSE(r.total_exact);
+  request.limit = 10;
+  options_.search.count_limit = 31;  // above the visible matches: exact, the hidden ones not counted
+  r = Search(request);
+  EXPECT_EQ(r.total, 30u);
+  EXPECT_TRUE(r.total_exact);
+  options_.search.count_limit = 0;  // always exact
+  r = Search(request);
+  EXPECT_EQ(r.total, 30u);
+  EXPECT_TRUE(r.total_exact);
+  options_.search.count_limit = 10;
+  request.facets = {"type"};  // facets walk every match: exact
+  r = Search(request);
+  EXPECT_EQ(r.total, 30u);
+  EXPECT_TRUE(r.total_exact);
+  ASSERT_EQ(r.facets.at("type").size(), 1u);
+  EXPECT_EQ(r.facets.at("type")[0].count, 30u);
+}
+
 }  // namespace
 }  // namespace portalkb

@@ -226,7 +226,7 @@ TEST(WireOutput, SearchResponseHasTheCliShape) {
   r.hits = {SampleHit()};
   r.took_ms = 1.5;
   const json expected = json::parse(std::string(R"({"query": "invoyce", "corrected_query": null,
-    "suggestion": "invoice", "total": 3, "as_admin": false, "query_id": null, "detected_lang": null, "took_ms": 1.5,
+    "suggestion": "invoice", "total": 3, "total_exact": true, "as_admin": false, "query_id": null, "detected_lang": null, "took_ms": 1.5,
     "facets": {"type": [{"value": "article", "count": 2}, {"value": "document", "count": 1}]},
     "hits": [)") + kSampleHitJson + "]}");
   EXPECT_EQ(json::parse(ToJson(r)), expected);

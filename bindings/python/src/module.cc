@@ -505,7 +505,10 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly(
           "suggestion", [](const SearchResponse& r) { return OrNone(r.suggestion); },
           "A 'did you mean' offer (not searched), or None.")
-      .def_readonly("total", &SearchResponse::total, "Exact number of matching visible documents.")
+      .def_readonly("total", &SearchResponse::total,
+                    "Number of matching visible documents: exact when total_exact, else a lower bound.")
+      .def_readonly("total_exact", &SearchResponse::total_exact,
+                    "False when a search without facets stopped counting at the count limit.")
       .def_readonly("facets", &SearchResponse::facets, "Facet counts: {field: [FacetCount, ...]}.")
       .def_readonly("as_admin", &SearchResponse::as_admin, "True when the search ran as an admin principal.")
       .def_property_readonly(
@@ -534,6 +537,7 @@ PYBIND11_MODULE(_core, m) {
             d["corrected_query"] = OrNone(r.corrected_query);
             d["suggestion"] = OrNone(r.suggestion);
             d["total"] = r.total;
+            d["total_exact"] = r.total_exact;
             d["facets"] = facets;
             d["as_admin"] = r.as_admin;
             d["query_id"] = OrNone(r.query_id);

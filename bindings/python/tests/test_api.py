@@ -77,8 +77,9 @@ def test_search_result_attributes_and_to_dict(kb):
     d = r.to_dict()
     assert d["hits"][0]["id"] == "invoice-download"
     assert d["hits"][0] == hit.to_dict()
-    assert set(d) == {"query", "corrected_query", "suggestion", "total", "facets", "as_admin", "query_id",
-                      "hits", "took_ms"}
+    assert set(d) == {"query", "corrected_query", "suggestion", "total", "total_exact", "facets", "as_admin",
+                      "query_id", "hits", "took_ms"}
+    assert d["total_exact"] is True and r.total_exact is True
     json.dumps(d)  # plain data
     assert r.took_ms >= 0
     assert r.query_id is not None and r.query_id.startswith("q-")

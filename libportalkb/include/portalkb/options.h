@@ -103,6 +103,12 @@ struct SearchOptions {
   // Longer queries rank by BM25 with typo matches discounted, documents
   // matching every word first (0..64; 0: always BM25 after the all-words tier).
   std::size_t tier_max_words = 3;
+  // A search without facets counts its matches exactly up to this many;
+  // beyond, SearchResponse::total is this lower bound and total_exact false
+  // (as Algolia's exhaustiveNbHits and Meilisearch's estimated totals). A
+  // search with facets walks every match and always counts exactly.
+  // 0: always count exactly (about twice the cost of a ranked pass).
+  std::size_t count_limit = 1000;
   // A query of more than min_matched_words content words: a hit must match
   // at least min_matched_words of them (0: off) if the query has at most
   // min_matched_words_max_query words, or if at least off_topic_unknown_share

@@ -115,7 +115,11 @@ struct SearchResponse {
   // A "did you mean" offer when the typed query found results but a
   // correction would find clearly more; not searched. Empty when none.
   std::string suggestion;
-  std::uint64_t total = 0;  // exact number of matching documents
+  // The number of matching documents: exact when total_exact; otherwise a
+  // lower bound (SearchOptions::count_limit, reached by a search without
+  // facets: there are at least this many).
+  std::uint64_t total = 0;
+  bool total_exact = true;
   std::map<std::string, std::vector<FacetCount>> facets;
   bool as_admin = false;  // the search ran as an admin principal (sees everything)
   std::string query_id;   // the analytics id of this search ("" when not logged)

@@ -39,6 +39,8 @@ struct IndexSettings {
   std::optional<double> prefix_weight;            // "ranking.prefix_weight" (0..100)
   std::optional<std::size_t> tier_max_words;      // "ranking.tier_max_words" (0..64)
   std::optional<std::size_t> min_matched_words;   // "ranking.min_matched_words" (0..64)
+  // Matches counted exactly by a search without facets (0..10000000; 0: all).
+  std::optional<std::size_t> count_limit;  // "search.count_limit"
 
   // Every setting name, in display order.
   static const std::vector<std::string>& Names();
