@@ -26,10 +26,19 @@ struct AnalysedClause {
   bool single() const { return !phrase && !joined && parts.size() == 1; }
 };
 
+// One alternative of a unit: the query that ranks it, and one that matches
+// the same documents more cheaply (without the title and accented forms,
+// which only ever occur beside the word and stem they rank up), for the
+// passes that only count.
+struct Alt {
+  Q rank;
+  Q match;
+};
+
 // Alternatives of one unit by ranking tier: 0 exact (and synonyms),
 // 1 one typo (and prefix completions, split and joined words), 2 two typos.
 struct Tiers {
-  std::vector<Q> tier[3];
+  std::vector<Alt> tier[3];
   // The word as typed occurs nowhere in the index and has no synonym: its
   // typo tiers then rank relative to the best one it has (a misspelling
   // with no exact match anywhere is not worse than another word's exact
@@ -259,8 +268,10 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   const std::vector<LanguageRules>* stem_langs = &langs;
   // A word through the full analysis: stems anywhere and in the title, exact
   // folded form, accented form.
+  // The documents index every title word as a word too, and each stem in
+  // the title also as a stem: the match query needs only words and stems.
   auto word_query = [&](const std::string& folded, const std::string& lowered, bool stop, double scale,
-                        std::size_t unit, int typos, const char* kind) {
+                        std::size_t unit, int typos, const char* kind) -> Alt {
     built.highlight.folded.insert(folded);
     std::vector<Q> alternatives;
     note(folded, unit, folded, typos, kind);
@@ -268,7 +279,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       alternatives.emplace_back(folded);
       alternatives.push_back(Scaled(Q(Term(schema::kTitleWord, folded)), title_weight));
       note(Term(schema::kTitleWord, folded), unit, folded, typos, kind);
-      return Scaled(Or(std::move(alternatives)), scale);
+      return {Scaled(Or(std::move(alternatives)), scale), Q(folded)};
     }
     std::vector<Q> body_stems;
     std::vector<Q> title_stems;
@@ -285,13 +296,15 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       note(body, unit, folded, typos, kind);
       note(title, unit, folded, typos, kind);
     }
-    alternatives.emplace_back(Q::OP_SYNONYM, body_stems.begin(), body_stems.end());
+    const Q stems(Q::OP_SYNONYM, body_stems.begin(), body_stems.end());
+    alternatives.push_back(stems);
     alternatives.push_back(Scaled(Q(Q::OP_SYNONYM, title_stems.begin(), title_stems.end()), title_weight));
     alternatives.push_back(Scaled(Q(folded), options_.exact_word_weight));
     if (!lowered.empty() && lowered != folded) {
       alternatives.push_back(Scaled(Q(Term(schema::kAccented, lowered)), options_.exact_accent_weight));
     }
-    return Scaled(Or(std::move(alternatives)), scale);
+    // A stop word of the document's language has no stem there: the word stays.
+    return {Scaled(Or(std::move(alternatives)), scale), Q(Q::OP_OR, stems, Q(folded))};
   };
   // A typo candidate: like word_query, or only in the fields where typos count.
   std::uint32_t typo_fields = 0;  // bit i: schema::kTextFields[i]
@@ -300,21 +313,22 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     if (std::find(off.begin(), off.end(), schema::kTextFields[f]) == off.end()) typo_fields |= 1u << f;
   }
   constexpr std::uint32_t kAllFields = (1u << std::size(schema::kTextFields)) - 1;
-  auto typo_query = [&](const std::string& folded, double scale, std::size_t unit, int typos, const char* kind) {
+  auto same = [](Q q) { return Alt{q, q}; };
+  auto typo_query = [&](const std::string& folded, double scale, std::size_t unit, int typos, const char* kind) -> Alt {
     if (typo_fields == kAllFields) return word_query(folded, "", false, scale, unit, typos, kind);
     built.highlight.folded.insert(folded);
-    if (typo_fields == 0) return Q();
+    if (typo_fields == 0) return {};
     // Only the title has words of its own; the other fields need the
     // word's positions.
     if (typo_fields == 1u) {
       note(Term(schema::kTitleWord, folded), unit, folded, typos, kind);
-      return Scaled(Q(Term(schema::kTitleWord, folded)), scale);
+      return same(Scaled(Q(Term(schema::kTitleWord, folded)), scale));
     }
     note(folded, unit, folded, typos, kind, typo_fields);
-    return Scaled(Q(Q::OP_FILTER, Q(folded), Q((new WordInFieldsSource(folded, typo_fields))->release())), scale);
+    return same(Scaled(Q(Q::OP_FILTER, Q(folded), Q((new WordInFieldsSource(folded, typo_fields))->release())), scale));
   };
   auto phrase_query = [&](const std::vector<std::string>& words, double scale, std::size_t unit, int typos,
-                          const char* kind) {
+                          const char* kind) -> Alt {
     if (words.size() == 1) return word_query(words[0], "", false, scale, unit, typos, kind);
     std::vector<Q> terms;
     std::string matched;
@@ -324,19 +338,24 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       matched += (matched.empty() ? "" : " ") + w;
     }
     for (const auto& w : words) note(w, unit, matched, typos, kind);
-    return Scaled(Q(Q::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size())), scale);
+    return same(
+        Scaled(Q(Q::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size())), scale));
   };
   // Capped per word and per query: the query's size must not grow with the rules.
   std::size_t synonyms_left = kMaxSynonymAlternativesPerQuery;
-  auto synonym_queries = [&](const std::vector<std::string>& words, std::size_t unit, int typos, std::vector<Q>& out) {
+  auto synonym_queries = [&](const std::vector<std::string>& words, std::size_t unit, int typos,
+                             std::vector<Alt>& out) {
     if (context.synonyms == nullptr || context.synonyms->empty() || synonyms_left == 0) return;
     const auto alternatives =
         context.synonyms->Alternatives(words, synonym_langs, std::min(kMaxSynonymAlternativesPerWord, synonyms_left));
     synonyms_left -= alternatives.size();
     stem_langs = &synonym_langs;
     for (const auto& alt : alternatives) {
-      Q q = phrase_query(alt, options_.synonym_weight, unit, typos, "synonym");
-      if (synonym_lang_only) q = Q(Q::OP_FILTER, q, Q(Term(schema::kLang, synonym_langs.front().lang())));
+      Alt q = phrase_query(alt, options_.synonym_weight, unit, typos, "synonym");
+      if (synonym_lang_only) {
+        const Q lang_term(Term(schema::kLang, synonym_langs.front().lang()));
+        q = {Q(Q::OP_FILTER, q.rank, lang_term), Q(Q::OP_FILTER, q.match, lang_term)};
+      }
       out.push_back(std::move(q));
     }
     stem_langs = &langs;
@@ -355,10 +374,10 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     if (!a.single()) {
       std::vector<std::string> words;
       for (const auto& p : a.parts) words.push_back(p.folded);
-      Q phrase = phrase_query(words, 1.0, u, 0, "exact");
+      Alt phrase = phrase_query(words, 1.0, u, 0, "exact");
       if (a.joined) {
-        t.tier[0].push_back(
-            Q(Q::OP_OR, phrase, word_query(a.joined->folded, a.joined->lowered, false, 1.0, u, 0, "exact")));
+        const Alt joined = word_query(a.joined->folded, a.joined->lowered, false, 1.0, u, 0, "exact");
+        t.tier[0].push_back({Q(Q::OP_OR, phrase.rank, joined.rank), Q(Q::OP_OR, phrase.match, joined.match)});
       } else {
         t.tier[0].push_back(phrase);
       }
@@ -420,9 +439,9 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
           note(Term(schema::kTitleWord, c.term), u, c.term, 0, "prefix");
         }
         if (!words.empty()) {
-          Q completions(Q::OP_OR, Q(Q::OP_SYNONYM, words.begin(), words.end()),
-                        Scaled(Q(Q::OP_SYNONYM, titles.begin(), titles.end()), title_weight));
-          t.tier[1].push_back(Scaled(completions, options_.prefix_weight));
+          const Q completed(Q::OP_SYNONYM, words.begin(), words.end());
+          Q completions(Q::OP_OR, completed, Scaled(Q(Q::OP_SYNONYM, titles.begin(), titles.end()), title_weight));
+          t.tier[1].push_back({Scaled(completions, options_.prefix_weight), completed});
         }
       }
     }
@@ -444,7 +463,7 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       if (v == u) continue;
       for (std::size_t k = u; k <= v; ++k) synonym_queries(words, k, 0, tiers[k].tier[0]);
       if (all_single && vocabulary != nullptr && words.size() <= 3 && frequency(joined) > 0) {
-        const Q q = word_query(joined, "", false, typo_weight[1], u, 1, "join");
+        const Alt q = word_query(joined, "", false, typo_weight[1], u, 1, "join");
         for (std::size_t k = u; k <= v; ++k) {
           if (k != u) note(joined, k, joined, 1, "join");
           tiers[k].tier[1].push_back(q);
@@ -468,13 +487,16 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   std::vector<Q> matched_units;  // each unit as a boolean match, for the all-units bonus
   for (const Tiers& t : tiers) {
     std::vector<Q> all;
+    std::vector<Q> all_matching;
     for (const auto& tier : t.tier) {
       for (const auto& q : tier) {
-        if (!q.empty()) all.push_back(q);
+        if (q.rank.empty()) continue;
+        all.push_back(q.rank);
+        all_matching.push_back(q.match);
       }
     }
     if (all.empty()) continue;
-    matching.push_back(Or(all));
+    matching.push_back(Or(std::move(all_matching)));
     if (!tiered) {
       matched_units.push_back(Boolean(Or(all)));
       positive.push_back(Or(std::move(all)));
@@ -488,10 +510,10 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       std::vector<Q> better;
       std::vector<Q> tier_or_better;
       for (int tier = 0; tier < best; ++tier) {
-        for (const auto& q : t.tier[tier]) tier_or_better.push_back(q);
+        for (const auto& q : t.tier[tier]) tier_or_better.push_back(q.match);
       }
       for (int tier = best; tier < worst; ++tier) {
-        for (const auto& q : t.tier[tier]) tier_or_better.push_back(q);
+        for (const auto& q : t.tier[tier]) tier_or_better.push_back(q.match);
         if (!tier_or_better.empty()) better.emplace_back(Q::OP_AND, Bonus(kTierStep), Boolean(Or(tier_or_better)));
       }
       if (!better.empty()) unit = Q(Q::OP_AND_MAYBE, unit, Or(better));

@@ -171,5 +171,44 @@ TEST_F(CorpusEval, QuestionsHoldTheirRankingInEveryLanguage) {
   EXPECT_LE(question_report_->overall.zero_result_rate, 0.02);
 }
 
+// Facet counts walk a cheaper match query than the ranked one: on every
+// evaluation query, for an admin and a customer, both count the same
+// documents (the ranked pass counting exactly, without a count limit).
+TEST_F(CorpusEval, TheCountingQueryMatchesWhatTheRankedQueryMatches) {
+  EngineOptions options;
+  options.analytics = false;
+  options.search.count_limit = 0;
+  auto engine = std::move(Engine::Open(*dir_ / "index", options)).value();
+  auto queries = LoadEvalQueries(std::string(PORTALKB_SOURCE_DIR) + "/corpus/queries");
+  ASSERT_TRUE(queries.ok());
+  Principal customer;
+  customer.org = "acme";
+  customer.roles = {"customer"};
+  std::size_t compared = 0;
+  std::size_t with_hits = 0;
+  for (const auto& q : queries.value()) {
+    for (const Principal& p : {Principal::Admin(), customer}) {
+      SearchRequest request;
+      request.query = q.query;
+      request.principal = p;
+      request.log = false;
+      request.correct = false;  // the same query text both times
+      auto ranked = engine->Search(request);
+      request.facets = {"type"};
+      auto counted = engine->Search(request);
+      ASSERT_TRUE(ranked.ok() && counted.ok()) << q.query;
+      ASSERT_TRUE(ranked->total_exact);
+      EXPECT_EQ(ranked->total, counted->total) << q.query << (p.admin ? " (admin)" : " (customer)");
+      std::uint64_t by_type = 0;
+      for (const auto& c : counted->facets["type"]) by_type += c.count;
+      EXPECT_EQ(by_type, counted->total) << q.query;
+      ++compared;
+      with_hits += ranked->total > 0 ? 1 : 0;
+    }
+  }
+  EXPECT_GE(compared, 800u);
+  EXPECT_GE(with_hits, 600u) << "most queries find something: the comparison is not of empty sets";
+}
+
 }  // namespace
 }  // namespace portalkb
