@@ -1,5 +1,10 @@
 #include "sqlite/sqlite.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -86,6 +91,22 @@ std::int64_t Statement::Int64(int column) const { return sqlite3_column_int64(st
 
 double Statement::Double(int column) const { return sqlite3_column_double(stmt_.get(), column); }
 
+// A missing database file is created empty (SQLite's form of a new
+// database) with mode 0600 whatever the umask: the logs and stores hold
+// pseudonymous and sealed personal data, and SQLite gives its -wal and -shm
+// files the database file's mode. An existing file is left as it is.
+namespace {
+Status CreateOwnerOnly(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return Status::Ok();
+  }
+  if (errno == EEXIST) return Status::Ok();
+  return Status::IOError("cannot create sqlite file '" + path + "': " + std::strerror(errno));
+}
+}  // namespace
+
 // --- Connection ---
 
 Status Connection::Error(std::string_view what) const {
@@ -94,6 +115,9 @@ Status Connection::Error(std::string_view what) const {
 }
 
 Result<Connection> Connection::Open(const std::string& path, ConnectionOptions options) {
+  if (options.create) {
+    if (Status s = CreateOwnerOnly(path); !s.ok()) return s;
+  }
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -225,6 +249,7 @@ Status BackupDatabase(const std::string& source, const std::string& destination,
   if (rc != SQLITE_OK) return Status::IOError("cannot open sqlite file '" + source + "': " + Message(raw));
   sqlite3_busy_timeout(raw, busy_timeout_ms > 0 ? busy_timeout_ms : 0);
   raw = nullptr;
+  if (Status s = CreateOwnerOnly(destination); !s.ok()) return s;
   rc = sqlite3_open_v2(destination.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   Handle to(raw);
   auto fail = [&](const std::string& what) {

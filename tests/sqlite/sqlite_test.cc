@@ -2,6 +2,7 @@
 #include "sqlite/sqlite.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -57,6 +58,28 @@ TEST_F(SqliteFile, OpensWithWalForeignKeysAndSwitchableSecureDelete) {
   secure.secure_delete = true;
   Connection other = Open(secure);
   EXPECT_EQ(Pragma(other, "secure_delete"), "1");
+}
+
+TEST_F(SqliteFile, ANewFileAndItsWalAreForTheOwnerOnlyWhateverTheUmask) {
+  const mode_t old = ::umask(022);
+  {
+    Connection db = Open();
+    ASSERT_TRUE(db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1);").ok());
+    namespace fs = std::filesystem;
+    for (const std::string& file : {path_, path_ + "-wal"}) {
+      ASSERT_TRUE(fs::exists(file)) << file;
+      EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+          << file;
+    }
+  }
+  ::umask(old);
+  // An existing file keeps its mode (an operator may have widened it on purpose).
+  const std::string shared = dir_ / "shared.sqlite";
+  { ASSERT_TRUE(Connection::Open(shared, {}).ok()); }
+  std::filesystem::permissions(shared, std::filesystem::perms::group_read, std::filesystem::perm_options::add);
+  { ASSERT_TRUE(Connection::Open(shared, {}).ok()); }
+  EXPECT_NE(std::filesystem::status(shared).permissions() & std::filesystem::perms::group_read,
+            std::filesystem::perms::none);
 }
 
 TEST_F(SqliteFile, ANonDatabaseFileIsAnErrorNamingIt) {
