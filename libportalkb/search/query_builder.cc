@@ -368,6 +368,18 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
   const TypoExpander expander(options_.typo, vocabulary != nullptr ? *vocabulary : kNoVocabulary);
   const bool typos_on = context.typos && vocabulary != nullptr;
   const bool query_ends_in_word = !query_text.empty() && query_text.back() != ' ' && query_text.back() != '"';
+  // Languages that write compounds as one word; without a query language a
+  // compound must occur in one of them.
+  static const std::string kCompoundingLangs[] = {"nl", "de", "sv"};
+  const std::string& query_lang = !lang.empty() ? lang : context.prefer_lang;
+  const bool compounding =
+      std::find(std::begin(kCompoundingLangs), std::end(kCompoundingLangs), query_lang) != std::end(kCompoundingLangs);
+  auto compound_counts = [&](const std::string& word) {
+    if (compounding) return true;
+    if (!query_lang.empty() || !context.occurs_in) return false;
+    return std::any_of(std::begin(kCompoundingLangs), std::end(kCompoundingLangs),
+                       [&](const std::string& l) { return context.occurs_in(word, l); });
+  };
   for (std::size_t u = 0; u < units.size(); ++u) {
     const AnalysedClause& a = *units[u];
     Tiers& t = tiers[u];
@@ -422,6 +434,22 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       std::sort(splits.begin(), splits.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
       for (std::size_t s = 0; s < splits.size() && s < 2; ++s) {
         t.tier[1].push_back(phrase_query(splits[s].second, typo_weight[1], u, 1, "split"));
+      }
+      // A compound's head. Dutch, German and Swedish write compounds as one
+      // word, which ends in its head: "vergunning" is in "parkeervergunning",
+      // "hämtning" in "sophämtning". The index's words that end in this one
+      // match it a tier down, when the query is in such a language.
+      // As with typo variants, a long query's known words are taken as meant.
+      if ((compounding || query_lang.empty()) && !known && !token.has_digit && cps.size() >= kCompoundMinHead) {
+        // Among words the principal may see, as typo candidates are, so
+        // hidden documents' compounds never crowd out visible ones.
+        std::size_t compounds = 0;
+        for (const auto& c : vocabulary->EndingIn(token.folded, kCompoundMinModifier, 2 * kMaxCompounds)) {
+          if (compounds == kMaxCompounds) break;
+          if ((context.visible && !context.visible(c.term)) || !compound_counts(c.term)) continue;
+          t.tier[1].push_back(word_query(c.term, "", false, typo_weight[1], u, 1, "compound"));
+          ++compounds;
+        }
       }
       // Search-as-you-type: the last word also as a prefix.
       const bool last = u + 1 == units.size() && &a == &clauses.back();

@@ -45,6 +45,10 @@ struct QueryContext {
   // (null: every word, as for an admin). Typo candidates are chosen among
   // such words only, so hidden documents' words never crowd them out.
   std::function<bool(const std::string&)> visible;
+  // Whether a word occurs in a document of a language (code) the principal
+  // may see: without a query language, a compound matches a head only if
+  // it occurs in a language that writes compounds as one word. Null: never.
+  std::function<bool(const std::string& word, const std::string& lang)> occurs_in;
 };
 
 // Why a Xapian term is in the query: it stands for query word `word` (an
@@ -53,7 +57,7 @@ struct TermOrigin {
   std::size_t word = 0;
   std::string matched;
   int typos = 0;
-  const char* kind = "exact";  // "exact", "synonym", "typo", "prefix", "split", "join"
+  const char* kind = "exact";  // "exact", "synonym", "typo", "prefix", "split", "join", "compound"
   // The text fields (bit i: schema::kTextFields[i]) where the term counts for
   // this word: all but for a typo candidate under typo.disabled_fields, which
   // counts only where its positions lie in the others (CountsIn).
@@ -138,6 +142,12 @@ class QueryBuilder {
   static constexpr double kUnitBonus = 1e6;
   static constexpr double kTierStep = 1e4;
   static constexpr double kLanguageBonus = 5e3;
+  // Compound heads (see Build): a head of at least kCompoundMinHead code
+  // points matches up to kMaxCompounds of the most frequent indexed words
+  // that end in it and are kCompoundMinModifier or more code points longer.
+  static constexpr std::size_t kCompoundMinHead = 4;
+  static constexpr std::size_t kCompoundMinModifier = 3;
+  static constexpr std::size_t kMaxCompounds = 5;
   // SearchRequest::ranking "bm25": the textbook BM25 parameters, fixed so the
   // baseline does not move with the ranking settings.
   static constexpr double kBaselineK1 = 1.2;

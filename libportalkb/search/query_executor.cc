@@ -88,6 +88,13 @@ QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest&
       return OccursInLanguage(db, term, detected_lang, access);
     };
   }
+  {
+    const Xapian::Database& db = context.db;
+    const Q access = constraints.access;
+    q.occurs_in = [&db, access](const std::string& term, const std::string& lang) {
+      return OccursInLanguage(db, term, lang, access);
+    };
+  }
   if (!request.principal.admin) {
     // One short boolean probe per examined candidate: does the word occur
     // in any document this principal may see?

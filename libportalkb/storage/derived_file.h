@@ -18,9 +18,11 @@ namespace portalkb {
 // Derived file names in the index directory.
 inline constexpr const char* kVocabularyFileName = "portalkb-vocabulary.bin";
 inline constexpr const char* kFacetsFileName = "portalkb-facets.bin";
+inline constexpr const char* kSuffixesFileName = "portalkb-suffixes.bin";  // the vocabulary's words backwards
 // Kinds (8 bytes each, the file's first bytes).
 inline constexpr std::string_view kVocabularyMagic = "PKBVOCAB";
 inline constexpr std::string_view kFacetsMagic = "PKBFACET";
+inline constexpr std::string_view kSuffixesMagic = "PKBSUFFX";
 // Layout version of the payloads; a file of another version is ignored.
 inline constexpr std::uint32_t kDerivedFileVersion = 1;
 

@@ -194,7 +194,8 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
       created = true;
       // Derived files left by an index that was removed here would carry
       // revisions this new database is about to reach again.
-      for (const char* name : {kVocabularyFileName, kFacetsFileName}) fs::remove(fs::path(path) / name, ec);
+      for (const char* name : {kVocabularyFileName, kFacetsFileName, kSuffixesFileName})
+        fs::remove(fs::path(path) / name, ec);
     }
     // Made (and stamped) just now by CreateAtomically: still empty.
     if (made_here && db.get_revision() == 1 && db.get_doccount() == 0) created = true;

@@ -19,8 +19,11 @@ namespace portalkb {
 // threads.
 class Vocabulary {
  public:
-  explicit Vocabulary(TermTrie words) : words_(std::move(words)) {}
-  // Reads every unprefixed term and builds the trie in memory. Throws
+  // `suffixes`: the same words, each written backwards (code points), for
+  // EndingIn; empty switches that off.
+  explicit Vocabulary(TermTrie words, TermTrie suffixes = {})
+      : words_(std::move(words)), suffixes_(std::move(suffixes)) {}
+  // Reads every unprefixed term and builds both tries in memory. Throws
   // Xapian::Error (callers run it under ReadableStore::Read).
   static std::shared_ptr<const Vocabulary> Load(const Xapian::Database& db);
   // Maps the vocabulary file in `index_dir` when it was built from `db`'s
@@ -30,14 +33,23 @@ class Vocabulary {
   // (missing, stale or damaged). Cheap: nothing is read or built.
   static std::shared_ptr<const Vocabulary> OpenMapped(const std::string& index_dir, const Xapian::Database& db);
   static std::shared_ptr<const Vocabulary> Open(const std::string& index_dir, const Xapian::Database& db);
+  // The backwards words live in a derived file of their own; when it is
+  // missing or stale (an index written before it existed) the vocabulary
+  // opens without them, and EndingIn finds nothing until the next commit.
   // Builds the vocabulary of `db`'s current revision and writes it to
-  // `index_dir`'s vocabulary file (the writer does, after each commit).
-  // Throws Xapian::Error; an unwritable file is an error Status.
+  // `index_dir`'s vocabulary and suffix files (the writer does, after each
+  // commit). Throws Xapian::Error; an unwritable file is an error Status.
   static Status Write(const std::string& index_dir, const Xapian::Database& db);
   const TermTrie& words() const { return words_; }
 
+  // The `limit` most frequent words that end in `tail` and are at least
+  // `min_extra` code points longer: the compounds `tail` is the head of
+  // ("parkeervergunning" for "vergunning"). Most frequent first.
+  std::vector<TrieMatch> EndingIn(std::string_view tail, std::size_t min_extra, std::size_t limit) const;
+
  private:
   TermTrie words_;
+  TermTrie suffixes_;
 };
 
 struct TypoCandidate {

@@ -2,6 +2,8 @@
 // baseline and query language detection, each on a small index built here.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "search/scenario_fixture.h"
 
 namespace portalkb {
@@ -152,6 +154,39 @@ TEST_F(LanguageDetection, SynonymsOfTheQueryLanguageAreNotStemmedAsAnother) {
   Add(MakeArticle("nl-tile", "Losse tegel", "Een losse tegel in de stoep melden.", "nl"));
   const auto ids = Ids(Search("glömt lösenord"));
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "nl-tile"), ids.end());
+}
+
+// Dutch, German and Swedish write compounds as one word ending in its head:
+// a query word finds the compounds it ends, below its exact matches.
+TEST_F(SearchScenario, ACompoundsHeadFindsItInCompoundingLanguagesOnly) {
+  Add(MakeArticle("exact", "Een vergunning aanvragen", "Vraag een vergunning aan bij de gemeente.", "nl"));
+  Add(MakeArticle("compound", "Parkeren bij huis", "Met een parkeervergunning parkeert u bij uw huis.", "nl"));
+  Add(MakeArticle("other", "Afval", "De afvalkalender van de gemeente.", "nl"));
+  Add(MakeArticle("sv", "Sophämtning", "Hämtschema för sophämtningen och kärlen.", "sv"));
+  Add(MakeArticle("en", "Your password", "Change the password of your account.", "en"));
+  const auto nl = Search("vergunning", "nl");
+  EXPECT_EQ(Ids(nl), (std::vector<std::string>{"exact", "compound"}));
+  ASSERT_EQ(nl.hits.size(), 2u);
+  ASSERT_EQ(nl.hits[1].matches.size(), 1u);
+  EXPECT_EQ(nl.hits[1].matches[0].kind, "compound");
+  EXPECT_EQ(nl.hits[1].matches[0].matched, "parkeervergunning");
+  // The head must be a part of its own: three letters or more in front.
+  EXPECT_EQ(Ids(Search("kalender", "nl")), std::vector<std::string>{"other"});
+  EXPECT_TRUE(Search("fval", "nl", 10).hits.empty()) << "a head of four letters needs a modifier of three";
+  // Without a language (none requested, none detected: the head occurs
+  // nowhere alone) a compound counts if it occurs in such a language.
+  const auto sv = Search("hämtning");
+  EXPECT_EQ(sv.detected_lang, "");
+  EXPECT_EQ(Ids(sv), std::vector<std::string>{"sv"});
+  EXPECT_TRUE(Search("word").hits.empty()) << "\"password\" is in an English document only";
+  // English writes compounds apart: "word" is not the head of "password".
+  EXPECT_TRUE(Search("word", "en").hits.empty());
+  // An index written before the suffix file existed opens and searches as
+  // before, without compounds, until its next commit writes the file.
+  writer_.reset();
+  ASSERT_TRUE(std::filesystem::remove(std::filesystem::path(dir_ / "index") / "portalkb-suffixes.bin"));
+  EXPECT_TRUE(Search("kalender", "nl").hits.empty());
+  EXPECT_EQ(Ids(Search("vergunning", "nl")), std::vector<std::string>{"exact"});
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ def test_search_result_attributes_and_to_dict(kb):
     assert hit.title == "Download your invoice" and hit.type == "article" and hit.lang == "en"
     assert hit.category == "Billing/Invoices" and hit.updated_at == "2026-01-10"
     assert "<mark>" in hit.snippet
-    assert {m.kind for m in hit.matches} <= {"exact", "typo", "synonym", "prefix", "split", "join"}
+    assert {m.kind for m in hit.matches} <= {"exact", "typo", "synonym", "prefix", "split", "join", "compound"}
     d = r.to_dict()
     assert d["hits"][0]["id"] == "invoice-download"
     assert d["hits"][0] == hit.to_dict()

@@ -86,7 +86,7 @@ struct WordMatch {
   std::string query_word;  // as analysed (folded)
   std::string matched;     // the indexed word it matched (folded)
   int typos = 0;           // 0, 1 or 2
-  std::string kind;        // "exact", "typo", "synonym", "prefix", "split", "join"
+  std::string kind;        // "exact", "typo", "synonym", "prefix", "split", "join", "compound"
 };
 
 struct Hit {
