@@ -1,11 +1,14 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "storage/derived_file.h"
@@ -143,22 +146,38 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
   return std::unique_ptr<ReadableStore>(new ReadableStore(path, std::move(db)));
 }
 
+std::chrono::steady_clock::time_point ReadableStore::Now() const {
+  return now_ ? now_() : std::chrono::steady_clock::now();
+}
+
+void ReadableStore::Sleep(std::chrono::milliseconds duration) const {
+  if (sleep_) {
+    sleep_(duration);
+  } else {
+    std::this_thread::sleep_for(duration);
+  }
+}
+
 Status ReadableStore::Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn) {
   // A writer committing many times a second can outpace a long request;
-  // each attempt starts from the newest revision.
-  constexpr int kAttempts = kReadAttempts;
+  // each attempt starts from the newest revision. A count of attempts alone
+  // is used up in a few milliseconds by tens of commits a second, hence the
+  // time budget; the back-off lets a commit finish before the next attempt.
+  const auto started = Now();
+  std::chrono::milliseconds backoff{0};
   for (int attempt = 1;; ++attempt) {
+    Status failure;
     try {
       db_.reopen();
       if (reopen_hook_) reopen_hook_(attempt);
       fn(db_);
       return Status::Ok();
     } catch (const Xapian::DatabaseModifiedError& e) {
-      if (attempt == kAttempts) return Translate(what, e);
+      failure = Translate(what, e);
     } catch (const Xapian::DatabaseCorruptError& e) {
       // Seen while a writer commits at a high rate with nothing wrong on disk:
       // treat like a modification; a real corruption fails every attempt.
-      if (attempt == kAttempts) return Translate(what, e);
+      failure = Translate(what, e);
     } catch (const Xapian::Error& e) {
       return Translate(what, e);
     } catch (const std::bad_alloc&) {
@@ -166,6 +185,10 @@ Status ReadableStore::Read(const std::string& what, const std::function<void(con
     } catch (const std::exception& e) {
       return Status::Internal(what + ": " + e.what());
     }
+    if (attempt >= kMaxReadAttempts) return failure;
+    if (attempt >= kReadAttempts && Now() - started >= kReadRetryBudget) return failure;
+    if (backoff.count() > 0) Sleep(backoff);
+    backoff = std::min(backoff.count() == 0 ? std::chrono::milliseconds(1) : 2 * backoff, kReadBackoffCap);
   }
 }
 
