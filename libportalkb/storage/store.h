@@ -93,7 +93,9 @@ class WritableStore {
  public:
   // Busy when another writer holds the lock; Corruption, with the index left
   // untouched, when it is not a portalkb index of a format this build writes
-  // (only a brand-new, never committed database is stamped as one).
+  // (only a brand-new, never committed database is stamped as one). First
+  // removes the sibling directories `<path>.creating-<pid>-<n>` that a
+  // creation left when its process died (never those of a live process).
   static Result<std::unique_ptr<WritableStore>> Open(const std::string& path, bool create_if_missing);
   ~WritableStore();
 

@@ -1,11 +1,16 @@
 // The storage adapter on its own: the document codec, the Xapian error
 // mapping, the reader's retry on a changing index (attempts and a time
-// budget), and the format check that keeps readers and the writer off
-// indexes that are not portalkb's.
+// budget), the removal of what a crashed creator left, and the format check
+// that keeps readers and the writer off indexes that are not portalkb's.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <iterator>
+#include <stdexcept>
 #include <vector>
 
 #include <xapian.h>
@@ -520,6 +525,89 @@ TEST_F(Store, ReadDoesNotRetryOtherErrors) {
   });
   EXPECT_EQ(s.code(), StatusCode::kInternal) << "no exception escapes Read";
   EXPECT_EQ(runs, 1);
+}
+
+// A child process that has exited and been reaped: its pid names no process.
+pid_t DeadPid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
+}
+
+// A child process that lives until the object goes.
+class LiveChild {
+ public:
+  LiveChild() {
+    if (pipe(fds_) != 0) throw std::runtime_error("pipe failed");
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(fds_[1]);
+      char c;
+      while (read(fds_[0], &c, 1) < 0 && errno == EINTR) {
+      }
+      _exit(0);
+    }
+    close(fds_[0]);
+  }
+  ~LiveChild() {
+    close(fds_[1]);  // the child's read returns and it exits
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  int fds_[2] = {-1, -1};
+  pid_t pid_ = -1;
+};
+
+std::string Creating(const std::string& target, pid_t pid, int n) {
+  return target + ".creating-" + std::to_string(pid) + "-" + std::to_string(n);
+}
+
+TEST_F(Store, CreatingAnIndexRemovesCreationDirectoriesOfDeadProcessesOnly) {
+  const std::string target = dir_ / "index";
+  const pid_t dead = DeadPid();
+  ASSERT_GT(dead, 0);
+  LiveChild live;
+  ASSERT_GT(live.pid(), 0);
+  // What a crash while creating leaves: a half-made database.
+  dir_.Write("index.creating-" + std::to_string(dead) + "-0/glass.tmp", "half a table");
+  std::filesystem::create_directory(Creating(target, dead, 7));
+  const std::vector<std::string> kept = {
+      Creating(target, live.pid(), 0),               // another process creating it right now
+      Creating(target, getpid(), 99),                // this process (another thread)
+      Creating(dir_ / "other", dead, 0),             // another index's
+      target + ".creating-" + std::to_string(dead),  // not a name creation uses
+      target + ".creating-x" + std::to_string(dead) + "-0",
+      target + ".compacting",
+  };
+  for (const auto& dir : kept) ASSERT_TRUE(std::filesystem::create_directory(dir)) << dir;
+  const std::string plain_file = dir_.Write("index.creating-" + std::to_string(dead) + "-1", "a file, not ours");
+
+  auto w = WritableStore::Open(target, /*create_if_missing=*/true);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_TRUE(w.value()->created());
+  EXPECT_FALSE(std::filesystem::exists(Creating(target, dead, 0)));
+  EXPECT_FALSE(std::filesystem::exists(Creating(target, dead, 7)));
+  for (const auto& dir : kept) EXPECT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  EXPECT_TRUE(std::filesystem::is_regular_file(plain_file));
+}
+
+TEST_F(Store, OpeningTheWriterOfAnExistingIndexRemovesADeadCreatorsDirectory) {
+  const std::string target = dir_ / "index";
+  MakeIndex(target, 2);
+  const pid_t dead = DeadPid();
+  LiveChild live;
+  ASSERT_TRUE(std::filesystem::create_directory(Creating(target, dead, 3)));
+  ASSERT_TRUE(std::filesystem::create_directory(Creating(target, live.pid(), 3)));
+  auto w = WritableStore::Open(target + "/", /*create_if_missing=*/false);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(Creating(target, dead, 3)));
+  EXPECT_TRUE(std::filesystem::is_directory(Creating(target, live.pid(), 3)));
+  EXPECT_EQ(ShapeOf(target).docs, 2u);
 }
 
 }  // namespace
