@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang-14 (ASan + UBSan,
 # into build-fuzz/) and runs each on a copy of its seed corpus
-# (tests/fuzz/corpus/<target>/) with its dictionary (tests/fuzz/dict/).
+# (tests/fuzz/corpus/<target>/, plus for the HTML and PDF loaders every such
+# file of corpus/documents/) with its dictionary (tests/fuzz/dict/).
 #
 #   scripts/fuzz.sh [--seconds N] [--long] [--build-dir DIR] [--no-build] [TARGET...]
 #
@@ -82,6 +83,15 @@ fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+# Seeds read from corpus/ where they are, rather than kept as copies in
+# tests/fuzz/corpus/: every HTML and PDF document of the corpus.
+corpus_seeds() {
+  case "$1" in
+    fuzz_html_loader) find corpus/documents -type f -name '*.html' | sort ;;
+    fuzz_pdf_loader) find corpus/documents -type f -name '*.pdf' | sort ;;
+  esac
+}
+
 stat_of() { sed -n "s/^stat::$1: *\([0-9]*\).*/\1/p" "$2" | tail -n 1; }
 summary=()
 failed=()
@@ -92,6 +102,10 @@ for t in "${targets[@]}"; do
   rm -rf "$run"
   mkdir -p "$run/corpus" "$run/artifacts"
   cp -r "tests/fuzz/corpus/$t/." "$run/corpus/"
+  while IFS= read -r seed; do
+    relative="${seed#corpus/documents/}"
+    cp "$seed" "$run/corpus/corpus-${relative//\//-}"
+  done < <(corpus_seeds "$t")
   dict=()
   [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
   started=$SECONDS

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "portalkb/accounts_json.h"
 #include "portalkb/json_value.h"
 #include "server_impl.h"
 
@@ -40,17 +41,14 @@ Result<std::map<std::string, std::string>> StringBody(const httplib::Request& re
   return out;
 }
 
+// The /v1 user object: the wire format's User (portalkb/accounts_json.h)
+// without has_password and created_at, which /v1 has never sent; the /v1
+// keys are a fixed contract.
 json UserJson(const User& u) {
-  return {{"id", u.id},
-          {"org", u.org},
-          {"email", u.email},
-          {"display_name", u.display_name},
-          {"language", u.language},
-          {"contact_channel", u.contact_channel},
-          {"status", u.status},
-          {"roles", u.roles},
-          {"groups", u.groups},
-          {"totp_enabled", u.totp_enabled}};
+  json out = ToJsonValue(u);
+  out.erase("has_password");
+  out.erase("created_at");
+  return out;
 }
 
 Reply SessionReply(const Session& session, const User& user, const Principal& principal) {

@@ -2,21 +2,15 @@
 
 #include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
+
+#include "core/key_file.h"
 
 namespace portalkb::accounts {
 namespace {
-
-std::string ModeText(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
 
 Status Errno(const std::string& what, const std::string& path) {
   return Status::IOError(what + " accounts key file '" + path + "': " + std::strerror(errno));
@@ -37,37 +31,15 @@ std::string Derive(const unsigned char* master, std::uint64_t id, std::size_t by
 Result<AccountKey> LoadAccountKey(const std::string& path) {
   if (sodium_init() < 0) return Status::Internal("libsodium could not be initialised");
   if (path.empty()) return Status::InvalidArgument("accounts key file: no path given (--key-file)");
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return Status::NotFound("no accounts key file '" + path +
-                              "' (create one with: portalkb users new-key --key-file '" + path + "')");
-    }
-    return Errno("cannot open", path);
+  // The size limit only bounds the read; the format is checked below.
+  const KeyFileKind kind{"accounts key file", 0, 128, "; expected 32 raw bytes or 64 hex digits"};
+  auto file = ReadKeyFile(path, kind);
+  if (!file.ok() && file.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("no accounts key file '" + path +
+                            "' (create one with: portalkb users new-key --key-file '" + path + "')");
   }
-  struct Closer {
-    int fd;
-    ~Closer() { close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (fstat(fd, &st) != 0) return Errno("cannot stat", path);
-  if (!S_ISREG(st.st_mode)) return Status::Corruption("accounts key file '" + path + "' is not a regular file");
-  if ((st.st_mode & 077) != 0) {
-    return Status::PermissionDenied("accounts key file '" + path + "' has mode " + ModeText(st.st_mode) +
-                                    ": group and others must have no access (chmod 600 '" + path + "')");
-  }
-  if (st.st_size > 128) {
-    return Status::Corruption("accounts key file '" + path + "' holds " + std::to_string(st.st_size) +
-                              " bytes; expected 32 raw bytes or 64 hex digits");
-  }
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t n = read(fd, text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Errno("cannot read", path);
-    got += static_cast<std::size_t>(n);
-  }
+  if (!file.ok()) return file.status();
+  std::string text = std::move(file).value();
   unsigned char master[kMasterKeyBytes];
   bool valid = false;
   if (text.size() == kMasterKeyBytes) {

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "portalkb/accounts_json.h"
+
 namespace portalkb {
 
 namespace {
@@ -28,21 +30,6 @@ std::string NewPseudonym() {
   char hex[2 * sizeof bytes + 1];
   sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
   return std::string("erased-") + hex;
-}
-
-json UserJson(const User& u) {
-  return {{"id", u.id},
-          {"org", u.org},
-          {"email", u.email},
-          {"display_name", u.display_name},
-          {"language", u.language},
-          {"contact_channel", u.contact_channel},
-          {"status", u.status},
-          {"roles", u.roles},
-          {"groups", u.groups},
-          {"totp_enabled", u.totp_enabled},
-          {"has_password", u.has_password},
-          {"created_at", u.created_at}};
 }
 
 json ActivityJson(const UserActivity& a) {
@@ -223,7 +210,7 @@ Result<std::string> Portal::ExportUser(Engine& engine, const std::string& user_i
   if (!user.ok()) return user.status();
   json out;
   out["exported_at"] = NowSeconds();
-  out["user"] = UserJson(user.value());
+  out["user"] = ToJsonValue(user.value());
   if (auto org = impl_->accounts->GetOrganisation(user->org); org.ok()) {
     out["organisation"] = {{"id", org->id}, {"name", org->name}, {"status", org->status}};
   }

@@ -2,6 +2,7 @@
 // place where Xapian exceptions become portalkb Status values.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,23 +48,44 @@ class ReadableStore {
 
   // Runs `fn` on a freshly reopened snapshot. If the index changed underneath
   // (Xapian::DatabaseModifiedError, or a transient corruption report while a
-  // writer commits), reopens and runs the whole of `fn` again, up to 10 times.
-  // A persistent failure of either kind is reported after the last attempt.
+  // writer commits), reopens and runs the whole of `fn` again, after a short
+  // back-off (none, then 1, 2, 4 ... up to kReadBackoffCap), until both
+  // kReadAttempts attempts and kReadRetryBudget have been used up, and never
+  // more than kMaxReadAttempts times. A persistent failure of either kind (a
+  // real corruption fails every attempt) is then reported: it costs a read
+  // about kReadRetryBudget.
   Status Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn);
   static constexpr int kReadAttempts = 10;
+  static constexpr std::chrono::milliseconds kReadRetryBudget{250};
+  static constexpr std::chrono::milliseconds kReadBackoffCap{16};
+  // Bounds the retries even on a clock that does not advance; with the
+  // back-off above the budget runs out long before.
+  static constexpr int kMaxReadAttempts = 100;
 
   // Test seam: called with the attempt number (from 1) after each reopen and
   // before `fn`; what it throws is handled as if `fn` had thrown it. Unset in
   // production.
   void SetReopenHookForTesting(std::function<void(int attempt)> hook) { reopen_hook_ = std::move(hook); }
+  // Test seam: the clock the retry budget is measured on and the sleep of the
+  // back-off (called only for a back-off above zero). Unset: the steady clock
+  // and std::this_thread::sleep_for.
+  void SetRetryClockForTesting(std::function<std::chrono::steady_clock::time_point()> now,
+                               std::function<void(std::chrono::milliseconds)> sleep) {
+    now_ = std::move(now);
+    sleep_ = std::move(sleep);
+  }
 
   const std::string& path() const { return path_; }
 
  private:
   ReadableStore(std::string path, Xapian::Database db) : path_(std::move(path)), db_(std::move(db)) {}
+  std::chrono::steady_clock::time_point Now() const;
+  void Sleep(std::chrono::milliseconds duration) const;
   std::string path_;
   Xapian::Database db_;
   std::function<void(int attempt)> reopen_hook_;
+  std::function<std::chrono::steady_clock::time_point()> now_;
+  std::function<void(std::chrono::milliseconds)> sleep_;
 };
 
 // The single writer of an index (holds Xapian's write lock).
@@ -71,7 +93,9 @@ class WritableStore {
  public:
   // Busy when another writer holds the lock; Corruption, with the index left
   // untouched, when it is not a portalkb index of a format this build writes
-  // (only a brand-new, never committed database is stamped as one).
+  // (only a brand-new, never committed database is stamped as one). First
+  // removes the sibling directories `<path>.creating-<pid>-<n>` that a
+  // creation left when its process died (never those of a live process).
   static Result<std::unique_ptr<WritableStore>> Open(const std::string& path, bool create_if_missing);
   ~WritableStore();
 

@@ -1,11 +1,16 @@
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "storage/derived_file.h"
@@ -46,14 +51,57 @@ Status CheckFormat(const Xapian::Database& db, const std::string& path) {
   return Status::Ok();
 }
 
+// The index `path` names: "dir/index/" is "dir/index".
+fs::path IndexTarget(const std::string& path) {
+  fs::path target(path);
+  if (!target.has_filename()) target = target.parent_path();
+  return target;
+}
+
+// The process id in the name of a creation directory of `target`
+// ("<target>.creating-<pid>-<n>", see CreateAtomically), or 0 when `name` is
+// not one.
+pid_t CreatorOf(const std::string& name, const std::string& target) {
+  const std::string prefix = target + ".creating-";
+  if (name.compare(0, prefix.size(), prefix) != 0) return 0;
+  const std::string rest = name.substr(prefix.size());
+  const auto dash = rest.find('-');
+  // A pid of 1 to 9 digits (Linux's are at most 7), a dash, a counter.
+  if (dash == 0 || dash == std::string::npos || dash > 9 || dash + 1 == rest.size()) return 0;
+  const auto digits = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(std::string_view(rest).substr(0, dash)) || !digits(std::string_view(rest).substr(dash + 1))) return 0;
+  const long pid = std::stol(rest.substr(0, dash));  // at most 9 digits: fits
+  return pid > 0 ? static_cast<pid_t>(pid) : 0;
+}
+
+// Removes the creation directories of `target` left by processes that died
+// while creating it (kill(pid, 0) says ESRCH). Never one of a live process,
+// which may be renaming it into place this moment; a pid since reused keeps
+// its directory until that process is gone too. Best effort: what cannot be
+// listed or removed stays, and the open goes on.
+void RemoveAbandonedCreations(const fs::path& target) {
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string name = target.filename().string();
+  std::error_code ec;
+  std::vector<fs::path> abandoned;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const pid_t pid = CreatorOf(it->path().filename().string(), name);
+    std::error_code type_ec;
+    if (pid == 0 || it->symlink_status(type_ec).type() != fs::file_type::directory) continue;
+    if (kill(pid, 0) != 0 && errno == ESRCH) abandoned.push_back(it->path());
+  }
+  for (const auto& dir : abandoned) fs::remove_all(dir, ec);
+}
+
 // Creates a new index at `path` (absent, or an empty directory) in one
 // step: made and stamped in a sibling directory, then renamed into place.
 // Xapian writes its tables before its version file, so a crash while it
 // creates in place leaves a directory it refuses to open or create ever
 // after (found by tests/reliability/crash_test.cc).
 Status CreateAtomically(const std::string& path) {
-  fs::path target(path);
-  if (!target.has_filename()) target = target.parent_path();  // "dir/index/"
+  const fs::path target = IndexTarget(path);
   std::error_code ec;
   if (target.has_parent_path()) {
     fs::create_directories(target.parent_path(), ec);
@@ -143,22 +191,38 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
   return std::unique_ptr<ReadableStore>(new ReadableStore(path, std::move(db)));
 }
 
+std::chrono::steady_clock::time_point ReadableStore::Now() const {
+  return now_ ? now_() : std::chrono::steady_clock::now();
+}
+
+void ReadableStore::Sleep(std::chrono::milliseconds duration) const {
+  if (sleep_) {
+    sleep_(duration);
+  } else {
+    std::this_thread::sleep_for(duration);
+  }
+}
+
 Status ReadableStore::Read(const std::string& what, const std::function<void(const Xapian::Database&)>& fn) {
   // A writer committing many times a second can outpace a long request;
-  // each attempt starts from the newest revision.
-  constexpr int kAttempts = kReadAttempts;
+  // each attempt starts from the newest revision. A count of attempts alone
+  // is used up in a few milliseconds by tens of commits a second, hence the
+  // time budget; the back-off lets a commit finish before the next attempt.
+  const auto started = Now();
+  std::chrono::milliseconds backoff{0};
   for (int attempt = 1;; ++attempt) {
+    Status failure;
     try {
       db_.reopen();
       if (reopen_hook_) reopen_hook_(attempt);
       fn(db_);
       return Status::Ok();
     } catch (const Xapian::DatabaseModifiedError& e) {
-      if (attempt == kAttempts) return Translate(what, e);
+      failure = Translate(what, e);
     } catch (const Xapian::DatabaseCorruptError& e) {
       // Seen while a writer commits at a high rate with nothing wrong on disk:
       // treat like a modification; a real corruption fails every attempt.
-      if (attempt == kAttempts) return Translate(what, e);
+      failure = Translate(what, e);
     } catch (const Xapian::Error& e) {
       return Translate(what, e);
     } catch (const std::bad_alloc&) {
@@ -166,6 +230,10 @@ Status ReadableStore::Read(const std::string& what, const std::function<void(con
     } catch (const std::exception& e) {
       return Status::Internal(what + ": " + e.what());
     }
+    if (attempt >= kMaxReadAttempts) return failure;
+    if (attempt >= kReadAttempts && Now() - started >= kReadRetryBudget) return failure;
+    if (backoff.count() > 0) Sleep(backoff);
+    backoff = std::min(backoff.count() == 0 ? std::chrono::milliseconds(1) : 2 * backoff, kReadBackoffCap);
   }
 }
 
@@ -173,6 +241,9 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   std::error_code ec;
   const bool exists = fs::is_directory(path, ec);
   if (!exists && !create_if_missing) return Status::IndexNotFound("no index at '" + path + "'");
+  // Before creating, and also when another process created the index since:
+  // a creator that crashed left its directory beside the index.
+  RemoveAbandonedCreations(IndexTarget(path));
   bool made_here = false;
   if (!exists || fs::is_empty(path, ec)) {
     if (Status created = CreateAtomically(path); !created.ok()) return created;

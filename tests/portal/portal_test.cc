@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "portalkb/portalkb.h"
@@ -129,6 +130,13 @@ TEST_F(PortalTest, ExportHoldsProfileAuditSearchesAndGrantedDocuments) {
   EXPECT_EQ(j["user"]["email"], kEmail);
   EXPECT_EQ(j["user"]["display_name"], kName);
   EXPECT_EQ(j["user"]["roles"], nlohmann::json::array({"customer"}));
+  // The export's user object has the wire module's User keys (accounts_json.h).
+  std::set<std::string> user_keys;
+  for (const auto& item : j["user"].items()) user_keys.insert(item.key());
+  EXPECT_EQ(user_keys,
+            (std::set<std::string>{"id", "org", "email", "display_name", "language", "contact_channel", "status",
+                                   "roles", "groups", "totp_enabled", "has_password", "created_at"}));
+  EXPECT_TRUE(j["user"]["has_password"].get<bool>());
   EXPECT_EQ(j["organisation"]["id"], "acme");
   ASSERT_EQ(j["analytics"]["searches"].size(), 1u);
   EXPECT_EQ(j["analytics"]["searches"][0]["query"], "contract");

@@ -2,6 +2,8 @@
 // user, logout, /v1/me and its export, account requests approved only by an
 // admin of the same organisation, and a role change effective on the next
 // search.
+#include <set>
+
 #include "oidc/jwt_test_keys.h"
 #include "server/server_fixture.h"
 
@@ -74,6 +76,34 @@ TEST_F(ServerAccountsTest, LoginGivesASessionThatSearchesAsTheUserUntilLogout) {
   EXPECT_EQ(Log().find(kPassword), std::string::npos);
   EXPECT_EQ(Log().find(token), std::string::npos);
   EXPECT_NE(Log().find("\"endpoint\":\"login\""), std::string::npos) << Log();
+}
+
+// The /v1 user object is a fixed contract: exactly these keys, whatever the
+// wire module's User carries besides (has_password, created_at).
+TEST_F(ServerAccountsTest, UserObjectsKeepTheirV1Keys) {
+  Start(AccountOptions());
+  const std::set<std::string> user_keys = {"id",     "org",   "email",  "display_name", "language", "contact_channel",
+                                           "status", "roles", "groups", "totp_enabled"};
+  auto keys = [](const json& object) {
+    std::set<std::string> out;
+    for (const auto& item : object.items()) out.insert(item.key());
+    return out;
+  };
+  auto login = Client().Post("/v1/login", json{{"email", "carol@acme.example"}, {"password", kPassword}}.dump(),
+                             "application/json");
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  EXPECT_EQ(keys(Json(login)["user"]), user_keys) << login->body;
+  const std::string token = Json(login)["token"].get<std::string>();
+  auto me = Client().Get("/v1/me", Bearer(token));
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  std::set<std::string> me_keys = user_keys;
+  me_keys.insert("principal");
+  EXPECT_EQ(keys(Json(me)), me_keys) << me->body;
+  EXPECT_EQ(Json(me)["id"], carol_);
+  EXPECT_EQ(Json(me)["roles"], json::array({"customer"}));
+  EXPECT_EQ(Json(me)["totp_enabled"], false);
 }
 
 TEST_F(ServerAccountsTest, ARoleChangeTakesEffectOnTheNextSearch) {

@@ -1,9 +1,17 @@
 // The storage adapter on its own: the document codec, the Xapian error
-// mapping, the reader's retry on a changing index, and the format check that
-// keeps readers and the writer off indexes that are not portalkb's.
+// mapping, the reader's retry on a changing index (attempts and a time
+// budget), the removal of what a crashed creator left, and the format check
+// that keeps readers and the writer off indexes that are not portalkb's.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <iterator>
+#include <stdexcept>
+#include <vector>
 
 #include <xapian.h>
 
@@ -381,7 +389,25 @@ TEST_F(Store, ReadTreatsOneCorruptReportAsAModification) {
   EXPECT_EQ(runs, 1);
 }
 
-TEST_F(Store, ReadReportsAPersistentFailureAfterTheLastAttempt) {
+// A clock that moves only when told: by the back-off sleeps and by what a
+// test makes each attempt cost.
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{};
+  std::vector<std::chrono::milliseconds> sleeps;
+  bool advances = true;
+  void Install(ReadableStore& reader) {
+    reader.SetRetryClockForTesting([this] { return now; },
+                                   [this](std::chrono::milliseconds d) {
+                                     sleeps.push_back(d);
+                                     if (advances) now += d;
+                                   });
+  }
+  std::chrono::milliseconds Elapsed() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - std::chrono::steady_clock::time_point{});
+  }
+};
+
+TEST_F(Store, ReadReportsAPersistentFailureOnceAttemptsAndTimeBudgetAreUsedUp) {
   MakeIndex(dir_ / "index", 2);
   auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
   struct Case {
@@ -394,6 +420,8 @@ TEST_F(Store, ReadReportsAPersistentFailureAfterTheLastAttempt) {
       {[] { throw Xapian::DatabaseModifiedError("changed"); }, StatusCode::kInternal, "modified"},
   };
   for (const auto& c : cases) {
+    FakeClock clock;
+    clock.Install(*reader);
     int calls = 0;
     reader->SetReopenHookForTesting([&](int) {
       ++calls;
@@ -403,9 +431,81 @@ TEST_F(Store, ReadReportsAPersistentFailureAfterTheLastAttempt) {
     const Status s = reader->Read("search", [&](const Xapian::Database&) { ++runs; });
     EXPECT_EQ(s.code(), c.code) << c.name << ": " << s.ToString();
     EXPECT_EQ(s.message().rfind("search: ", 0), 0u) << s.message();
-    EXPECT_EQ(calls, ReadableStore::kReadAttempts) << c.name;
+    EXPECT_GT(calls, ReadableStore::kReadAttempts) << c.name << ": instant attempts leave the budget to use";
+    EXPECT_LT(calls, ReadableStore::kMaxReadAttempts) << c.name;
+    EXPECT_GE(clock.Elapsed(), ReadableStore::kReadRetryBudget) << c.name;
+    EXPECT_LE(clock.Elapsed(), ReadableStore::kReadRetryBudget + ReadableStore::kReadBackoffCap) << c.name;
     EXPECT_EQ(runs, 0) << c.name;
   }
+}
+
+// Issue 13: a writer committing tens of times a second overtook all ten
+// attempts within a few milliseconds, and the search failed.
+TEST_F(Store, ReadKeepsRetryingPastTheAttemptCountWhileTheTimeBudgetLasts) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  FakeClock clock;
+  clock.Install(*reader);
+  const int overtaken = ReadableStore::kReadAttempts + 5;
+  std::vector<int> attempts;
+  reader->SetReopenHookForTesting([&](int attempt) {
+    attempts.push_back(attempt);
+    clock.now += std::chrono::milliseconds(1);  // what an attempt costs
+    if (attempt <= overtaken) throw Xapian::DatabaseModifiedError("revision discarded");
+  });
+  int runs = 0;
+  const Status s = reader->Read("count", [&](const Xapian::Database&) { ++runs; });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(attempts.size(), static_cast<std::size_t>(overtaken + 1));
+  EXPECT_EQ(runs, 1);
+  // No wait before the first retry, then doubling up to the cap.
+  std::vector<std::chrono::milliseconds> expected = {std::chrono::milliseconds(1), std::chrono::milliseconds(2),
+                                                     std::chrono::milliseconds(4), std::chrono::milliseconds(8)};
+  while (expected.size() < static_cast<std::size_t>(overtaken - 1)) expected.push_back(ReadableStore::kReadBackoffCap);
+  EXPECT_EQ(clock.sleeps, expected);
+  EXPECT_LT(clock.Elapsed(), ReadableStore::kReadRetryBudget);
+}
+
+TEST_F(Store, ReadMakesAllItsAttemptsEvenWhenTheyOutlastTheTimeBudget) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  FakeClock clock;
+  clock.Install(*reader);
+  int calls = 0;
+  reader->SetReopenHookForTesting([&](int) {
+    ++calls;
+    clock.now += std::chrono::milliseconds(100);  // a slow request
+    throw Xapian::DatabaseModifiedError("changed");
+  });
+  EXPECT_EQ(reader->Read("search", [](const Xapian::Database&) {}).code(), StatusCode::kInternal);
+  EXPECT_EQ(calls, ReadableStore::kReadAttempts);
+}
+
+TEST_F(Store, ReadRetriesAreBoundedOnAClockThatDoesNotAdvance) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  FakeClock clock;
+  clock.advances = false;
+  clock.Install(*reader);
+  int calls = 0;
+  reader->SetReopenHookForTesting([&](int) {
+    ++calls;
+    throw Xapian::DatabaseCorruptError("bad block");
+  });
+  EXPECT_EQ(reader->Read("search", [](const Xapian::Database&) {}).code(), StatusCode::kCorruption);
+  EXPECT_EQ(calls, ReadableStore::kMaxReadAttempts);
+}
+
+TEST_F(Store, AGenuineCorruptionIsReportedAfterAboutTheTimeBudgetOnTheRealClock) {
+  MakeIndex(dir_ / "index", 2);
+  auto reader = std::move(ReadableStore::Open(dir_ / "index")).value();
+  reader->SetReopenHookForTesting([](int) { throw Xapian::DatabaseCorruptError("bad block"); });
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(reader->Read("search", [](const Xapian::Database&) {}).code(), StatusCode::kCorruption);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, ReadableStore::kReadRetryBudget);
+  // Generous: a loaded sanitizer machine sleeps long; unbounded would hang.
+  EXPECT_LT(took, std::chrono::seconds(10));
 }
 
 TEST_F(Store, ReadDoesNotRetryOtherErrors) {
@@ -425,6 +525,89 @@ TEST_F(Store, ReadDoesNotRetryOtherErrors) {
   });
   EXPECT_EQ(s.code(), StatusCode::kInternal) << "no exception escapes Read";
   EXPECT_EQ(runs, 1);
+}
+
+// A child process that has exited and been reaped: its pid names no process.
+pid_t DeadPid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
+}
+
+// A child process that lives until the object goes.
+class LiveChild {
+ public:
+  LiveChild() {
+    if (pipe(fds_) != 0) throw std::runtime_error("pipe failed");
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(fds_[1]);
+      char c;
+      while (read(fds_[0], &c, 1) < 0 && errno == EINTR) {
+      }
+      _exit(0);
+    }
+    close(fds_[0]);
+  }
+  ~LiveChild() {
+    close(fds_[1]);  // the child's read returns and it exits
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  int fds_[2] = {-1, -1};
+  pid_t pid_ = -1;
+};
+
+std::string Creating(const std::string& target, pid_t pid, int n) {
+  return target + ".creating-" + std::to_string(pid) + "-" + std::to_string(n);
+}
+
+TEST_F(Store, CreatingAnIndexRemovesCreationDirectoriesOfDeadProcessesOnly) {
+  const std::string target = dir_ / "index";
+  const pid_t dead = DeadPid();
+  ASSERT_GT(dead, 0);
+  LiveChild live;
+  ASSERT_GT(live.pid(), 0);
+  // What a crash while creating leaves: a half-made database.
+  dir_.Write("index.creating-" + std::to_string(dead) + "-0/glass.tmp", "half a table");
+  std::filesystem::create_directory(Creating(target, dead, 7));
+  const std::vector<std::string> kept = {
+      Creating(target, live.pid(), 0),               // another process creating it right now
+      Creating(target, getpid(), 99),                // this process (another thread)
+      Creating(dir_ / "other", dead, 0),             // another index's
+      target + ".creating-" + std::to_string(dead),  // not a name creation uses
+      target + ".creating-x" + std::to_string(dead) + "-0",
+      target + ".compacting",
+  };
+  for (const auto& dir : kept) ASSERT_TRUE(std::filesystem::create_directory(dir)) << dir;
+  const std::string plain_file = dir_.Write("index.creating-" + std::to_string(dead) + "-1", "a file, not ours");
+
+  auto w = WritableStore::Open(target, /*create_if_missing=*/true);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_TRUE(w.value()->created());
+  EXPECT_FALSE(std::filesystem::exists(Creating(target, dead, 0)));
+  EXPECT_FALSE(std::filesystem::exists(Creating(target, dead, 7)));
+  for (const auto& dir : kept) EXPECT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  EXPECT_TRUE(std::filesystem::is_regular_file(plain_file));
+}
+
+TEST_F(Store, OpeningTheWriterOfAnExistingIndexRemovesADeadCreatorsDirectory) {
+  const std::string target = dir_ / "index";
+  MakeIndex(target, 2);
+  const pid_t dead = DeadPid();
+  LiveChild live;
+  ASSERT_TRUE(std::filesystem::create_directory(Creating(target, dead, 3)));
+  ASSERT_TRUE(std::filesystem::create_directory(Creating(target, live.pid(), 3)));
+  auto w = WritableStore::Open(target + "/", /*create_if_missing=*/false);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(Creating(target, dead, 3)));
+  EXPECT_TRUE(std::filesystem::is_directory(Creating(target, live.pid(), 3)));
+  EXPECT_EQ(ShapeOf(target).docs, 2u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The wire format of the accounts types (portalkb/accounts.h), for the CLI's
-// --json and, later, the server's account endpoints. Output only: nothing
-// here parses a principal or a password. Owned by the wire module.
+// --json, the portal's GDPR export and the server's account endpoints (whose
+// /v1 user objects leave out has_password and created_at). Output only:
+// nothing here parses a principal or a password. Owned by the wire module.
 //
 //   Organisation  {"id", "name", "status", "created_at"}
 //   User          {"id", "org", "email", "display_name", "language",
