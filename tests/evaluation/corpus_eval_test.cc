@@ -89,25 +89,25 @@ void ExpectAtLeast(const std::map<std::string, EvalMetrics>& slices, const Gate&
 // measured value minus max(0.02, 1/n) -- at least one query's worth on small
 // slices -- rounded down to two decimals, and never lowered.
 constexpr Gate kKeywordKindGates[] = {
-    {"plain", 0.95, 0.91},    // n=81: MRR 0.9753, R@1 0.9383
+    {"plain", 0.96, 0.93},    // n=81: MRR 0.9815, R@1 0.9506 (0.9753, 0.9383 before compound heads)
     {"prefix", 0.90, 0.86},   // n=29: MRR 0.9397, R@1 0.8966
-    {"synonym", 0.86, 0.81},  // n=33: MRR 0.8990, R@1 0.8485
+    {"synonym", 0.88, 0.81},  // n=33: MRR 0.9141, R@1 0.8485 (0.8990 before compound heads)
     {"typo", 0.90,
      0.82},  // n=59: MRR 0.9181, R@1 0.8390 (0.8974 before typo tiers became relative to a word's best tier)
 };
 constexpr Gate kKeywordLanguageGates[] = {
     {"de", 0.50, 0.50},  // n=2:  MRR 1.0000, R@1 1.0000 (two queries: only a total miss fails)
     {"en", 0.95, 0.92},  // n=69: MRR 0.9734, R@1 0.9420
-    {"nl", 0.88, 0.81},  // n=93: MRR 0.9053, R@1 0.8226 (was 0.9089, 0.8333: two swaps each way)
-    {"sv", 0.93, 0.92},  // n=38: MRR 0.9605, R@1 0.9474
+    {"nl", 0.89, 0.81},  // n=93: MRR 0.9130, R@1 0.8333 (0.9053, 0.8226 before compound heads)
+    {"sv", 0.95, 0.92},  // n=38: MRR 0.9737, R@1 0.9474 (0.9605 before compound heads)
 };
 // Questions: before the ranking rule by query length MRR 0.5831, R@1 0.4737.
-constexpr Gate kQuestionGate = {"question", 0.62, 0.51};  // n=209: MRR 0.6455, R@1 0.5311
+constexpr Gate kQuestionGate = {"question", 0.64, 0.52};  // n=209: MRR 0.6570, R@1 0.5407 (0.6455 before compounds)
 constexpr Gate kQuestionLanguageGates[] = {
-    {"de", 0.76, 0.66},  // n=12: MRR 0.8472, R@1 0.7500
+    {"de", 0.80, 0.75},  // n=12: MRR 0.9028, R@1 0.8333 (0.8472, 0.7500 before compound heads)
     {"en", 0.61, 0.49},  // n=72: MRR 0.6346, R@1 0.5139
-    {"nl", 0.59, 0.48},  // n=72: MRR 0.6101, R@1 0.5000
-    {"sv", 0.64, 0.52},  // n=53: MRR 0.6627, R@1 0.5472
+    {"nl", 0.61, 0.49},  // n=72: MRR 0.6290, R@1 0.5139 (0.6101, 0.5000 before compound heads)
+    {"sv", 0.65, 0.52},  // n=53: MRR 0.6710, R@1 0.5472 (0.6627 before compound heads)
 };
 
 TEST_F(CorpusEval, PlainAndTypoQueriesFindTheirArticleInTheTopTen) {
@@ -139,7 +139,7 @@ TEST_F(CorpusEval, EachKeywordKindAndLanguageHoldsItsRanking) {
 }
 
 // The engine's ranking must beat plain BM25 on the same index: by 5% MRR on
-// questions (measured 0.6455 vs 0.6081, ratio 1.061), and never lose to it
+// questions (measured 0.6570 vs 0.6081, ratio 1.080), and never lose to it
 // on a keyword kind (plain: equal at 0.9753; the others 1.24..1.65).
 TEST_F(CorpusEval, RankingBeatsThePlainBm25Baseline) {
   ASSERT_NE(question_report_, nullptr);
