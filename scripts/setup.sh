@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config ninja-build clang-format clang-tidy clang-14 libfuzzer-14-dev
   libxapian-dev xapian-tools libicu-dev libre2-dev libboost-program-options-dev
   nlohmann-json3-dev libyaml-cpp-dev libcmark-dev libgumbo-dev libpoppler-cpp-dev
-  libsqlite3-dev sqlite3 libarchive-dev libsodium-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
+  libsqlite3-dev sqlite3 libarchive-dev libsodium-dev libtcmalloc-minimal4 libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium chromium-driver python3-selenium wrk
   pybind11-dev python3-dev python3-pytest mypy python3-numpy python3-pandas python3-matplotlib

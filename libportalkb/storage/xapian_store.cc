@@ -318,7 +318,12 @@ Result<bool> WritableStore::Replace(const std::string& id_term, const Xapian::Do
   Status s = AbandonOnFailure(GuardXapian("index document in '" + path_ + "'", [&] {
     existed = db_.term_exists(id_term);
     changed_ = true;
-    db_.replace_document(id_term, doc);
+    // replace_document(term) would look the id up a second time.
+    if (existed) {
+      db_.replace_document(id_term, doc);
+    } else {
+      db_.add_document(doc);
+    }
   }));
   if (!s.ok()) return s;
   return existed;
