@@ -160,26 +160,32 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
   if (!fs::is_directory(path, ec)) return Status::IndexNotFound("no index at '" + path + "'");
   Xapian::Database db;
   // Opening while a writer commits can fail for a moment (the revision being
-  // read is replaced underneath): retry like Read does, then report it.
-  constexpr int kAttempts = 10;
+  // read is replaced underneath): retry on the budget Read uses (at least
+  // kReadAttempts attempts and kReadRetryBudget, backing off), then report it.
+  const auto started = std::chrono::steady_clock::now();
+  std::chrono::milliseconds backoff{0};
   Status s;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+  for (int attempt = 1;; ++attempt) {
+    const bool last = attempt >= kMaxReadAttempts ||
+                      (attempt >= kReadAttempts && std::chrono::steady_clock::now() - started >= kReadRetryBudget);
     bool transient = false;
     s = GuardXapian("open index '" + path + "'", [&] {
       try {
         db = Xapian::Database(path);
       } catch (const Xapian::DatabaseModifiedError&) {
-        transient = attempt < kAttempts;
+        transient = !last;
         if (!transient) throw;
       } catch (const Xapian::DatabaseCorruptError&) {
-        transient = attempt < kAttempts;
+        transient = !last;
         if (!transient) throw;
       } catch (const Xapian::DatabaseOpeningError&) {
-        transient = attempt < kAttempts && fs::is_directory(path);
+        transient = !last && fs::is_directory(path);
         if (!transient) throw;
       }
     });
     if (!transient) break;
+    if (backoff.count() > 0) std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff.count() == 0 ? std::chrono::milliseconds(1) : 2 * backoff, kReadBackoffCap);
   }
   if (!s.ok()) return s;
   // The check's own Status must survive the guard: assigning the guard's Ok
