@@ -41,19 +41,47 @@ Xapian::doccount CountVisible(const Xapian::Database& db, const std::string& ter
 
 std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens,
                                 const Xapian::Query& access) {
-  std::map<std::string, double> score;
-  std::size_t words = 0;
+  // The first kMaxDetectionWords words; stop words first, as they cost no
+  // probe (a sum does not depend on the order).
+  std::vector<const Token*> stop_words;
+  std::vector<const Token*> content;
   for (const Token& t : tokens) {
     if (t.joined || t.has_digit) continue;
-    if (++words > kMaxDetectionWords) break;
-    bool stop = false;
-    for (const auto& lang : SupportedLanguages()) {
-      if (IsStopWord(lang, t.folded)) {
-        score[lang] += kStopWordVote;
-        stop = true;
+    if (stop_words.size() + content.size() == kMaxDetectionWords) break;
+    const bool stop = std::any_of(SupportedLanguages().begin(), SupportedLanguages().end(),
+                                  [&](const std::string& lang) { return IsStopWord(lang, t.folded); });
+    (stop ? stop_words : content).push_back(&t);
+  }
+  std::map<std::string, double> score;
+  auto leader = [&](double* lead) {
+    std::string best;
+    double best_score = 0;
+    double second = 0;
+    for (const auto& [lang, s] : score) {
+      if (s > best_score) {
+        second = best_score;
+        best_score = s;
+        best = lang;
+      } else if (s > second) {
+        second = s;
       }
     }
-    if (stop) continue;  // stop words are in every document of their language: the list said enough
+    *lead = best_score - second;
+    return best;
+  };
+  for (const Token* t : stop_words) {
+    // Stop words are in every document of their language: the list says enough.
+    for (const auto& lang : SupportedLanguages()) {
+      if (IsStopWord(lang, t->folded)) score[lang] += kStopWordVote;
+    }
+  }
+  constexpr double kMostPerWord = std::max(1.0, kStopWordVote);  // a share is at most 1
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    // Decided already: the words left could not close the lead to under kMinLead.
+    double lead = 0;
+    (void)leader(&lead);
+    if (lead - static_cast<double>(content.size() - i) * kMostPerWord >= kMinLead) break;
+    const Token& t = *content[i];
     if (db.get_termfreq(t.folded) == 0) continue;
     std::map<std::string, Xapian::doccount> in_lang;
     Xapian::doccount seen = 0;
@@ -63,19 +91,9 @@ std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<To
     if (seen == 0) continue;  // only in documents this principal may not see: unknown to it
     for (const auto& [lang, n] : in_lang) score[lang] += static_cast<double>(n) / static_cast<double>(seen);
   }
-  std::string best;
-  double best_score = 0;
-  double second = 0;
-  for (const auto& [lang, s] : score) {
-    if (s > best_score) {
-      second = best_score;
-      best_score = s;
-      best = lang;
-    } else if (s > second) {
-      second = s;
-    }
-  }
-  return best_score - second >= kMinLead ? best : std::string();
+  double lead = 0;
+  const std::string best = leader(&lead);
+  return lead >= kMinLead ? best : std::string();
 }
 
 bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
