@@ -247,7 +247,7 @@ Status Redactor::AddPatterns(std::string_view text) {
     const std::string where = "line " + std::to_string(line_no) + ": ";
     if (space == std::string_view::npos) return Status::InvalidArgument(where + "expected NAME REGEX");
     const std::string name = AsciiLower(line.substr(0, space));
-    if (name.empty() || name.size() > 32 || !std::all_of(name.begin(), name.end(), IsNameChar)) {
+    if (name.empty() || name.size() > kMaxPlaceholderBytes - 2 || !std::all_of(name.begin(), name.end(), IsNameChar)) {
       return Status::InvalidArgument(where + "name '" + name + "' must be 1-32 characters of a-z 0-9 _ -");
     }
     const std::string regex(Trim(line.substr(space)));

@@ -57,11 +57,16 @@ class Redactor {
   // comment. InvalidArgument naming the line for a bad name or regex, or a
   // regex that matches the empty text.
   Status AddPatterns(std::string_view text);
+  // The longest placeholder: "[" + a 32-character pattern name + "]".
+  static constexpr std::size_t kMaxPlaceholderBytes = 34;
 
   // Redacts the first max_bytes of `text` (cut back to a character
   // boundary; the rest is dropped, which bounds the work). An item the cut
   // falls in is replaced whole (up to 128 bytes past the cut: every built-in
-  // item is shorter). Invalid UTF-8 becomes U+FFFD.
+  // item is shorter). Invalid UTF-8 becomes U+FFFD. The result is at most
+  // kMaxPlaceholderBytes times the bytes redacted: a custom pattern that
+  // matches single characters puts its placeholder in place of each (the
+  // built-in ones keep it under 3 times, plus 64 bytes).
   Redaction Apply(std::string_view text, std::size_t max_bytes = 2000) const;
 
   // Apply(text, max_bytes).text.

@@ -322,6 +322,20 @@ TEST(Redactor, PropertyTextWithoutNumbersIsUnchanged) {
 
 // A query of the largest size the log keeps, mixing words, ordinary numbers
 // and personal data; prints the time per call so a regression is visible.
+// Found by fuzz_redactor: a custom pattern matching single characters grows
+// the text by its placeholder per character, which is the documented bound.
+TEST(Redactor, ACustomPatternOfSingleCharactersStaysWithinThePlaceholderBound) {
+  Redactor r;
+  const std::string name(Redactor::kMaxPlaceholderBytes - 2, 'a');
+  ASSERT_TRUE(r.AddPatterns(name + " [0-9]").ok());
+  EXPECT_FALSE(r.AddPatterns(name + "b [0-9]").ok()) << "a longer name would break the bound";
+  const std::string digits(500, '7');
+  const Redaction out = r.Apply(digits, 2000);
+  EXPECT_EQ(out.text.find('7'), std::string::npos);
+  EXPECT_EQ(out.text.size(), digits.size() * Redactor::kMaxPlaceholderBytes);
+  EXPECT_LE(out.text.size(), Redactor::kMaxPlaceholderBytes * digits.size() + 64);
+}
+
 TEST(Redactor, TwoKilobyteQueryIsRedactedQuickly) {
   const Redactor r;
   std::string query;

@@ -135,16 +135,15 @@ std::string SignEs256(std::string_view message) {
 }
 
 std::string SignedToken(std::string_view header, std::string_view payload) {
-  const std::string input =
-      portalkb::oidc::Base64UrlEncode(header) + "." + portalkb::oidc::Base64UrlEncode(payload);
+  const std::string input = portalkb::oidc::Base64UrlEncode(header) + "." + portalkb::oidc::Base64UrlEncode(payload);
   return input + "." + portalkb::oidc::Base64UrlEncode(SignEs256(input));
 }
 
 // A good ES256 token by fuzz-ec, made once (an ECDSA signature is randomised).
 const std::string& GoodEs256Token() {
-  static const std::string token = SignedToken(
-      R"({"alg":"ES256","kid":"fuzz-ec"})",
-      json{{"iss", kIssuer}, {"aud", "portal-web"}, {"sub", "alice"}, {"exp", kNow + 300}}.dump());
+  static const std::string token =
+      SignedToken(R"({"alg":"ES256","kid":"fuzz-ec"})",
+                  json{{"iss", kIssuer}, {"aud", "portal-web"}, {"sub", "alice"}, {"exp", kNow + 300}}.dump());
   return token;
 }
 
@@ -189,9 +188,8 @@ void CheckAccepted(const portalkb::VerifiedToken& verified, std::string_view tok
   const auto options = Options();
   const json aud = claims.value("aud", json());
   const auto ours = [&](const json& a) {
-    return a.is_string() &&
-           std::find(options.audiences.begin(), options.audiences.end(), a.get<std::string>()) !=
-               options.audiences.end();
+    return a.is_string() && std::find(options.audiences.begin(), options.audiences.end(), a.get<std::string>()) !=
+                                options.audiences.end();
   };
   FUZZ_CHECK(ours(aud) || (aud.is_array() && std::any_of(aud.begin(), aud.end(), ours)),
              "a token for another audience verified");
