@@ -328,9 +328,10 @@ Result<std::vector<OrgWeekUsage>> Analytics::OrgUsage(const std::vector<std::str
   }
   if (Status s = Flush(); !s.ok()) return s;
   std::map<std::pair<std::string, long long>, OrgWeekUsage> rows;
-  // 1970-01-01 was a Thursday: day + 3 counts days from Monday 1969-12-29.
-  const std::string week = "((ts / 86400000 + 3) / 7) * 7 * 86400000 - 3 * 86400000";
-  Status s = store_->Query("SELECT org_key, " + week +
+  // The Monday (ms) of the week of the timestamp column `ts`: 1970-01-01 was
+  // a Thursday, so day + 3 counts days from Monday 1969-12-29.
+  auto week = [](const std::string& ts) { return "((" + ts + " / 86400000 + 3) / 7) * 7 * 86400000 - 3 * 86400000"; };
+  Status s = store_->Query("SELECT org_key, " + week("ts") +
                                " AS week, count(*), count(DISTINCT NULLIF(user_key, '')) FROM searches"
                                " WHERE ts >= CAST(?1 AS INTEGER) AND ts < CAST(?2 AS INTEGER) AND org_key != ''"
                                " GROUP BY org_key, week",
@@ -342,18 +343,18 @@ Result<std::vector<OrgWeekUsage>> Analytics::OrgUsage(const std::vector<std::str
                              u.users = std::stoll(row[3]);
                            });
   if (!s.ok()) return s;
-  s = store_->Query(
-      "SELECT s.org_key, ((s.ts / 86400000 + 3) / 7) * 7 * 86400000 - 3 * 86400000 AS week,"
-      " sum(f.helpful), sum(1 - f.helpful) FROM feedback f JOIN searches s ON s.query_id = f.query_id"
-      " WHERE s.ts >= CAST(?1 AS INTEGER) AND s.ts < CAST(?2 AS INTEGER) AND s.org_key != ''"
-      " GROUP BY s.org_key, week",
-      {std::to_string(since_ms), std::to_string(until_ms)}, [&](const AnalyticsStore::Row& row) {
-        const auto org = org_of_key.find(row[0]);
-        if (org == org_of_key.end()) return;
-        OrgWeekUsage& u = rows[{org->second, std::stoll(row[1])}];
-        u.helpful = std::stoll(row[2]);
-        u.not_helpful = std::stoll(row[3]);
-      });
+  s = store_->Query("SELECT s.org_key, " + week("s.ts") +
+                        " AS week,"
+                        " sum(f.helpful), sum(1 - f.helpful) FROM feedback f JOIN searches s ON s.query_id = f.query_id"
+                        " WHERE s.ts >= CAST(?1 AS INTEGER) AND s.ts < CAST(?2 AS INTEGER) AND s.org_key != ''"
+                        " GROUP BY s.org_key, week",
+                    {std::to_string(since_ms), std::to_string(until_ms)}, [&](const AnalyticsStore::Row& row) {
+                      const auto org = org_of_key.find(row[0]);
+                      if (org == org_of_key.end()) return;
+                      OrgWeekUsage& u = rows[{org->second, std::stoll(row[1])}];
+                      u.helpful = std::stoll(row[2]);
+                      u.not_helpful = std::stoll(row[3]);
+                    });
   if (!s.ok()) return s;
   std::vector<OrgWeekUsage> out;
   for (auto& [key, usage] : rows) {

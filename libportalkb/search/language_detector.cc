@@ -5,21 +5,13 @@
 
 #include "analysis/stopwords.h"
 #include "portalkb/document.h"
+#include "search/counting_spy.h"
 #include "storage/schema.h"
 
 namespace portalkb {
 namespace {
 
 using Q = Xapian::Query;
-
-class Counter : public Xapian::MatchSpy {
- public:
-  void operator()(const Xapian::Document&, double) override { ++count_; }
-  Xapian::doccount count() const { return count_; }
-
- private:
-  Xapian::doccount count_ = 0;
-};
 
 // The documents `access` lets see that hold `term` and are in the language
 // of `lang_term`, counted up to kMaxDetectionCount: a share is all detection
@@ -31,7 +23,7 @@ Xapian::doccount CountVisible(const Xapian::Database& db, const std::string& ter
   Xapian::Enquire enquire(db);
   enquire.set_query(Q(Q::OP_FILTER, Q(Q::OP_AND, Q(term), Q(lang_term)), access));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
-  Counter counter;
+  CountingSpy counter;
   enquire.add_matchspy(&counter);
   (void)enquire.get_mset(0, 0, kMaxDetectionCount);
   return counter.count();

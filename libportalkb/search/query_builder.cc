@@ -406,12 +406,12 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     const bool known = !tiered && frequency(token.folded) > 0;
     if (typos_on && !known && expander.Eligible(token)) {
       auto candidates = expander.Candidates(token, context.visible);
-      if (context.in_preferred_lang) {
+      if (!context.prefer_lang.empty() && context.occurs_in) {
         // Variants from the query's own language only, so "losenord" does
         // not reach a Dutch "losse"; all of them when none is of it.
         decltype(candidates) own;
         for (auto& c : candidates) {
-          if (context.in_preferred_lang(c.term)) own.push_back(std::move(c));
+          if (context.occurs_in(c.term, context.prefer_lang)) own.push_back(std::move(c));
         }
         if (!own.empty()) candidates = std::move(own);
       }

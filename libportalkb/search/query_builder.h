@@ -38,16 +38,15 @@ struct QueryContext {
   // Without a requested language: the query's detected language, whose
   // documents get kLanguageBonus ("" for none).
   std::string prefer_lang;
-  // With prefer_lang: whether a typo candidate occurs in a document of that
-  // language. A word's candidates are kept only if they do, unless none does.
-  std::function<bool(const std::string&)> in_preferred_lang;
   // Whether a vocabulary word occurs in a document the principal may see
   // (null: every word, as for an admin). Typo candidates are chosen among
   // such words only, so hidden documents' words never crowd them out.
   std::function<bool(const std::string&)> visible;
   // Whether a word occurs in a document of a language (code) the principal
-  // may see: without a query language, a compound matches a head only if
-  // it occurs in a language that writes compounds as one word. Null: never.
+  // may see. With prefer_lang, a word's typo candidates are kept only if they
+  // occur in it, unless none does; without a query language, a compound
+  // matches a head only if it occurs in a language that writes compounds as
+  // one word. Null: never.
   std::function<bool(const std::string& word, const std::string& lang)> occurs_in;
 };
 

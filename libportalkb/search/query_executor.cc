@@ -4,6 +4,7 @@
 
 #include "access/access_filter.h"
 #include "facets/filter.h"
+#include "search/counting_spy.h"
 #include "search/hits.h"
 #include "search/query_builder.h"
 #include "search/language_detector.h"
@@ -17,19 +18,6 @@ namespace {
 using Q = Xapian::Query;
 
 constexpr std::size_t kFacetValues = 100;
-
-// Counts the documents the matcher accepted (after the match decider). Up to
-// the match's check_at_least that is every match; beyond it, only those the
-// matcher did not prune. Unlike MSet::get_matches_estimated it comes from no
-// term statistic, so documents a principal may not see never move it.
-class CountingSpy : public Xapian::MatchSpy {
- public:
-  void operator()(const Xapian::Document&, double) override { ++count_; }
-  Xapian::doccount count() const { return count_; }
-
- private:
-  Xapian::doccount count_ = 0;
-};
 
 // The access filter and the parsed user filters of a request.
 struct Constraints {
@@ -80,14 +68,7 @@ QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest&
   q.typos = request.typo_tolerance && options.search.typo.enabled;
   q.prefix_last_word = request.prefix;
   q.baseline = request.ranking == "bm25";
-  if (!detected_lang.empty()) {
-    q.prefer_lang = detected_lang;
-    const Xapian::Database& db = context.db;
-    const Q access = constraints.access;
-    q.in_preferred_lang = [&db, detected_lang, access](const std::string& term) {
-      return OccursInLanguage(db, term, detected_lang, access);
-    };
-  }
+  q.prefer_lang = detected_lang;
   {
     const Xapian::Database& db = context.db;
     const Q access = constraints.access;
