@@ -1,7 +1,8 @@
 // The load test's query mix (bench/load/mix.tsv) run on one Engine in this
 // process, with the same principals, facets and page size as search.lua
 // sends over HTTP, so run.sh can print HTTP throughput as a share of this.
-//   build/bench/load/inprocess_mix --db DIR --mix bench/load/mix.tsv [--threads 2] [--seconds 10]
+//   build/bench/load/inprocess_mix --db DIR --mix bench/load/mix.tsv [--threads 2] [--seconds 10] [--no-facets]
+// (--no-facets: the same searches without their two facets)
 // Prints one JSON object: searches per second, latency percentiles, errors,
 // and the CPU time per search (all threads of the process, the analytics
 // writer included): on a machine shared with other work that figure, unlike
@@ -43,7 +44,7 @@ Result<Principal> PrincipalNamed(const std::string& name) {
   return p;
 }
 
-Result<std::vector<SearchRequest>> ReadMix(const std::string& path) {
+Result<std::vector<SearchRequest>> ReadMix(const std::string& path, bool facets) {
   std::ifstream in(path);
   if (!in) return Status::IOError(path + ": cannot be read");
   std::vector<SearchRequest> mix;
@@ -60,7 +61,7 @@ Result<std::vector<SearchRequest>> ReadMix(const std::string& path) {
     SearchRequest r;
     r.principal = std::move(principal).value();
     r.query = line.substr(tab + 1);
-    r.facets = {"type", "lang"};
+    if (facets) r.facets = {"type", "lang"};
     r.limit = 10;
     mix.push_back(std::move(r));
   }
@@ -71,7 +72,11 @@ Result<std::vector<SearchRequest>> ReadMix(const std::string& path) {
 int Main(int argc, char** argv) {
   std::string db, mix_path = "bench/load/mix.tsv";
   int threads = 2;
+  bool facets = true;
   double seconds = 10;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--no-facets") == 0) facets = false;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--db") == 0) db = argv[i + 1];
     if (std::strcmp(argv[i], "--mix") == 0) mix_path = argv[i + 1];
@@ -82,7 +87,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "inprocess_mix: --db DIR is needed\n");
     return 2;
   }
-  auto mix = ReadMix(mix_path);
+  auto mix = ReadMix(mix_path, facets);
   if (!mix.ok()) {
     std::fprintf(stderr, "inprocess_mix: %s\n", mix.status().ToString().c_str());
     return 2;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <string_view>
@@ -223,7 +224,14 @@ struct PendingRecord {
   LoadedRecord record;
   Status status;          // a load, validation or analysis failure
   Xapian::Document xdoc;  // when status is ok
+  bool written = false;   // by a part's thread (a parallel load), which sets `existed`
+  bool existed = false;
 };
+
+// The part of a parallel load a document goes to: by its id, so all the
+// records of one id meet in one part, in file order, and the last one wins
+// as in a single writer.
+std::size_t PartOf(const std::string& id, std::size_t parts) { return std::hash<std::string>{}(id) % parts; }
 
 // Validated records of a batch go through analysis on `tokenizers.size()`
 // threads; each thread takes every n-th record, so no record is shared.
@@ -240,6 +248,11 @@ void AnalyseBatch(std::vector<PendingRecord>& batch, const std::vector<std::uniq
 // Records per batch: enough to keep the analysis threads busy for a while,
 // few enough that a batch's documents stay small in memory.
 constexpr std::size_t kBatchRecords = 256;
+// In a parallel load each part's thread waits for the slowest at the end of
+// a batch; larger batches even out what the id hashing hands each.
+constexpr std::size_t kParallelBatchRecords = 2048;
+// Each part holds up to commit_every documents' changes in memory.
+constexpr std::size_t kMaxParallelParts = 8;
 constexpr auto kProgressInterval = std::chrono::milliseconds(200);
 
 }  // namespace
@@ -290,26 +303,58 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
   std::vector<std::unique_ptr<Tokenizer>> tokenizers;
   for (std::size_t t = 0; t < threads; ++t) tokenizers.push_back(std::make_unique<Tokenizer>());
 
+  // A first load into a new, empty index that is compacted at its end is
+  // written in parallel: each thread analyses and writes the documents of
+  // its part into a scratch database, and the compaction merges the parts
+  // into the index (measured: the writing, not the analysis, is about 90%
+  // of an ingest, and two writers on two cores take 0.57 of the time of
+  // one). The index then shows the documents at the end, all at once.
+  std::vector<std::unique_ptr<WritableStore>> parts;
+  if (threads > 1 && options_.compact_new_index && store_->created() && store_->empty() && pending_ == 0) {
+    for (std::size_t t = 0; t < std::min(threads, kMaxParallelParts); ++t) {
+      auto part = WritableStore::CreateScratch(store_->path());
+      if (!part.ok()) return part.status();
+      parts.push_back(std::move(part).value());
+    }
+  }
+  std::vector<std::size_t> part_pending(parts.size(), 0);
+  const std::size_t batch_records = parts.empty() ? kBatchRecords : kParallelBatchRecords;
+
   Status failure = Status::Ok();        // a failure of the index itself stops the ingest
   std::vector<PendingRecord> filling;   // being read
   std::vector<PendingRecord> analysed;  // analysis done (or running, while `running` is non-empty)
   std::vector<std::future<void>> running;
-  AttributeSlots batch_slots;  // the slots `analysed` was analysed with
+  std::vector<std::future<Status>> writing;  // the parts' threads on `analysed`
+  AttributeSlots batch_slots;                // the slots `analysed` was analysed with
 
+  // Whether an analysed record is to be written; counts it as rejected, or
+  // the ingest as failed, when not.
+  auto accepted = [&](const PendingRecord& p) {
+    if (!failure.ok()) return false;
+    if (!p.record.error.empty()) {
+      report.rejected.push_back({p.record.file, p.record.line, p.record.error});
+      return false;
+    }
+    if (!p.status.ok()) {
+      if (p.status.code() == StatusCode::kInvalidArgument) {
+        report.rejected.push_back({p.record.file, p.record.line, p.status.message()});
+      } else {
+        failure = p.status;
+      }
+      return false;
+    }
+    return true;
+  };
+  auto count = [&](const PendingRecord& p, bool existed) {
+    ++(existed ? report.updated : report.added);
+    if (p.record.title_derived) ++report.derived_titles;
+  };
   // Writes the analysed batch in record order.
   auto write = [&](std::vector<PendingRecord>& batch) {
     for (PendingRecord& p : batch) {
-      if (!failure.ok()) return;
-      if (!p.record.error.empty()) {
-        report.rejected.push_back({p.record.file, p.record.line, p.record.error});
-        continue;
-      }
-      if (!p.status.ok()) {
-        if (p.status.code() == StatusCode::kInvalidArgument) {
-          report.rejected.push_back({p.record.file, p.record.line, p.status.message()});
-        } else {
-          failure = p.status;
-        }
+      if (!accepted(p)) continue;
+      if (!parts.empty()) {
+        if (p.written) count(p, p.existed);  // by its part's thread
         continue;
       }
       auto existed = store_->Replace(schema::Term(schema::kId, p.record.doc.id), p.xdoc);
@@ -318,14 +363,37 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
         return;
       }
       ++pending_;
-      ++(existed.value() ? report.updated : report.added);
-      if (p.record.title_derived) ++report.derived_titles;
+      count(p, existed.value());
       if (pending_ >= options_.commit_every) failure = Commit(/*derived_files=*/false);
     }
+  };
+  // A part's thread: analyses and writes its documents of `batch`.
+  auto write_part = [&](std::vector<PendingRecord>& batch, const AttributeSlots& slots, std::size_t k) -> Status {
+    for (PendingRecord& p : batch) {
+      if (!p.record.error.empty() || !p.status.ok() || PartOf(p.record.doc.id, parts.size()) != k) continue;
+      p.status = GuardXapian("analyse document '" + p.record.doc.id + "'",
+                             [&] { p.xdoc = DocumentIndexer::Analyse(p.record.doc, *tokenizers[k], slots); });
+      if (!p.status.ok()) continue;
+      auto existed = parts[k]->Replace(schema::Term(schema::kId, p.record.doc.id), p.xdoc);
+      p.xdoc = Xapian::Document();
+      if (!existed.ok()) return existed.status();
+      p.written = true;
+      p.existed = existed.value();
+      if (++part_pending[k] >= options_.commit_every) {
+        if (Status c = parts[k]->Commit(); !c.ok()) return c;
+        part_pending[k] = 0;
+      }
+    }
+    return Status::Ok();
   };
   auto wait = [&] {
     for (auto& f : running) f.get();  // AnalyseBatch catches what analysis throws
     running.clear();
+    for (auto& f : writing) {
+      Status s = f.get();  // write_part returns what it meets
+      if (!s.ok() && failure.ok()) failure = s;
+    }
+    writing.clear();
   };
   // Hands `filling` to the analysis threads, then writes the previous batch
   // while they work on it.
@@ -340,7 +408,15 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
       if (p.status.ok()) indexer_->AssignSlots(p.record.doc);
     }
     batch_slots = indexer_->slots();
-    if (threads == 1) {
+    if (!parts.empty()) {
+      if (failure.ok()) {
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+          // A part's database is used by one thread at a time: the next
+          // batch's thread starts after this one's has been waited for.
+          writing.push_back(std::async(std::launch::async, write_part, std::ref(analysed), std::cref(batch_slots), k));
+        }
+      }
+    } else if (threads == 1) {
       AnalyseBatch(analysed, tokenizers, batch_slots, 0);
     } else {
       for (std::size_t t = 0; t < threads; ++t) {
@@ -360,7 +436,7 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
     if (record.bytes_read > 0) status.bytes_done = bytes_before_file + record.bytes_read;
     filling.push_back({std::move(record), Status::Ok(), {}});
     // At each batch, and at most every kProgressInterval in between (large records).
-    const bool batch_done = filling.size() >= kBatchRecords;
+    const bool batch_done = filling.size() >= batch_records;
     if (batch_done) dispatch();
     report_progress(batch_done);
   };
@@ -377,13 +453,19 @@ Result<IngestReport> IndexWriter::Ingest(const std::vector<std::string>& paths, 
   if (failure.ok()) dispatch();  // the last partial batch
   wait();
   write(analysed);
-  if (!failure.ok()) return failure;
+  if (!failure.ok()) return failure;  // a parallel load's parts go with it: the index is as it was
+  std::vector<const WritableStore*> merged;
+  for (const auto& part : parts) {
+    if (Status s = part->Commit(); !s.ok()) return s;
+    merged.push_back(part.get());
+  }
   const bool compact = options_.compact_new_index && store_->created() && report.added > 0;
   if (Status s = Commit(/*derived_files=*/!compact); !s.ok()) return s;
   if (compact) {
     // The documents are committed: a compaction that fails is reported, and
-    // leaves the index as committed or (failing midway) to be indexed again.
-    if (Status s = store_->Compact(); !s.ok()) return s;
+    // leaves the index as committed (without a parallel load's documents)
+    // or, failing midway, to be indexed again.
+    if (Status s = store_->Compact(merged); !s.ok()) return s;
     if (options_.write_derived_files) WriteDerivedFiles(*store_);
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -97,7 +98,15 @@ class WritableStore {
   // removes the sibling directories `<path>.creating-<pid>-<n>` that a
   // creation left when its process died (never those of a live process).
   static Result<std::unique_ptr<WritableStore>> Open(const std::string& path, bool create_if_missing);
+  // A scratch database beside the index at `beside`, for writing one part
+  // of a bulk load into a new index on a thread of its own; the index's
+  // Compact(parts) then merges it in. It is named as a creation in progress
+  // ("<beside>.creating-<pid>-<n>"), so what a killed process left is
+  // removed by the next Open, and it is removed when destroyed.
+  static Result<std::unique_ptr<WritableStore>> CreateScratch(const std::string& beside);
   ~WritableStore();
+  // Whether the database holds no document, uncommitted changes included.
+  bool empty() const;
 
   // Replaces the document whose unique term is `id_term`, or adds it.
   // Returns whether one existed.
@@ -119,7 +128,10 @@ class WritableStore {
   // opening meanwhile retries, and a crash midway can leave the new index
   // unreadable (index it again). The revision number starts again from the
   // compacted one. Uncommitted changes are Internal. Not thread-safe.
-  Status Compact();
+  // With `parts` (committed CreateScratch databases), their documents are
+  // merged in after the index's, with new document ids: a bulk load written
+  // in parallel parts becomes one index in this one step.
+  Status Compact(const std::vector<const WritableStore*>& parts = {});
   // This writer made the database (it held no change before Open) and has
   // not compacted it since.
   bool created() const { return created_; }
@@ -139,6 +151,7 @@ class WritableStore {
   bool in_transaction_ = true;  // Open() begins one
   bool created_ = false;
   bool changed_ = false;  // a change since the last Commit()
+  bool scratch_ = false;  // made by CreateScratch: removed when destroyed
 };
 
 }  // namespace portalkb

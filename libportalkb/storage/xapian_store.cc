@@ -95,6 +95,13 @@ void RemoveAbandonedCreations(const fs::path& target) {
   for (const auto& dir : abandoned) fs::remove_all(dir, ec);
 }
 
+// A new name for a directory this process creates beside `target`:
+// "<target>.creating-<pid>-<n>", which RemoveAbandonedCreations knows.
+std::string CreationName(const fs::path& target) {
+  static std::atomic<unsigned> counter{0};
+  return target.string() + ".creating-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1));
+}
+
 // Creates a new index at `path` (absent, or an empty directory) in one
 // step: made and stamped in a sibling directory, then renamed into place.
 // Xapian writes its tables before its version file, so a crash while it
@@ -107,9 +114,7 @@ Status CreateAtomically(const std::string& path) {
     fs::create_directories(target.parent_path(), ec);
     if (ec) return Status::IOError("cannot create '" + target.parent_path().string() + "': " + ec.message());
   }
-  static std::atomic<unsigned> counter{0};
-  const std::string temp =
-      target.string() + ".creating-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1));
+  const std::string temp = CreationName(target);
   fs::remove_all(temp, ec);  // a leftover of this same process id, killed while creating
   if (!fs::create_directory(temp, ec) || ec) {
     return Status::IOError("cannot create '" + temp + "': " + (ec ? ec.message() : "exists"));
@@ -287,6 +292,28 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& pa
   return std::unique_ptr<WritableStore>(new WritableStore(path, std::move(db), created));
 }
 
+Result<std::unique_ptr<WritableStore>> WritableStore::CreateScratch(const std::string& beside) {
+  const fs::path target = IndexTarget(beside);
+  const std::string dir = CreationName(target);
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // a leftover of this same process id, killed while loading
+  if (!fs::create_directory(dir, ec) || ec) {
+    return Status::IOError("cannot create '" + dir + "': " + (ec ? ec.message() : "exists"));
+  }
+  Xapian::WritableDatabase db;
+  Status s = GuardXapian("create part of a load beside '" + beside + "'", [&] {
+    db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE);
+    db.begin_transaction(/*flushed=*/true);
+  });
+  if (!s.ok()) {
+    fs::remove_all(dir, ec);
+    return s;
+  }
+  auto store = std::unique_ptr<WritableStore>(new WritableStore(dir, std::move(db), /*created=*/true));
+  store->scratch_ = true;
+  return store;
+}
+
 WritableStore::~WritableStore() {
   // Discard what was not committed; never throw from a destructor.
   try {
@@ -297,6 +324,16 @@ WritableStore::~WritableStore() {
     db_.close();
   } catch (const Xapian::Error&) {
   }
+  if (scratch_) {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+}
+
+bool WritableStore::empty() const {
+  bool empty = false;
+  (void)GuardXapian("count documents", [&] { empty = db_.get_doccount() == 0; });
+  return empty;
 }
 
 Status WritableStore::RequireTransaction(const std::string& what) const {
@@ -381,9 +418,15 @@ Status WritableStore::SetMetadata(const std::string& key, const std::string& val
   }));
 }
 
-Status WritableStore::Compact() {
+Status WritableStore::Compact(const std::vector<const WritableStore*>& parts) {
   if (Status t = RequireTransaction("compact"); !t.ok()) return t;
   if (changed_) return Status::Internal("compact '" + path_ + "': changes are not committed yet");
+  for (const WritableStore* part : parts) {
+    if (!part->scratch_ || part->changed_ || !part->in_transaction_) {
+      return Status::Internal("compact '" + path_ + "': part '" + part->path_ +
+                              "' is not a committed scratch database");
+    }
+  }
   std::string base = path_;
   while (base.size() > 1 && base.back() == '/') base.pop_back();
   const fs::path scratch = base + ".compacting";
@@ -394,7 +437,15 @@ Status WritableStore::Compact() {
     // changes nothing on disk, and no change is accepted until it reopens.
     in_transaction_ = false;
     db_.cancel_transaction();
-    db_.compact(scratch.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+    if (parts.empty()) {
+      db_.compact(scratch.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+    } else {
+      // The parts' documents follow the index's, renumbered; the user
+      // metadata (format, settings, slots) is the index's alone.
+      Xapian::Database all(path_);
+      for (const WritableStore* part : parts) all.add_database(Xapian::Database(part->path_));
+      all.compact(scratch.string());
+    }
   });
   if (s.ok()) {
     // The version file last: until it moves, a reader opening sees the old

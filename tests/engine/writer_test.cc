@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include <xapian.h>
 
@@ -212,6 +214,92 @@ TEST(IndexWriter, IngestOnSeveralThreadsBuildsTheSameIndexAsOnOne) {
   WriterOptions too_many;
   too_many.analysis_threads = kMaxAnalysisThreads + 1;
   EXPECT_EQ(IndexWriter::Open(dir / "four", too_many).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A document's stored data, terms and values, by its id (document ids
+// differ between an index written in parts and one written by one writer).
+std::map<std::string, std::string> DocumentsById(const std::string& index) {
+  std::map<std::string, std::string> out;
+  const Xapian::Database db(index);
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    const Xapian::Document doc = db.get_document(*it);
+    std::string id, shape = doc.get_data() + "\n";
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      if ((*t).rfind("Q", 0) == 0) id = *t;
+      shape += *t + ":" + std::to_string(t.get_wdf()) + ":";
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) shape += std::to_string(*p) + ",";
+      shape += " ";
+    }
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) shape += std::to_string(v.get_valueno()) + "=" + *v;
+    EXPECT_TRUE(out.emplace(id, shape).second) << "id " << id << " twice in " << index;
+  }
+  return out;
+}
+
+TEST(IndexWriter, ANewIndexLoadedInParallelPartsHoldsWhatOneWriterWrites) {
+  testing::TempDir dir;
+  dir.Write("in/docs.jsonl", ManyRecords(6000));  // three batches of the parallel load
+  // Also the most documents a reader saw in the index while it was loaded.
+  auto ingest = [&](const std::string& index, std::size_t threads, Xapian::doccount& seen) {
+    WriterOptions options;
+    options.analysis_threads = threads;
+    options.commit_every = 700;  // each part commits several times
+    options.compact_new_index = true;
+    auto writer = std::move(IndexWriter::Open(index, options)).value();
+    seen = 0;
+    auto report = writer->Ingest({dir / "in"}, IngestBytesProgress([&](const IngestStatus& status) {
+                                   if (status.finished) return;
+                                   seen = std::max(seen, Xapian::Database(index).get_doccount());
+                                 }));
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? std::move(report).value() : IngestReport{};
+  };
+  Xapian::doccount seen_one = 0, seen_parts = 0;
+  const IngestReport one = ingest(dir / "one", 1, seen_one);
+  const IngestReport parts = ingest(dir / "parts", 3, seen_parts);
+  EXPECT_GE(seen_one, 700u) << "one writer's commits show as it goes";
+  EXPECT_EQ(seen_parts, 0u) << "a load in parts shows its documents at its end, all at once";
+  EXPECT_EQ(one.updated, 1u) << "record 600 replaces r-3";
+  EXPECT_GT(one.added, 5800u);
+  EXPECT_EQ(parts.added, one.added);
+  EXPECT_EQ(parts.updated, one.updated);
+  ASSERT_EQ(parts.rejected.size(), one.rejected.size());
+  for (std::size_t i = 0; i < one.rejected.size(); ++i) {
+    EXPECT_EQ(parts.rejected[i].line, one.rejected[i].line) << "rejections in record order";
+    EXPECT_EQ(parts.rejected[i].reason, one.rejected[i].reason);
+  }
+  const auto a = DocumentsById(dir / "one");
+  const auto b = DocumentsById(dir / "parts");
+  ASSERT_EQ(a.size(), one.added);
+  EXPECT_TRUE(a == b) << "the same documents, terms, positions and values by id";
+  EXPECT_NE(a.at("Qr-3").find("Factuur 600 betalen"), std::string::npos) << "the last record of an id wins";
+  EXPECT_EQ(b.at("Qr-3"), a.at("Qr-3"));
+  const Xapian::Database x(dir / "one"), y(dir / "parts");
+  EXPECT_EQ(y.get_metadata("portalkb.slots"), x.get_metadata("portalkb.slots"));
+  EXPECT_EQ(y.get_metadata("portalkb.format"), x.get_metadata("portalkb.format"));
+  EXPECT_FALSE(y.get_metadata("portalkb.format").empty());
+  EXPECT_EQ(y.get_lastdocid(), y.get_doccount()) << "merged with ids 1..n";
+  for (const char* query : {"factuur", "wachtwoord", "4207", "betalen 29995"}) {
+    EXPECT_EQ(Total(dir / "parts", query), Total(dir / "one", query)) << query;
+  }
+  EXPECT_EQ(Total(dir / "parts", "4207"), 2u) << "Factuur 4207 and Uw factuur 4207 (record 601)";
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".creating-"), std::string::npos)
+        << "a part was left behind: " << entry.path();
+  }
+  // Into an index that already holds documents, one writer writes (the
+  // parts could not see its ids).
+  {
+    WriterOptions options;
+    options.analysis_threads = 3;
+    options.compact_new_index = true;
+    auto writer = std::move(IndexWriter::Open(dir / "parts", options)).value();
+    auto again = writer->Ingest({dir / "in"});
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_EQ(again->added, 0u);
+    EXPECT_EQ(again->updated, one.added + one.updated);
+  }
+  EXPECT_EQ(DocumentsById(dir / "parts").size(), one.added);
 }
 
 TEST(IndexWriter, ProgressCountsBytesWithinOneLargeFile) {

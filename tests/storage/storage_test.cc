@@ -287,6 +287,60 @@ TEST_F(Store, CompactKeepsDocumentsAndTheirIdsAndShrinksAFragmentedIndex) {
   EXPECT_EQ(ShapeOf(path).docs, 3002u);
 }
 
+TEST_F(Store, CompactMergesScratchPartsAfterTheIndexAndRemovesThem) {
+  const std::string path = dir_ / "index";
+  auto w = std::move(WritableStore::Open(path, /*create_if_missing=*/true)).value();
+  ASSERT_TRUE(w->empty());
+  ASSERT_TRUE(w->SetMetadata("portalkb.settings", "kept").ok());
+  auto doc = [](const std::string& id) {
+    Xapian::Document d;
+    d.add_boolean_term(schema::Term(schema::kId, id));
+    d.add_posting("word", 1);
+    d.set_data(id);
+    return d;
+  };
+  ASSERT_TRUE(w->Replace(schema::Term(schema::kId, "main"), doc("main")).ok());
+  EXPECT_FALSE(w->empty()) << "an uncommitted document counts";
+  ASSERT_TRUE(w->Commit().ok());
+  std::vector<std::unique_ptr<WritableStore>> parts;
+  std::vector<std::string> part_dirs;
+  for (int k = 0; k < 2; ++k) {
+    auto part = WritableStore::CreateScratch(path);
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+    part_dirs.push_back(part.value()->path());
+    EXPECT_NE(part_dirs.back().find(path + ".creating-"), std::string::npos) << part_dirs.back();
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = "p" + std::to_string(k) + "-" + std::to_string(i);
+      ASSERT_TRUE(part.value()->Replace(schema::Term(schema::kId, id), doc(id)).ok());
+    }
+    parts.push_back(std::move(part).value());
+  }
+  ASSERT_TRUE(parts[0]->Commit().ok());
+  EXPECT_EQ(w->Compact({parts[0].get(), parts[1].get()}).code(), StatusCode::kInternal)
+      << "a part with uncommitted documents would lose them";
+  ASSERT_TRUE(parts[1]->Commit().ok());
+  ASSERT_TRUE(w->Compact({parts[0].get(), parts[1].get()}).ok());
+  {
+    Xapian::Database db(path);
+    EXPECT_EQ(db.get_doccount(), 7u);
+    EXPECT_EQ(db.get_lastdocid(), 7u);
+    EXPECT_EQ(db.get_metadata("portalkb.settings"), "kept");
+    EXPECT_EQ(db.get_metadata(schema::kFormatKey), std::to_string(schema::kFormatVersion));
+    EXPECT_EQ(db.get_termfreq("word"), 7u);
+    for (const char* id : {"main", "p0-0", "p0-2", "p1-1"}) {
+      auto it = db.postlist_begin(schema::Term(schema::kId, id));
+      ASSERT_NE(it, db.postlist_end(schema::Term(schema::kId, id))) << id;
+      EXPECT_EQ(db.get_document(*it).get_data(), id);
+    }
+  }
+  EXPECT_TRUE(std::filesystem::exists(part_dirs[0]));
+  parts.clear();
+  for (const auto& d : part_dirs) EXPECT_FALSE(std::filesystem::exists(d)) << "a scratch part outlived its store";
+  ASSERT_TRUE(w->Replace(schema::Term(schema::kId, "after"), doc("after")).ok());
+  ASSERT_TRUE(w->Commit().ok());
+  EXPECT_EQ(ShapeOf(path).docs, 8u);
+}
+
 TEST_F(Store, WriterRefusesAForeignDatabaseAndLeavesItAsItWas) {
   MakeForeignIndex(dir_ / "foreign");
   MakeForeignIndex(dir_ / "future", "999");

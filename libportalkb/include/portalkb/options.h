@@ -173,7 +173,10 @@ struct WriterOptions {
   // Ingest: threads analysing documents (tokenising, folding, stemming)
   // while one thread reads files and writes to the index. 0: one per
   // hardware thread (at most kMaxAnalysisThreads); 1: everything on the
-  // calling thread. More than kMaxAnalysisThreads: InvalidArgument.
+  // calling thread. More than kMaxAnalysisThreads: InvalidArgument. A first
+  // load into a new index that is compacted at its end (compact_new_index)
+  // is also written by these threads, in up to 8 parts merged by the
+  // compaction, and shows its documents when it ends.
   std::size_t analysis_threads = 0;
   // Commit() writes the typo vocabulary and facet columns of the new
   // revision beside the index, so readers map them instead of building them
