@@ -1,6 +1,8 @@
 #include "access/access_filter.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 #include "portalkb/document.h"
 #include "storage/schema.h"
@@ -30,21 +32,45 @@ std::vector<std::string> GrantsOf(const Principal& principal) {
   return grants;
 }
 
+namespace {
+
+// The grant and status terms of a principal's filter (not the publishing
+// window, which depends on the time).
+AccessTerms TermsOf(const Principal& principal, const std::vector<std::string>& draft_viewer_roles) {
+  AccessTerms terms;
+  for (const auto& g : GrantsOf(principal)) terms.any_of.push_back(schema::Term(schema::kGrant, g));
+  const bool sees_drafts = std::any_of(draft_viewer_roles.begin(), draft_viewer_roles.end(),
+                                       [&](const std::string& role) { return principal.HasRole(role); });
+  if (!sees_drafts) terms.required = schema::Term(schema::kStatus, "published");
+  return terms;
+}
+
+Xapian::Query WithinWindow(Xapian::Query admitted, long long now) {
+  using Q = Xapian::Query;
+  const std::string at = Xapian::sortable_serialise(static_cast<double>(now));
+  const Q parts[] = {std::move(admitted), Q(Q::OP_VALUE_LE, schema::kSlotPublishAt, at),
+                     Q(Q::OP_VALUE_GE, schema::kSlotUnpublishAt, at)};
+  return Q(Q::OP_AND, std::begin(parts), std::end(parts));
+}
+
+}  // namespace
+
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles) {
   using Q = Xapian::Query;
   if (principal.admin) return schema::MatchAllQuery();
-  std::vector<Q> grants;
-  for (const auto& g : GrantsOf(principal)) grants.emplace_back(schema::Term(schema::kGrant, g));
-  std::vector<Q> parts;
-  parts.emplace_back(Q::OP_OR, grants.begin(), grants.end());
-  const bool sees_drafts = std::any_of(draft_viewer_roles.begin(), draft_viewer_roles.end(),
-                                       [&](const std::string& role) { return principal.HasRole(role); });
-  if (!sees_drafts) parts.emplace_back(schema::Term(schema::kStatus, "published"));
-  const std::string at = Xapian::sortable_serialise(static_cast<double>(now));
-  parts.emplace_back(Q::OP_VALUE_LE, schema::kSlotPublishAt, at);
-  parts.emplace_back(Q::OP_VALUE_GE, schema::kSlotUnpublishAt, at);
-  return Q(Q::OP_AND, parts.begin(), parts.end());
+  const AccessTerms terms = TermsOf(principal, draft_viewer_roles);
+  std::vector<Q> grants(terms.any_of.begin(), terms.any_of.end());
+  Q admitted(Q::OP_OR, grants.begin(), grants.end());
+  if (!terms.required.empty()) admitted = Q(Q::OP_AND, admitted, Q(terms.required));
+  return WithinWindow(std::move(admitted), now);
+}
+
+Xapian::Query AccessFilter(const Principal& principal, long long now,
+                           const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
+                           const AccessSetCache& cache) {
+  if (principal.admin) return schema::MatchAllQuery();
+  return WithinWindow(AccessSetQuery(cache.Get(db, TermsOf(principal, draft_viewer_roles))), now);
 }
 
 bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapian::Query& access) {

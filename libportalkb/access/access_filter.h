@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include "access/access_set.h"
 #include "portalkb/principal.h"
 
 namespace portalkb {
@@ -23,6 +24,14 @@ std::vector<std::string> GrantsOf(const Principal& principal);
 // MatchAll for an admin.
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles);
+
+// The same filter, with the grants and publishing state matched as one
+// bitset of `db`'s revision, built once per principal's grants and kept in
+// `cache` (see access_set.h), in place of their terms: the same documents,
+// cheaper to match. Throws Xapian::Error (run it under ReadableStore::Read).
+Xapian::Query AccessFilter(const Principal& principal, long long now,
+                           const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
+                           const AccessSetCache& cache);
 
 // Whether `term` occurs in at least one document that passes `access` (an
 // AccessFilter): one boolean probe that stops at the first match. Typo

@@ -358,7 +358,8 @@ Result<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& original) 
     auto frequent = analytics->FrequentQueries(prefix, 5);
     if (!frequent.ok()) return;
     const Xapian::Query access =
-        AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles);
+        AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles, context.db,
+                     context.snapshot.access_sets());
     auto visible = [&](const std::string& word) { return OccursUnder(context.db, word, access); };
     for (const auto& entry : frequent.value()) {
       // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.

@@ -36,7 +36,8 @@ struct Constraints {
 
 Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRequest& request) {
   Constraints c;
-  c.access = AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles);
+  c.access = AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles, context.db,
+                          context.snapshot.access_sets());
   for (const auto& text : request.filters) {
     auto filter = ParseFilter(text);
     if (!filter.ok()) return filter.status();

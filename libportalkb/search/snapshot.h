@@ -12,6 +12,7 @@
 
 #include <xapian.h>
 
+#include "access/access_set.h"
 #include "analysis/analyzer.h"
 #include "core/thread_annotations.h"
 #include "facets/facet_index.h"
@@ -69,6 +70,9 @@ class IndexSnapshot {
   // are those of the revision `db` had at that first call: documents
   // committed later are counted once the engine moves to a newer snapshot.
   std::shared_ptr<const FacetIndex> Facets(const Xapian::Database& db) const EXCLUDES(facets_mutex_);
+  // The principals' access bitsets built by this snapshot's searches, each
+  // for the revision it was read from (see access/access_set.h).
+  const AccessSetCache& access_sets() const { return access_sets_; }
 
  private:
   IndexSnapshot() = default;
@@ -85,6 +89,7 @@ class IndexSnapshot {
   std::shared_ptr<const SynonymSet> synonyms_;
   std::map<std::string, unsigned> slots_;
 
+  AccessSetCache access_sets_;
   mutable Mutex facets_mutex_;
   mutable std::shared_ptr<const FacetIndex> facets_ GUARDED_BY(facets_mutex_);
 };

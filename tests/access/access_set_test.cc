@@ -1,0 +1,170 @@
+// The access bitset (access/access_set.h) against the access filter built
+// from terms: the same documents for every principal, query shape and time,
+// and never a set of another revision.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "access/access_filter.h"
+#include "access/access_set.h"
+#include "storage/schema.h"
+#include "test_util.h"
+
+namespace portalkb {
+namespace {
+
+using Q = Xapian::Query;
+
+std::vector<Xapian::docid> Matching(const Xapian::Database& db, const Q& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  std::vector<Xapian::docid> ids;
+  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+  for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(*it);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Xapian::Document MakeDoc(std::mt19937& random) {
+  static const char* kGrants[] = {"public", "role:customer", "org:org7", "org:org7/role:finance", "user:u1",
+                                  "org:org8"};
+  Xapian::Document doc;
+  const int grants = static_cast<int>(random() % 3);  // some documents have none
+  for (int g = 0; g < grants; ++g) doc.add_boolean_term(schema::Term(schema::kGrant, kGrants[random() % 6]));
+  doc.add_boolean_term(schema::Term(schema::kStatus, random() % 5 == 0 ? "draft" : "published"));
+  const bool windowed = random() % 4 == 0;
+  doc.add_value(schema::kSlotPublishAt, Xapian::sortable_serialise(windowed ? 1000.0 : schema::kNoStart));
+  doc.add_value(schema::kSlotUnpublishAt, Xapian::sortable_serialise(windowed ? 2000.0 : schema::kNoEnd));
+  doc.add_term(random() % 2 == 0 ? "even" : "odd");
+  if (random() % 3 == 0) doc.add_term("third");
+  return doc;
+}
+
+class AccessSetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Xapian::WritableDatabase db(dir_ / "index", Xapian::DB_CREATE);
+    std::mt19937 random(7);
+    for (int i = 0; i < 700; ++i) db.add_document(MakeDoc(random));
+    // Gaps in the ids, across 64-bit words, and a last id past them.
+    for (Xapian::docid id : {1u, 2u, 63u, 64u, 65u, 128u, 300u, 301u}) db.delete_document(id);
+    db.replace_document(900, MakeDoc(random));
+    db.commit();
+  }
+  testing::TempDir dir_;
+};
+
+std::vector<Principal> Principals() {
+  std::vector<Principal> out{Principal::Anonymous()};
+  Principal customer;
+  customer.roles = {"customer"};
+  out.push_back(customer);
+  Principal finance;
+  finance.org = "org7";
+  finance.roles = {"finance", "editor"};
+  out.push_back(finance);
+  Principal user;
+  user.user = "u1";
+  user.org = "org8";
+  out.push_back(user);
+  return out;
+}
+
+TEST_F(AccessSetTest, AdmitsExactlyWhatTheGrantTermsAdmitForEveryQueryShapeAndTime) {
+  const Xapian::Database db(dir_ / "index");
+  const AccessSetCache cache;
+  const std::vector<std::string> draft_viewers{"editor"};
+  const Q shapes[] = {schema::MatchAllQuery(), Q("even"), Q(Q::OP_OR, Q("odd"), Q("third")),
+                      Q(Q::OP_AND, Q("even"), Q("third")), Q(Q::OP_AND_NOT, schema::MatchAllQuery(), Q("third"))};
+  std::size_t compared = 0, admitted = 0;
+  for (const Principal& p : Principals()) {
+    for (long long now : {500LL, 1000LL, 1500LL, 2000LL, 2500LL}) {
+      const Q by_terms = AccessFilter(p, now, draft_viewers);
+      const Q by_set = AccessFilter(p, now, draft_viewers, db, cache);
+      for (const Q& shape : shapes) {
+        const auto expected = Matching(db, Q(Q::OP_FILTER, shape, by_terms));
+        EXPECT_EQ(Matching(db, Q(Q::OP_FILTER, shape, by_set)), expected)
+            << shape.get_description() << " as " << p.org << "/" << p.user << " at " << now;
+        // As the left side of an AND, so the set is driven by check() too.
+        EXPECT_EQ(Matching(db, Q(Q::OP_AND, by_set, shape)), expected) << shape.get_description();
+        ++compared;
+        admitted += expected.size();
+      }
+    }
+  }
+  EXPECT_EQ(compared, 4u * 5u * 5u);
+  EXPECT_GT(admitted, 1000u) << "the comparison must cover admitted documents, not only empty answers";
+}
+
+TEST(AccessSet, NextFindsEachAdmittedIdAcrossWordBoundariesAndThenNone) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase w(dir / "index", Xapian::DB_CREATE);
+  const std::vector<Xapian::docid> admitted{1, 63, 64, 127, 128, 129, 500};
+  for (Xapian::docid id = 1; id <= 510; ++id) {
+    Xapian::Document doc;
+    if (std::find(admitted.begin(), admitted.end(), id) != admitted.end()) doc.add_boolean_term("XGpublic");
+    w.replace_document(id, doc);
+  }
+  w.commit();
+  const Xapian::Database db(dir / "index");
+  AccessTerms terms;
+  terms.any_of = {"XGpublic"};
+  const auto set = AccessSet::Build(db, terms);
+  EXPECT_EQ(set->count(), admitted.size());
+  std::vector<Xapian::docid> walked;
+  for (Xapian::docid id = set->Next(1); id != 0; id = set->Next(id + 1)) walked.push_back(id);
+  EXPECT_EQ(walked, admitted);
+  EXPECT_EQ(set->Next(501), 0u);
+  EXPECT_EQ(set->Next(1u << 30), 0u);
+  EXPECT_TRUE(set->Contains(64));
+  EXPECT_FALSE(set->Contains(65));
+  EXPECT_FALSE(set->Contains(1u << 30));
+  EXPECT_EQ(set->revision(), db.get_revision());
+}
+
+TEST(AccessSetCache, ANewRevisionIsNeverAnsweredWithAnOlderSet) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase w(dir / "index", Xapian::DB_CREATE);
+  for (int i = 0; i < 10; ++i) {
+    Xapian::Document doc;
+    doc.add_boolean_term("XGpublic");
+    w.add_document(doc);
+  }
+  w.commit();
+  AccessTerms terms;
+  terms.any_of = {"XGpublic"};
+  const AccessSetCache cache;
+  const auto first = cache.Get(Xapian::Database(dir / "index"), terms);
+  EXPECT_TRUE(first->Contains(5));
+  EXPECT_EQ(cache.Get(Xapian::Database(dir / "index"), terms), first) << "the same revision is answered from the cache";
+  // Document 5 keeps its id and loses its grant: the set of the old
+  // revision would still admit it.
+  w.replace_document(5, Xapian::Document());
+  w.commit();
+  const auto second = cache.Get(Xapian::Database(dir / "index"), terms);
+  EXPECT_FALSE(second->Contains(5));
+  EXPECT_EQ(second->count(), 9u);
+
+  // Over its byte bound the cache drops the least recently used sets and
+  // builds them again when asked, with the same answer.
+  const AccessSetCache small(1);
+  AccessTerms other = terms;
+  other.any_of.push_back("XGrole:customer");
+  const auto a = small.Get(Xapian::Database(dir / "index"), terms);
+  (void)small.Get(Xapian::Database(dir / "index"), other);
+  const auto again = small.Get(Xapian::Database(dir / "index"), terms);
+  EXPECT_NE(again, a) << "evicted and rebuilt";
+  EXPECT_EQ(again->count(), a->count());
+  EXPECT_EQ(AccessTerms{}.Key() == terms.Key(), false);
+  EXPECT_NE(terms.Key(), other.Key());
+}
+
+}  // namespace
+}  // namespace portalkb
