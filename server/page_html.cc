@@ -249,6 +249,7 @@ function renderFiltersToggle() {
   const b = $("filters-toggle");
   b.textContent = n ? ui.filters + " (" + n + ")" : ui.filters;
   b.hidden = !n && !$("facets").childElementCount;
+  if (b.hidden) setFiltersOpen(false);
 }
 
 function setFiltersOpen(open) {
@@ -272,9 +273,12 @@ function renderFacets(facets) {
   const had = box.contains(document.activeElement) ? document.activeElement : null;
   box.replaceChildren();
   for (const field of FACETS) {
-    const counts = facets[field] || [];
-    if (!counts.length) continue;
+    const counts = (facets[field] || []).slice();
     const sel = state.selected[field] || new Set();
+    // A chosen value no hit has any more is still listed (count 0), so it can
+    // be cleared and the Filters button never counts what cannot be seen.
+    for (const v of sel) if (!counts.some(c => c.value === v)) counts.push({ value: v, count: 0 });
+    if (!counts.length) continue;
     const ul = el("ul", {});
     for (const c of counts) {
       const cb = el("input", { type: "checkbox" });
@@ -293,12 +297,13 @@ function renderFacets(facets) {
     ul.setAttribute("aria-labelledby", "facet-" + field);
     box.append(ul);
   }
-  if (had && had.dataset.field !== undefined) {
+  renderFiltersToggle();
+  if (had) {
     const again = [...box.querySelectorAll("input")].find(i => i.dataset.field === had.dataset.field &&
                                                                i.dataset.value === had.dataset.value);
-    if (again) again.focus();
+    const toggle = $("filters-toggle");
+    (again || (toggle.offsetParent ? toggle : $("q"))).focus();
   }
-  renderFiltersToggle();
 }
 
 function renderPages(total) {

@@ -261,6 +261,28 @@ def test_phone_filters_button_opens_the_facets_above_the_results_and_console_is_
     assert not errors, errors
 
 
+def test_a_chosen_value_stays_in_the_panel_to_be_cleared_when_no_hit_has_it(browser):
+    browser.set_window_size(390, 844)
+    type_query(browser, "invoice")
+    wait(browser, lambda d: d.find_element(By.ID, "filters-toggle").is_displayed())
+    browser.find_element(By.ID, "filters-toggle").click()
+    wait(browser, lambda d: facet_checkbox(d, "nl").is_displayed())
+    facet_checkbox(browser, "nl").click()
+    wait(browser, lambda d: titles(d) == ["Factuur downloaden"])
+    # No hit the anonymous visitor sees has this word, so no count names "nl".
+    type_query(browser, "agreement")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text == "No results")
+    assert browser.find_element(By.ID, "filters-toggle").text == "Filters (1)"
+    box = facet_checkbox(browser, "nl")
+    assert box is not None and box.is_displayed() and box.is_selected(), "the chosen value can still be cleared"
+    box.click()
+    # Nothing left to choose or clear: the button goes and the panel closes.
+    wait(browser, lambda d: not d.find_element(By.ID, "filters-toggle").is_displayed())
+    assert browser.find_element(By.ID, "filters-toggle").get_attribute("aria-expanded") == "false"
+    assert not browser.find_element(By.ID, "filters").is_displayed()
+    assert browser.switch_to.active_element == browser.find_element(By.ID, "q"), "focus is not lost"
+
+
 def test_phone_completions_leave_the_status_line_visible(browser):
     browser.set_window_size(390, 844)
     type_query(browser, "invo")
