@@ -188,9 +188,8 @@ function filters() {
 let searchSeq = 0;
 async function search() {
   const seq = ++searchSeq;
-  if (!state.q.trim()) { state.last = null; $("results").replaceChildren(); $("facets").replaceChildren();
-    $("pages").replaceChildren(); $("status").textContent = ""; $("correction").replaceChildren(); $("support").hidden = true;
-    renderFiltersToggle(); return; }
+  if (!state.q.trim()) { state.last = null; $("results").replaceChildren(); renderFacets({});
+    $("pages").replaceChildren(); $("status").textContent = ""; $("correction").replaceChildren(); $("support").hidden = true; return; }
   try {
     const r = await api("POST", "/v1/search", { query: state.q, filters: filters(), facets: FACETS, limit: PAGE,
                                               offset: state.offset, session: state.session });

@@ -275,6 +275,12 @@ def test_a_chosen_value_stays_in_the_panel_to_be_cleared_when_no_hit_has_it(brow
     assert browser.find_element(By.ID, "filters-toggle").text == "Filters (1)"
     box = facet_checkbox(browser, "nl")
     assert box is not None and box.is_displayed() and box.is_selected(), "the chosen value can still be cleared"
+    # An empty box keeps the choice, listed, as the button says.
+    type_query(browser, " ")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text == "")
+    assert browser.find_element(By.ID, "filters-toggle").text == "Filters (1)"
+    box = facet_checkbox(browser, "nl")
+    assert box is not None and box.is_displayed() and box.is_selected()
     box.click()
     # Nothing left to choose or clear: the button goes and the panel closes.
     wait(browser, lambda d: not d.find_element(By.ID, "filters-toggle").is_displayed())
