@@ -32,6 +32,8 @@ aside h2 { font-size:.85rem; text-transform:uppercase; letter-spacing:.04em; col
 aside ul { list-style:none; margin:0; padding:0; }
 aside label { display:flex; gap:.4rem; align-items:center; padding:.15rem 0; cursor:pointer; }
 aside .count { color:var(--muted); margin-left:auto; font-size:.85rem; }
+/* The Filters button exists for narrow screens only (see the media query). */
+#filters-toggle { display:none; }
 #status { color:var(--muted); margin:.2rem 0 .8rem; min-height:1.4em; }
 #correction a { color:var(--accent); }
 ol#results { list-style:none; margin:0; padding:0; }
@@ -49,8 +51,12 @@ nav.pages button[aria-current="page"] { background:var(--accent); color:#fff; bo
 .support { margin-top:1.5rem; padding:.8rem; background:var(--soft); border-radius:6px; }
 .error { color:#a11; }
 @media (max-width: 640px) {
-  main { grid-template-columns: 1fr; padding:.6rem; }
-  aside { order:2; }
+  /* Filters button, then the facet panel it opens in place, then results:
+     one column in document order, which is also the focus order. */
+  main { grid-template-columns: 1fr; padding:.6rem; gap:.6rem; }
+  #filters-toggle:not([hidden]) { display:block; justify-self:start; }
+  #filters:not(.open) { display:none; }
+  #filters.open { border:1px solid var(--line); border-radius:6px; padding:0 .7rem .6rem; }
   header { padding:.6rem; gap:.5rem; }
   /* The search box goes last, on a row of its own: its open completion list
      then drops over the results, never over the principal and language
@@ -58,7 +64,10 @@ nav.pages button[aria-current="page"] { background:var(--accent); color:#fff; bo
   header h1 { order:1; margin-right:auto; }
   #principal, #key, #ui-lang { order:2; max-width:100%; }
   header .box { order:3; flex:1 1 100%; }
-  #suggestions { max-height:60vh; overflow-y:auto; }
+  /* In the flow, not over it: the open list pushes the status line and the
+     results down instead of covering "N results". Kept short enough that the
+     status line stays on screen below it. */
+  #suggestions { position:static; max-height:40vh; overflow-y:auto; }
 }
 </style>
 </head>
@@ -78,7 +87,8 @@ nav.pages button[aria-current="page"] { background:var(--accent); color:#fff; bo
   </select>
 </header>
 <main>
-  <aside aria-label="Filters"><div id="facets"></div></aside>
+  <button id="filters-toggle" type="button" aria-expanded="false" aria-controls="filters" hidden>Filters</button>
+  <aside id="filters" aria-label="Filters"><div id="facets"></div></aside>
   <section aria-label="Results">
     <div id="status" role="status" aria-live="polite"></div>
     <div id="correction"></div>
@@ -101,21 +111,21 @@ const T = {
         notfound: "Didn't find what you were looking for?", contact: "Contact support", contacted: "Support has been told.",
         prev: "Previous", next: "Next", as: "Search as", key: "API key", needkey: "A key is needed to search (add #key=... to the address).",
         demo: "Demo mode: this server is open to anyone and uses demo principals. Never run it like this in production.",
-        facet: { type: "Type", lang: "Language", category: "Category", tags: "Tags" }, failed: "Search failed" },
+        facet: { type: "Type", lang: "Language", category: "Category", tags: "Tags" }, failed: "Search failed", filters: "Filters" },
   nl: { title: "Zoeken", placeholder: "Zoek in artikelen en documenten", results: n => n === 1 ? "1 resultaat" : n + " resultaten",
         none: "Geen resultaten", weak: "gedeeltelijke match", meant: "Bedoelde u", showing: "Resultaten voor",
         instead: "Zoek in plaats daarvan naar", helpful: "Was dit nuttig?", yes: "Ja", no: "Nee", thanks: "Bedankt!",
         notfound: "Niet gevonden wat u zocht?", contact: "Neem contact op", contacted: "De klantenservice is op de hoogte.",
         prev: "Vorige", next: "Volgende", as: "Zoeken als", key: "API-sleutel", needkey: "Er is een sleutel nodig om te zoeken (voeg #key=... toe aan het adres).",
         demo: "Demomodus: deze server is voor iedereen open en gebruikt demo-rollen. Nooit zo in productie draaien.",
-        facet: { type: "Soort", lang: "Taal", category: "Categorie", tags: "Labels" }, failed: "Zoeken mislukt" },
+        facet: { type: "Soort", lang: "Taal", category: "Categorie", tags: "Labels" }, failed: "Zoeken mislukt", filters: "Filters" },
   sv: { title: "Sök", placeholder: "Sök i artiklar och dokument", results: n => n === 1 ? "1 träff" : n + " träffar",
         none: "Inga träffar", weak: "delvis träff", meant: "Menade du", showing: "Visar resultat för",
         instead: "Sök i stället efter", helpful: "Var detta till hjälp?", yes: "Ja", no: "Nej", thanks: "Tack!",
         notfound: "Hittade du inte det du sökte?", contact: "Kontakta support", contacted: "Support har fått veta.",
         prev: "Föregående", next: "Nästa", as: "Sök som", key: "API-nyckel", needkey: "En nyckel behövs för att söka (lägg till #key=... i adressen).",
         demo: "Demoläge: servern är öppen för alla och använder demoroller. Kör aldrig så i produktion.",
-        facet: { type: "Typ", lang: "Språk", category: "Kategori", tags: "Etiketter" }, failed: "Sökningen misslyckades" },
+        facet: { type: "Typ", lang: "Språk", category: "Kategori", tags: "Etiketter" }, failed: "Sökningen misslyckades", filters: "Filter" },
 };
 const $ = id => document.getElementById(id);
 const state = { q: "", offset: 0, selected: {}, key: "", last: null, active: -1, suggestion: -1, session: "" };
@@ -131,6 +141,8 @@ function tr() {
   $("contact").textContent = ui.contact;
   $("t-notfound").textContent = ui.notfound;
   $("demo-banner").textContent = ui.demo;
+  $("filters").setAttribute("aria-label", ui.filters);
+  renderFiltersToggle();
   if (state.last) render(state.last);
 }
 
@@ -176,7 +188,7 @@ function filters() {
 let searchSeq = 0;
 async function search() {
   const seq = ++searchSeq;
-  if (!state.q.trim()) { state.last = null; $("results").replaceChildren(); $("facets").replaceChildren();
+  if (!state.q.trim()) { state.last = null; $("results").replaceChildren(); renderFacets({});
     $("pages").replaceChildren(); $("status").textContent = ""; $("correction").replaceChildren(); $("support").hidden = true; return; }
   try {
     const r = await api("POST", "/v1/search", { query: state.q, filters: filters(), facets: FACETS, limit: PAGE,
@@ -225,16 +237,52 @@ function render(r) {
   renderPages(r.total);
 }
 
+function activeFilters() {
+  return Object.values(state.selected).reduce((n, values) => n + values.size, 0);
+}
+
+// The phone's Filters button: its label counts the chosen values; it is
+// offered while there is something to choose or to clear.
+function renderFiltersToggle() {
+  const n = activeFilters();
+  const b = $("filters-toggle");
+  b.textContent = n ? ui.filters + " (" + n + ")" : ui.filters;
+  b.hidden = !n && !$("facets").childElementCount;
+  if (b.hidden) setFiltersOpen(false);
+}
+
+function setFiltersOpen(open) {
+  $("filters").classList.toggle("open", open);
+  $("filters-toggle").setAttribute("aria-expanded", String(open));
+}
+$("filters-toggle").addEventListener("click", () => setFiltersOpen(!$("filters").classList.contains("open")));
+// Escape in the open panel closes it and gives focus back to its button
+// (only where the button is shown: on a desktop the panel is a sidebar).
+$("filters").addEventListener("keydown", ev => {
+  const b = $("filters-toggle");
+  if (ev.key !== "Escape" || !b.offsetParent || !$("filters").classList.contains("open")) return;
+  setFiltersOpen(false);
+  b.focus();
+});
+
 function renderFacets(facets) {
   const box = $("facets");
+  // Rebuilding the list would drop the keyboard focus from the checkbox just
+  // toggled; it is put back on the same field and value.
+  const had = box.contains(document.activeElement) ? document.activeElement : null;
   box.replaceChildren();
   for (const field of FACETS) {
-    const counts = facets[field] || [];
-    if (!counts.length) continue;
+    const counts = (facets[field] || []).slice();
     const sel = state.selected[field] || new Set();
+    // A chosen value no hit has any more is still listed (count 0), so it can
+    // be cleared and the Filters button never counts what cannot be seen.
+    for (const v of sel) if (!counts.some(c => c.value === v)) counts.push({ value: v, count: 0 });
+    if (!counts.length) continue;
     const ul = el("ul", {});
     for (const c of counts) {
       const cb = el("input", { type: "checkbox" });
+      cb.dataset.field = field;
+      cb.dataset.value = c.value;
       cb.checked = sel.has(c.value);
       cb.addEventListener("change", () => {
         state.selected[field] = state.selected[field] || new Set();
@@ -247,6 +295,13 @@ function renderFacets(facets) {
     box.append(el("h2", { id: "facet-" + field }, ui.facet[field] || field));
     ul.setAttribute("aria-labelledby", "facet-" + field);
     box.append(ul);
+  }
+  renderFiltersToggle();
+  if (had) {
+    const again = [...box.querySelectorAll("input")].find(i => i.dataset.field === had.dataset.field &&
+                                                               i.dataset.value === had.dataset.value);
+    const toggle = $("filters-toggle");
+    (again || (toggle.offsetParent ? toggle : $("q"))).focus();
   }
 }
 

@@ -193,17 +193,118 @@ def test_feedback_support_and_language(browser):
     assert browser.find_element(By.ID, "t-title").text == "Sök"
 
 
-def test_phone_width_puts_results_above_filters_and_console_is_clean(browser):
+def rect(driver, element_id):
+    return driver.execute_script(
+        "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+        "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right};", element_id)
+
+
+def facet_checkbox(driver, value):
+    return driver.execute_script(
+        "return document.querySelector('#facets input[data-value=\"' + arguments[0] + '\"]');", value)
+
+
+def test_desktop_keeps_the_facets_beside_the_results(browser):
+    type_query(browser, "invoice")
+    wait(browser, lambda d: len(titles(d)) == 2 and len(d.find_elements(By.CSS_SELECTOR, "aside label")) > 0)
+    assert not browser.find_element(By.ID, "filters-toggle").is_displayed(), "no Filters button on a desktop"
+    assert browser.find_element(By.ID, "facets").is_displayed()
+    facets, results = rect(browser, "facets"), rect(browser, "results")
+    assert facets["right"] <= results["left"], (facets, results)
+    assert facets["top"] < results["bottom"] and results["top"] < facets["bottom"], "side by side, not stacked"
+
+
+def test_phone_filters_button_opens_the_facets_above_the_results_and_console_is_clean(browser):
+    # This replaces the test that the facets follow all results on a phone.
     browser.set_window_size(390, 844)
     type_query(browser, "invoice")
+    wait(browser, lambda d: len(titles(d)) == 2 and d.find_element(By.ID, "filters-toggle").is_displayed())
+    button = browser.find_element(By.ID, "filters-toggle")
+    assert button.tag_name == "button" and button.text == "Filters"
+    assert button.get_attribute("aria-expanded") == "false"
+    assert button.get_attribute("aria-controls") == "filters"
+    assert rect(browser, "filters-toggle")["bottom"] <= rect(browser, "results")["top"], "the button is above the results"
+    assert not browser.find_element(By.ID, "filters").is_displayed(), "the facets wait for the button"
+    # Keyboard: Enter on the button opens the panel, Tab goes into it.
+    button.send_keys(Keys.ENTER)
+    assert button.get_attribute("aria-expanded") == "true"
+    wait(browser, lambda d: d.find_element(By.ID, "facets").is_displayed())
+    assert rect(browser, "filters")["bottom"] <= rect(browser, "results")["top"], "the facets open above the results"
+    button.send_keys(Keys.TAB)
+    first = browser.execute_script("return document.querySelector('#facets input')")
+    assert browser.switch_to.active_element == first, "focus moves from the button into the facets"
+    # A value chosen by tapping filters the results and is counted on the button.
+    facet_checkbox(browser, "nl").click()
+    wait(browser, lambda d: titles(d) == ["Factuur downloaden"])
+    wait(browser, lambda d: d.find_element(By.ID, "filters-toggle").text == "Filters (1)")
+    assert browser.find_element(By.ID, "filters").is_displayed(), "the panel stays open while choosing"
+    assert browser.switch_to.active_element == facet_checkbox(browser, "nl"), "focus survives the re-render"
+    # Disjunctive within a field: a second language widens again, counted as 2.
+    facet_checkbox(browser, "en").send_keys(Keys.SPACE)
     wait(browser, lambda d: len(titles(d)) == 2)
-    results = browser.find_element(By.ID, "results").rect
-    facets = browser.find_element(By.ID, "facets").rect
-    assert facets["y"] > results["y"], "on a phone the filters follow the results"
+    wait(browser, lambda d: d.find_element(By.ID, "filters-toggle").text == "Filters (2)")
+    facet_checkbox(browser, "en").send_keys(Keys.SPACE)
+    wait(browser, lambda d: d.find_element(By.ID, "filters-toggle").text == "Filters (1)")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
+    screenshot(browser, "phone")
+    # The interface language names the button too.
+    Select(browser.find_element(By.ID, "ui-lang")).select_by_value("sv")
+    assert browser.find_element(By.ID, "filters-toggle").text == "Filter (1)"
+    assert browser.find_element(By.ID, "filters").get_attribute("aria-label") == "Filter"
+    Select(browser.find_element(By.ID, "ui-lang")).select_by_value("en")
+    # Escape in the panel closes it and returns to the button.
+    facet_checkbox(browser, "nl").send_keys(Keys.ESCAPE)
+    assert browser.find_element(By.ID, "filters-toggle").get_attribute("aria-expanded") == "false"
+    assert not browser.find_element(By.ID, "filters").is_displayed()
+    assert browser.switch_to.active_element == browser.find_element(By.ID, "filters-toggle")
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
-    screenshot(browser, "phone")
+
+
+def test_a_chosen_value_stays_in_the_panel_to_be_cleared_when_no_hit_has_it(browser):
+    browser.set_window_size(390, 844)
+    type_query(browser, "invoice")
+    wait(browser, lambda d: d.find_element(By.ID, "filters-toggle").is_displayed())
+    browser.find_element(By.ID, "filters-toggle").click()
+    wait(browser, lambda d: facet_checkbox(d, "nl").is_displayed())
+    facet_checkbox(browser, "nl").click()
+    wait(browser, lambda d: titles(d) == ["Factuur downloaden"])
+    # No hit the anonymous visitor sees has this word, so no count names "nl".
+    type_query(browser, "agreement")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text == "No results")
+    assert browser.find_element(By.ID, "filters-toggle").text == "Filters (1)"
+    box = facet_checkbox(browser, "nl")
+    assert box is not None and box.is_displayed() and box.is_selected(), "the chosen value can still be cleared"
+    # An empty box keeps the choice, listed, as the button says.
+    type_query(browser, " ")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text == "")
+    assert browser.find_element(By.ID, "filters-toggle").text == "Filters (1)"
+    box = facet_checkbox(browser, "nl")
+    assert box is not None and box.is_displayed() and box.is_selected()
+    box.click()
+    # Nothing left to choose or clear: the button goes and the panel closes.
+    wait(browser, lambda d: not d.find_element(By.ID, "filters-toggle").is_displayed())
+    assert browser.find_element(By.ID, "filters-toggle").get_attribute("aria-expanded") == "false"
+    assert not browser.find_element(By.ID, "filters").is_displayed()
+    assert browser.switch_to.active_element == browser.find_element(By.ID, "q"), "focus is not lost"
+
+
+def test_phone_completions_leave_the_status_line_visible(browser):
+    browser.set_window_size(390, 844)
+    type_query(browser, "invo")
+    wait(browser, lambda d: d.find_element(By.ID, "suggestions").is_displayed()
+         and len(d.find_elements(By.CSS_SELECTOR, "#suggestions li")) > 0
+         and d.find_element(By.ID, "status").text == "2 results")
+    status = browser.find_element(By.ID, "status")
+    assert status.is_displayed()
+    covered_by = browser.execute_script("""
+        const s = document.getElementById('status');
+        const r = s.getBoundingClientRect();
+        if (r.top < 0 || r.bottom > window.innerHeight) return 'off screen at ' + r.top + '..' + r.bottom;
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return s.contains(top) ? '' : (top ? top.tagName + '#' + top.id : 'nothing');""")
+    assert covered_by == "", "the open completion list hides the status line: " + covered_by
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
 
 
 def test_phone_completions_leave_the_principal_and_language_selectors_free(browser):
