@@ -55,7 +55,7 @@ Reply SessionReply(const Session& session, const User& user, const Principal& pr
   json out = {{"token", session.token},
               {"expires_at", session.expires_at},
               {"user", UserJson(user)},
-              {"principal", {{"user", principal.user}, {"org", principal.org}, {"roles", principal.roles}}}};
+              {"principal", ToJsonValue(principal)}};
   return JsonReply(DumpJson(out));
 }
 
@@ -122,8 +122,7 @@ void Server::Impl::AddAccountRoutes() {
     auto user = portal->accounts().GetUser(caller.principal.user);
     if (!user.ok()) return user.status();
     json out = UserJson(user.value());
-    out["principal"] = {
-        {"user", caller.principal.user}, {"org", caller.principal.org}, {"roles", caller.principal.roles}};
+    out["principal"] = ToJsonValue(caller.principal);
     return JsonReply(DumpJson(out));
   });
 

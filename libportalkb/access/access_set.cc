@@ -83,9 +83,7 @@ class AccessSetSource : public Xapian::PostingSource {
   double get_weight() const override { return 0; }
   Xapian::PostingSource* clone() const override { return new AccessSetSource(set_); }
   std::string name() const override { return "portalkb.AccessSet"; }
-  std::string get_description() const override {
-    return "AccessSet(" + std::to_string(set_->count()) + " documents)";
-  }
+  std::string get_description() const override { return "AccessSet(" + std::to_string(set_->count()) + " documents)"; }
 
  private:
   void Move(Xapian::docid from) {

@@ -37,9 +37,7 @@ class AccessSet {
   // The revision of the database it was built from: valid for that
   // revision only (a replaced document keeps its id but may change grants).
   Xapian::rev revision() const { return revision_; }
-  bool Contains(Xapian::docid id) const {
-    return id < limit_ && (bits_[id / 64] >> (id % 64) & 1) != 0;
-  }
+  bool Contains(Xapian::docid id) const { return id < limit_ && (bits_[id / 64] >> (id % 64) & 1) != 0; }
   // The first admitted id >= `from`, or 0 when there is none.
   Xapian::docid Next(Xapian::docid from) const;
   Xapian::doccount count() const { return count_; }
@@ -65,8 +63,7 @@ class AccessSetCache {
   explicit AccessSetCache(std::size_t max_bytes = kDefaultMaxBytes) : max_bytes_(max_bytes) {}
   // The set of `terms` for `db`'s current revision: cached, or built (and
   // then cached). Throws what AccessSet::Build throws.
-  std::shared_ptr<const AccessSet> Get(const Xapian::Database& db, const AccessTerms& terms) const
-      EXCLUDES(mutex_);
+  std::shared_ptr<const AccessSet> Get(const Xapian::Database& db, const AccessTerms& terms) const EXCLUDES(mutex_);
   static constexpr std::size_t kDefaultMaxBytes = 16u << 20;
 
  private:

@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "storage/derived_file.h"
@@ -160,6 +162,38 @@ std::uint64_t DirectoryBytes(const std::string& path) {
   return total;
 }
 
+namespace {
+
+// The retry budget of opening and of reading a snapshot: at least
+// kReadAttempts attempts and kReadRetryBudget of time, never more than
+// kMaxReadAttempts, with a back-off of none, then 1, 2, 4 ... up to
+// kReadBackoffCap between attempts.
+class RetryBudget {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  using Sleeper = std::function<void(std::chrono::milliseconds)>;
+  RetryBudget(Clock now, Sleeper sleep) : now_(std::move(now)), sleep_(std::move(sleep)), started_(now_()) {}
+  // Whether attempt number `attempt` (from 1) is the last the budget allows.
+  bool Last(int attempt) const {
+    return attempt >= ReadableStore::kMaxReadAttempts ||
+           (attempt >= ReadableStore::kReadAttempts && now_() - started_ >= ReadableStore::kReadRetryBudget);
+  }
+  // Backs off before the next attempt.
+  void Wait() {
+    if (backoff_.count() > 0) sleep_(backoff_);
+    backoff_ =
+        std::min(backoff_.count() == 0 ? std::chrono::milliseconds(1) : 2 * backoff_, ReadableStore::kReadBackoffCap);
+  }
+
+ private:
+  Clock now_;
+  Sleeper sleep_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::milliseconds backoff_{0};
+};
+
+}  // namespace
+
 Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& path) {
   std::error_code ec;
   if (!fs::is_directory(path, ec)) return Status::IndexNotFound("no index at '" + path + "'");
@@ -167,12 +201,11 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
   // Opening while a writer commits can fail for a moment (the revision being
   // read is replaced underneath): retry on the budget Read uses (at least
   // kReadAttempts attempts and kReadRetryBudget, backing off), then report it.
-  const auto started = std::chrono::steady_clock::now();
-  std::chrono::milliseconds backoff{0};
+  RetryBudget budget([] { return std::chrono::steady_clock::now(); },
+                     [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
   Status s;
   for (int attempt = 1;; ++attempt) {
-    const bool last = attempt >= kMaxReadAttempts ||
-                      (attempt >= kReadAttempts && std::chrono::steady_clock::now() - started >= kReadRetryBudget);
+    const bool last = budget.Last(attempt);
     bool transient = false;
     s = GuardXapian("open index '" + path + "'", [&] {
       try {
@@ -189,8 +222,7 @@ Result<std::unique_ptr<ReadableStore>> ReadableStore::Open(const std::string& pa
       }
     });
     if (!transient) break;
-    if (backoff.count() > 0) std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff.count() == 0 ? std::chrono::milliseconds(1) : 2 * backoff, kReadBackoffCap);
+    budget.Wait();
   }
   if (!s.ok()) return s;
   // The check's own Status must survive the guard: assigning the guard's Ok
@@ -219,8 +251,7 @@ Status ReadableStore::Read(const std::string& what, const std::function<void(con
   // each attempt starts from the newest revision. A count of attempts alone
   // is used up in a few milliseconds by tens of commits a second, hence the
   // time budget; the back-off lets a commit finish before the next attempt.
-  const auto started = Now();
-  std::chrono::milliseconds backoff{0};
+  RetryBudget budget([this] { return Now(); }, [this](std::chrono::milliseconds d) { Sleep(d); });
   for (int attempt = 1;; ++attempt) {
     Status failure;
     try {
@@ -241,10 +272,8 @@ Status ReadableStore::Read(const std::string& what, const std::function<void(con
     } catch (const std::exception& e) {
       return Status::Internal(what + ": " + e.what());
     }
-    if (attempt >= kMaxReadAttempts) return failure;
-    if (attempt >= kReadAttempts && Now() - started >= kReadRetryBudget) return failure;
-    if (backoff.count() > 0) Sleep(backoff);
-    backoff = std::min(backoff.count() == 0 ? std::chrono::milliseconds(1) : 2 * backoff, kReadBackoffCap);
+    if (budget.Last(attempt)) return failure;
+    budget.Wait();
   }
 }
 
