@@ -36,10 +36,12 @@ Result<Principal> PrincipalNamed(const std::string& name) {
   } else if (name == "finance") {
     p.org = "org12";
     p.roles = {"finance"};
+  } else if (name == "admin") {
+    return Principal::Admin();
   } else if (name == "agent") {
     p.roles = {"support-agent"};
   } else {
-    return Status::InvalidArgument("principal '" + name + "': public, customer, finance or agent");
+    return Status::InvalidArgument("principal '" + name + "': public, customer, finance, agent or admin");
   }
   return p;
 }

@@ -35,14 +35,54 @@ std::vector<std::string> GrantsOf(const Principal& principal) {
 namespace {
 
 // The grant and status terms of a principal's filter (not the publishing
-// window, which depends on the time).
-AccessTerms TermsOf(const Principal& principal, const std::vector<std::string>& draft_viewer_roles) {
-  AccessTerms terms;
-  for (const auto& g : GrantsOf(principal)) terms.any_of.push_back(schema::Term(schema::kGrant, g));
+// window, which depends on the time), the user's own grant apart: the rest
+// is shared by every user of the same organisation and roles.
+struct PrincipalTerms {
+  AccessTerms shared;
+  std::string user_grant;  // or ""
+};
+
+PrincipalTerms TermsOf(const Principal& principal, const std::vector<std::string>& draft_viewer_roles) {
+  PrincipalTerms terms;
+  Grant user;
+  user.kind = Grant::Kind::kUser;
+  user.user = principal.user;
+  const std::string user_grant = principal.user.empty() ? "" : user.ToString();
+  for (const auto& g : GrantsOf(principal)) {
+    if (!user_grant.empty() && g == user_grant) {
+      terms.user_grant = schema::Term(schema::kGrant, g);
+    } else {
+      terms.shared.any_of.push_back(schema::Term(schema::kGrant, g));
+    }
+  }
   const bool sees_drafts = std::any_of(draft_viewer_roles.begin(), draft_viewer_roles.end(),
                                        [&](const std::string& role) { return principal.HasRole(role); });
-  if (!sees_drafts) terms.required = schema::Term(schema::kStatus, "published");
+  if (!sees_drafts) terms.shared.required = schema::Term(schema::kStatus, "published");
   return terms;
+}
+
+// The documents `terms` admit, before the publishing window: from the
+// shared grants' bitset when there is one, from their terms otherwise.
+Xapian::Query Admitted(const PrincipalTerms& terms, std::shared_ptr<const AccessSet> shared) {
+  using Q = Xapian::Query;
+  const bool from_set = shared != nullptr;
+  std::vector<Q> any;
+  if (from_set) {
+    any.push_back(AccessSetQuery(std::move(shared)));
+  } else {
+    any.assign(terms.shared.any_of.begin(), terms.shared.any_of.end());
+  }
+  if (!terms.user_grant.empty()) {
+    // The set has the publishing state built in; the user's own grant takes it here.
+    if (from_set && !terms.shared.required.empty()) {
+      any.emplace_back(Q::OP_AND, Q(terms.user_grant), Q(terms.shared.required));
+    } else {
+      any.emplace_back(terms.user_grant);
+    }
+  }
+  Q admitted(Q::OP_OR, any.begin(), any.end());
+  if (!from_set && !terms.shared.required.empty()) admitted = Q(Q::OP_AND, admitted, Q(terms.shared.required));
+  return admitted;
 }
 
 Xapian::Query WithinWindow(Xapian::Query admitted, long long now) {
@@ -57,20 +97,16 @@ Xapian::Query WithinWindow(Xapian::Query admitted, long long now) {
 
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles) {
-  using Q = Xapian::Query;
   if (principal.admin) return schema::MatchAllQuery();
-  const AccessTerms terms = TermsOf(principal, draft_viewer_roles);
-  std::vector<Q> grants(terms.any_of.begin(), terms.any_of.end());
-  Q admitted(Q::OP_OR, grants.begin(), grants.end());
-  if (!terms.required.empty()) admitted = Q(Q::OP_AND, admitted, Q(terms.required));
-  return WithinWindow(std::move(admitted), now);
+  return WithinWindow(Admitted(TermsOf(principal, draft_viewer_roles), nullptr), now);
 }
 
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
                            const AccessSetCache& cache) {
   if (principal.admin) return schema::MatchAllQuery();
-  return WithinWindow(AccessSetQuery(cache.Get(db, TermsOf(principal, draft_viewer_roles))), now);
+  const PrincipalTerms terms = TermsOf(principal, draft_viewer_roles);
+  return WithinWindow(Admitted(terms, cache.Get(db, terms.shared)), now);
 }
 
 bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapian::Query& access) {

@@ -110,30 +110,43 @@ std::shared_ptr<const AccessSet> AccessSetCache::Get(const Xapian::Database& db,
   const Xapian::rev revision = db.get_revision();
   {
     MutexLock lock(mutex_);
-    if (const auto it = by_key_.find(key); it != by_key_.end()) {
-      if (it->second->set->revision() == revision) {
-        entries_.splice(entries_.begin(), entries_, it->second);
-        return it->second->set;
+    auto it = by_key_.find(key);
+    if (it == by_key_.end() || it->second->revision != revision) {
+      // First asked for in this revision: remembered, not built.
+      if (it != by_key_.end()) {
+        if (it->second->set != nullptr) bytes_ -= it->second->set->bytes();
+        entries_.erase(it->second);
+        by_key_.erase(it);
       }
+      entries_.push_front({key, revision, nullptr});
+      by_key_[key] = entries_.begin();
+      Evict();
+      return nullptr;
     }
+    entries_.splice(entries_.begin(), entries_, it->second);
+    if (it->second->set != nullptr) return it->second->set;
   }
   // Built outside the lock: other principals' searches go on meanwhile.
   std::shared_ptr<const AccessSet> set = AccessSet::Build(db, terms);
   MutexLock lock(mutex_);
   if (const auto it = by_key_.find(key); it != by_key_.end()) {
-    bytes_ -= it->second->set->bytes();
+    if (it->second->set != nullptr) bytes_ -= it->second->set->bytes();
     entries_.erase(it->second);
     by_key_.erase(it);
   }
-  entries_.push_front({key, set});
+  entries_.push_front({key, set->revision(), set});
   by_key_[key] = entries_.begin();
   bytes_ += set->bytes();
-  while (bytes_ > max_bytes_ && entries_.size() > 1) {
-    bytes_ -= entries_.back().set->bytes();
+  Evict();
+  return set;
+}
+
+void AccessSetCache::Evict() const {
+  while ((bytes_ > max_bytes_ || entries_.size() > kMaxEntries) && entries_.size() > 1) {
+    if (entries_.back().set != nullptr) bytes_ -= entries_.back().set->bytes();
     by_key_.erase(entries_.back().key);
     entries_.pop_back();
   }
-  return set;
 }
 
 }  // namespace portalkb

@@ -62,15 +62,22 @@ class AccessSetCache {
  public:
   explicit AccessSetCache(std::size_t max_bytes = kDefaultMaxBytes) : max_bytes_(max_bytes) {}
   // The set of `terms` for `db`'s current revision: cached, or built (and
-  // then cached). Throws what AccessSet::Build throws.
+  // then cached) from the second request for it within one revision; the
+  // first gets nullptr (the caller matches the terms instead), so grants
+  // asked for once per revision, under a writer committing often, never pay
+  // for a build. Throws what AccessSet::Build throws.
   std::shared_ptr<const AccessSet> Get(const Xapian::Database& db, const AccessTerms& terms) const EXCLUDES(mutex_);
   static constexpr std::size_t kDefaultMaxBytes = 16u << 20;
+  // Keys remembered (with or without a set), whatever their sets' bytes.
+  static constexpr std::size_t kMaxEntries = 4096;
 
  private:
   struct Entry {
     std::string key;
-    std::shared_ptr<const AccessSet> set;
+    Xapian::rev revision = 0;
+    std::shared_ptr<const AccessSet> set;  // null until asked for twice in `revision`
   };
+  void Evict() const REQUIRES(mutex_);
   const std::size_t max_bytes_;
   mutable Mutex mutex_;
   mutable std::list<Entry> entries_ GUARDED_BY(mutex_);  // most recently used first

@@ -33,8 +33,8 @@ std::vector<Xapian::docid> Matching(const Xapian::Database& db, const Q& query) 
 }
 
 Xapian::Document MakeDoc(std::mt19937& random) {
-  static const char* kGrants[] = {"public", "role:customer", "org:org7", "org:org7/role:finance", "user:u1",
-                                  "org:org8"};
+  static const char* kGrants[] = {"public",  "role:customer", "org:org7", "org:org7/role:finance",
+                                  "user:u1", "org:org8"};
   Xapian::Document doc;
   const int grants = static_cast<int>(random() % 3);  // some documents have none
   for (int g = 0; g < grants; ++g) doc.add_boolean_term(schema::Term(schema::kGrant, kGrants[random() % 6]));
@@ -87,7 +87,13 @@ TEST_F(AccessSetTest, AdmitsExactlyWhatTheGrantTermsAdmitForEveryQueryShapeAndTi
   for (const Principal& p : Principals()) {
     for (long long now : {500LL, 1000LL, 1500LL, 2000LL, 2500LL}) {
       const Q by_terms = AccessFilter(p, now, draft_viewers);
+      // The first request of a revision matches the terms; from the second on
+      // the bitset serves.
+      const Q first = AccessFilter(p, now, draft_viewers, db, cache);
       const Q by_set = AccessFilter(p, now, draft_viewers, db, cache);
+      ASSERT_NE(by_set.get_description().find("AccessSet("), std::string::npos) << by_set.get_description();
+      EXPECT_EQ(Matching(db, Q(Q::OP_FILTER, schema::MatchAllQuery(), first)),
+                Matching(db, Q(Q::OP_FILTER, schema::MatchAllQuery(), by_terms)));
       for (const Q& shape : shapes) {
         const auto expected = Matching(db, Q(Q::OP_FILTER, shape, by_terms));
         EXPECT_EQ(Matching(db, Q(Q::OP_FILTER, shape, by_set)), expected)
@@ -141,14 +147,18 @@ TEST(AccessSetCache, ANewRevisionIsNeverAnsweredWithAnOlderSet) {
   AccessTerms terms;
   terms.any_of = {"XGpublic"};
   const AccessSetCache cache;
+  EXPECT_EQ(cache.Get(Xapian::Database(dir / "index"), terms), nullptr) << "the first request of a revision";
   const auto first = cache.Get(Xapian::Database(dir / "index"), terms);
+  ASSERT_NE(first, nullptr);
   EXPECT_TRUE(first->Contains(5));
   EXPECT_EQ(cache.Get(Xapian::Database(dir / "index"), terms), first) << "the same revision is answered from the cache";
   // Document 5 keeps its id and loses its grant: the set of the old
   // revision would still admit it.
   w.replace_document(5, Xapian::Document());
   w.commit();
+  EXPECT_EQ(cache.Get(Xapian::Database(dir / "index"), terms), nullptr) << "the first request of the new revision";
   const auto second = cache.Get(Xapian::Database(dir / "index"), terms);
+  ASSERT_NE(second, nullptr);
   EXPECT_FALSE(second->Contains(5));
   EXPECT_EQ(second->count(), 9u);
 
@@ -157,9 +167,14 @@ TEST(AccessSetCache, ANewRevisionIsNeverAnsweredWithAnOlderSet) {
   const AccessSetCache small(1);
   AccessTerms other = terms;
   other.any_of.push_back("XGrole:customer");
+  (void)small.Get(Xapian::Database(dir / "index"), terms);
   const auto a = small.Get(Xapian::Database(dir / "index"), terms);
+  ASSERT_NE(a, nullptr);
   (void)small.Get(Xapian::Database(dir / "index"), other);
+  (void)small.Get(Xapian::Database(dir / "index"), other);  // built: over the bound, `terms` goes
+  EXPECT_EQ(small.Get(Xapian::Database(dir / "index"), terms), nullptr) << "evicted: asked for afresh";
   const auto again = small.Get(Xapian::Database(dir / "index"), terms);
+  ASSERT_NE(again, nullptr);
   EXPECT_NE(again, a) << "evicted and rebuilt";
   EXPECT_EQ(again->count(), a->count());
   EXPECT_EQ(AccessTerms{}.Key() == terms.Key(), false);
