@@ -85,8 +85,10 @@ Xapian::Query Admitted(const PrincipalTerms& terms, std::shared_ptr<const Access
   return admitted;
 }
 
-Xapian::Query WithinWindow(Xapian::Query admitted, long long now) {
+Xapian::Query WithinWindow(Xapian::Query admitted, long long now, const Xapian::Database* db = nullptr) {
   using Q = Xapian::Query;
+  // Value ranges that can exclude nothing cost a value lookup per candidate.
+  if (db != nullptr && WindowOpenForAll(*db, now)) return admitted;
   const std::string at = Xapian::sortable_serialise(static_cast<double>(now));
   const Q parts[] = {std::move(admitted), Q(Q::OP_VALUE_LE, schema::kSlotPublishAt, at),
                      Q(Q::OP_VALUE_GE, schema::kSlotUnpublishAt, at)};
@@ -106,7 +108,54 @@ Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const AccessSetCache& cache) {
   if (principal.admin) return schema::MatchAllQuery();
   const PrincipalTerms terms = TermsOf(principal, draft_viewer_roles);
-  return WithinWindow(Admitted(terms, cache.Get(db, terms.shared)), now);
+  return WithinWindow(Admitted(terms, cache.Get(db, terms.shared)), now, &db);
+}
+
+bool WindowOpenForAll(const Xapian::Database& db, long long now) {
+  const Xapian::doccount docs = db.get_doccount();
+  if (db.get_value_freq(schema::kSlotPublishAt) != docs || db.get_value_freq(schema::kSlotUnpublishAt) != docs) {
+    return false;  // a document without a window value fails the value ranges
+  }
+  if (docs == 0) return true;
+  const std::string at = Xapian::sortable_serialise(static_cast<double>(now));
+  return db.get_value_upper_bound(schema::kSlotPublishAt) <= at &&
+         db.get_value_lower_bound(schema::kSlotUnpublishAt) >= at;
+}
+
+std::optional<VisibleDocuments> VisibleDocuments::Of(const Principal& principal, long long now,
+                                                     const std::vector<std::string>& draft_viewer_roles,
+                                                     const Xapian::Database& db, const AccessSetCache& cache) {
+  VisibleDocuments v;
+  if (principal.admin) {
+    v.all_ = true;  // MatchAll: drafts and windows included
+    return v;
+  }
+  if (!WindowOpenForAll(db, now)) return std::nullopt;
+  const PrincipalTerms terms = TermsOf(principal, draft_viewer_roles);
+  // Each set asked for, so that all are built from the second request on.
+  v.shared_ = cache.Get(db, terms.shared);
+  std::shared_ptr<const AccessSet> published;
+  const bool needs_published = !terms.user_grant.empty() && !terms.shared.required.empty();
+  if (needs_published) {
+    AccessTerms required;
+    required.any_of = {terms.shared.required};
+    published = cache.Get(db, required);
+  }
+  if (v.shared_ == nullptr || (needs_published && published == nullptr)) return std::nullopt;
+  if (!terms.user_grant.empty()) {
+    for (auto it = db.postlist_begin(terms.user_grant); it != db.postlist_end(terms.user_grant); ++it) {
+      if (published == nullptr || published->Contains(*it)) v.own_.push_back(*it);
+    }
+  }
+  return v;
+}
+
+bool OccursIn(const Xapian::Database& db, const std::string& term, const VisibleDocuments& visible,
+              const AccessSet* also) {
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+    if ((also == nullptr || also->Contains(*it)) && visible.Contains(*it)) return true;
+  }
+  return false;
 }
 
 bool OccursUnder(const Xapian::Database& db, const std::string& term, const Xapian::Query& access) {

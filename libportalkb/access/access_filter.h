@@ -2,6 +2,9 @@
 // holds, and the publishing state it may see.
 #pragma once
 
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,38 @@ Xapian::Query AccessFilter(const Principal& principal, long long now,
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
                            const AccessSetCache& cache);
+
+// The documents an AccessFilter admits at one time, as sets to test
+// document ids against, so that a probe ("does this word occur in a
+// document the principal may see?") walks a posting list instead of
+// running a query. Had only when that is exact: for an admin; or when the
+// shared grants' set of this revision is built (AccessSetCache, from its
+// second request) and no document's publishing window can exclude anything
+// at that time (by the slots' value bounds, which Xapian keeps).
+class VisibleDocuments {
+ public:
+  static std::optional<VisibleDocuments> Of(const Principal& principal, long long now,
+                                            const std::vector<std::string>& draft_viewer_roles,
+                                            const Xapian::Database& db, const AccessSetCache& cache);
+  bool Contains(Xapian::docid id) const {
+    return all_ || shared_->Contains(id) || std::binary_search(own_.begin(), own_.end(), id);
+  }
+
+ private:
+  bool all_ = false;
+  std::shared_ptr<const AccessSet> shared_;
+  std::vector<Xapian::docid> own_;  // the user's own (published) documents, sorted
+};
+
+// Whether no document's publishing window excludes anything at `now`: every
+// document has both window values, and the slots' bounds lie outside `now`.
+bool WindowOpenForAll(const Xapian::Database& db, long long now);
+
+// Whether `term` occurs in a document of `visible` that is also in `also`
+// (unless null): walks the term's postings up to the first. Throws
+// Xapian::Error.
+bool OccursIn(const Xapian::Database& db, const std::string& term, const VisibleDocuments& visible,
+              const AccessSet* also = nullptr);
 
 // Whether `term` occurs in at least one document that passes `access` (an
 // AccessFilter): one boolean probe that stops at the first match. Typo

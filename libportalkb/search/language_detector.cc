@@ -29,10 +29,54 @@ Xapian::doccount CountVisible(const Xapian::Database& db, const std::string& ter
   return counter.count();
 }
 
+// CountVisible for every language at once, from the sets: one walk of the
+// term's postings, until each language has kMaxDetectionCount.
+std::map<std::string, Xapian::doccount> CountVisibleByLanguage(const Xapian::Database& db, const std::string& term,
+                                                               const LanguageSets& sets) {
+  std::map<std::string, Xapian::doccount> counts;
+  for (const auto& [lang, set] : sets.langs) counts[lang] = 0;
+  std::size_t capped = 0;
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && capped < sets.langs.size(); ++it) {
+    const Xapian::docid id = *it;
+    if (!sets.visible.Contains(id)) continue;
+    for (const auto& [lang, set] : sets.langs) {
+      if (!set->Contains(id)) continue;
+      Xapian::doccount& n = counts[lang];
+      if (n < kMaxDetectionCount && ++n == kMaxDetectionCount) ++capped;
+    }
+  }
+  return counts;
+}
+
 }  // namespace
+
+std::optional<LanguageSets> LanguageSets::Of(std::optional<VisibleDocuments> visible, const Xapian::Database& db,
+                                             const AccessSetCache& cache) {
+  std::vector<std::pair<std::string, std::shared_ptr<const AccessSet>>> langs;
+  bool all = true;
+  for (const auto& lang : SupportedLanguages()) {  // each asked for: all are built from the second request on
+    AccessTerms terms;
+    terms.any_of = {schema::Term(schema::kLang, lang)};
+    auto set = cache.Get(db, terms);
+    all = all && set != nullptr;
+    langs.emplace_back(lang, std::move(set));
+  }
+  if (!visible.has_value() || !all) return std::nullopt;
+  return LanguageSets{std::move(visible).value(), std::move(langs)};
+}
 
 std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens,
                                 const Xapian::Query& access) {
+  return DetectQueryLanguage(db, tokens, access, nullptr);
+}
+
+bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
+                      const Xapian::Query& access) {
+  return OccursInLanguage(db, folded, lang, access, nullptr);
+}
+
+std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens,
+                                const Xapian::Query& access, const LanguageSets* sets) {
   // The first kMaxDetectionWords words; stop words first, as they cost no
   // probe (a sum does not depend on the order).
   std::vector<const Token*> stop_words;
@@ -76,10 +120,15 @@ std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<To
     const Token& t = *content[i];
     if (db.get_termfreq(t.folded) == 0) continue;
     std::map<std::string, Xapian::doccount> in_lang;
-    Xapian::doccount seen = 0;
-    for (const auto& lang : SupportedLanguages()) {
-      seen += in_lang[lang] = CountVisible(db, t.folded, schema::Term(schema::kLang, lang), access);
+    if (sets != nullptr) {
+      in_lang = CountVisibleByLanguage(db, t.folded, *sets);
+    } else {
+      for (const auto& lang : SupportedLanguages()) {
+        in_lang[lang] = CountVisible(db, t.folded, schema::Term(schema::kLang, lang), access);
+      }
     }
+    Xapian::doccount seen = 0;
+    for (const auto& [lang, n] : in_lang) seen += n;
     if (seen == 0) continue;  // only in documents this principal may not see: unknown to it
     for (const auto& [lang, n] : in_lang) score[lang] += static_cast<double>(n) / static_cast<double>(seen);
   }
@@ -89,7 +138,12 @@ std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<To
 }
 
 bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
-                      const Xapian::Query& access) {
+                      const Xapian::Query& access, const LanguageSets* sets) {
+  if (sets != nullptr) {
+    for (const auto& [name, set] : sets->langs) {
+      if (name == lang) return OccursIn(db, folded, sets->visible, set.get());
+    }
+  }
   Xapian::Enquire enquire(db);
   enquire.set_query(Q(Q::OP_FILTER, Q(Q::OP_AND, Q(folded), Q(schema::Term(schema::kLang, lang))), access));
   enquire.set_weighting_scheme(Xapian::BoolWeight());

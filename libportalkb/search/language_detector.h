@@ -2,11 +2,16 @@
 // own documents and the stop-word lists: no language model of its own.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
 
+#include "access/access_filter.h"
+#include "access/access_set.h"
 #include "analysis/analyzer.h"
 
 namespace portalkb {
@@ -27,6 +32,23 @@ std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<To
 // True when `folded` occurs in a document in `lang` that `access` matches.
 bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
                       const Xapian::Query& access);
+
+// The documents `access` matches and those of each supported language as
+// sets (access/access_filter.h), when they can be had: then detection and
+// the language probe walk each word's postings once instead of running a
+// query per word and language, with the same answers.
+struct LanguageSets {
+  // Null unless VisibleDocuments::Of gave one and every language's set is
+  // built.
+  static std::optional<LanguageSets> Of(std::optional<VisibleDocuments> visible, const Xapian::Database& db,
+                                        const AccessSetCache& cache);
+  VisibleDocuments visible;
+  std::vector<std::pair<std::string, std::shared_ptr<const AccessSet>>> langs;  // SupportedLanguages() order
+};
+std::string DetectQueryLanguage(const Xapian::Database& db, const std::vector<Token>& tokens,
+                                const Xapian::Query& access, const LanguageSets* sets);
+bool OccursInLanguage(const Xapian::Database& db, const std::string& folded, const std::string& lang,
+                      const Xapian::Query& access, const LanguageSets* sets);
 
 inline constexpr double kStopWordVote = 1.0;
 inline constexpr double kMinLead = 0.5;

@@ -1,6 +1,7 @@
 #include "search/query_executor.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "access/access_filter.h"
 #include "facets/filter.h"
@@ -22,6 +23,9 @@ constexpr std::size_t kFacetValues = 100;
 // The access filter and the parsed user filters of a request.
 struct Constraints {
   Q access;  // MatchAll for an admin
+  // What `access` matches as sets, when that can be had exactly: probes
+  // then walk postings instead of running queries.
+  std::optional<LanguageSets> sets;
   std::vector<std::pair<Filter, Q>> filters;
   // access AND every filter except those on `skip_field`.
   Q Combined(const std::string& skip_field = "") const {
@@ -36,8 +40,11 @@ struct Constraints {
 
 Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRequest& request) {
   Constraints c;
-  c.access = AccessFilter(request.principal, context.now, context.snapshot.options().draft_viewer_roles, context.db,
-                          context.snapshot.access_sets());
+  const auto& roles = context.snapshot.options().draft_viewer_roles;
+  c.access = AccessFilter(request.principal, context.now, roles, context.db, context.snapshot.access_sets());
+  c.sets = LanguageSets::Of(
+      VisibleDocuments::Of(request.principal, context.now, roles, context.db, context.snapshot.access_sets()),
+      context.db, context.snapshot.access_sets());
   for (const auto& text : request.filters) {
     auto filter = ParseFilter(text);
     if (!filter.ok()) return filter.status();
@@ -60,6 +67,12 @@ Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRe
   return c;
 }
 
+// Whether `term` occurs in a document the constraints' access admits.
+bool Visible(const Xapian::Database& db, const std::string& term, const Constraints& constraints) {
+  if (constraints.sets) return OccursIn(db, term, constraints.sets->visible);
+  return OccursUnder(db, term, constraints.access);
+}
+
 QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest& request,
                               const std::string& detected_lang, const Constraints& constraints) {
   const EngineOptions& options = context.snapshot.options();
@@ -73,16 +86,16 @@ QueryContext MakeQueryContext(const SearchContext& context, const SearchRequest&
   {
     const Xapian::Database& db = context.db;
     const Q access = constraints.access;
-    q.occurs_in = [&db, access](const std::string& term, const std::string& lang) {
-      return OccursInLanguage(db, term, lang, access);
+    const LanguageSets* sets = constraints.sets ? &*constraints.sets : nullptr;
+    q.occurs_in = [&db, access, sets](const std::string& term, const std::string& lang) {
+      return OccursInLanguage(db, term, lang, access, sets);
     };
   }
   if (!request.principal.admin) {
     // One short boolean probe per examined candidate: does the word occur
     // in any document this principal may see?
     const Xapian::Database& db = context.db;
-    const Q access = constraints.access;
-    q.visible = [&db, access](const std::string& term) { return OccursUnder(db, term, access); };
+    q.visible = [&db, &constraints](const std::string& term) { return Visible(db, term, constraints); };
   }
   return q;
 }
@@ -123,8 +136,8 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   const EngineOptions& options = context.snapshot.options();
   const QueryBuilder builder(options.search, context.tokenizer);
   if (request.lang.empty() && request.ranking.empty() && options.search.detect_language) {
-    response.detected_lang =
-        DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text), constraints.access);
+    response.detected_lang = DetectQueryLanguage(context.db, context.tokenizer.Tokenize(query_text), constraints.access,
+                                                 constraints.sets ? &*constraints.sets : nullptr);
   }
   built =
       builder.Build(query_text, request.lang, MakeQueryContext(context, request, response.detected_lang, constraints));
@@ -246,7 +259,7 @@ std::string Correct(const SearchContext& context, const Constraints& constraints
   const TypoExpander expander(context.snapshot.options().search.typo, *vocabulary);
   // A correction must occur in a document the principal may see: the
   // vocabulary covers every document, so check each candidate.
-  auto visible = [&](const std::string& term) { return OccursUnder(context.db, term, constraints.access); };
+  auto visible = [&](const std::string& term) { return Visible(context.db, term, constraints); };
   std::map<std::string, std::string> corrections;  // folded word -> correction
   // A word that matches nothing and has no correction either, in a short
   // query (up to min_matched_words_max_query words): the query is about

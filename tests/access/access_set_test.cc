@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 
 #include "access/access_filter.h"
 #include "access/access_set.h"
+#include "analysis/analyzer.h"
+#include "search/language_detector.h"
 #include "storage/schema.h"
 #include "test_util.h"
 
@@ -179,6 +182,110 @@ TEST(AccessSetCache, ANewRevisionIsNeverAnsweredWithAnOlderSet) {
   EXPECT_EQ(again->count(), a->count());
   EXPECT_EQ(AccessTerms{}.Key() == terms.Key(), false);
   EXPECT_NE(terms.Key(), other.Key());
+}
+
+}  // namespace
+}  // namespace portalkb
+
+namespace portalkb {
+namespace {
+
+TEST_F(AccessSetTest, VisibleDocumentsAreExactlyWhatTheFilterAdmitsWhenTheyCanBeHad) {
+  const Xapian::Database db(dir_ / "index");
+  const AccessSetCache cache;
+  const std::vector<std::string> draft_viewers{"editor"};
+  int had = 0;
+  for (const Principal& p : Principals()) {
+    for (long long now : {500LL, 1500LL, 2500LL}) {
+      (void)VisibleDocuments::Of(p, now, draft_viewers, db, cache);  // the first request of the revision
+      const auto visible = VisibleDocuments::Of(p, now, draft_viewers, db, cache);
+      // Windowed documents (1000..2000) exclude something at 500 and 2500.
+      EXPECT_EQ(visible.has_value(), now == 1500) << "at " << now;
+      if (!visible) continue;
+      ++had;
+      const auto admitted = Matching(db, AccessFilter(p, now, draft_viewers));
+      for (Xapian::docid id = 1; id <= db.get_lastdocid() + 70; ++id) {
+        const bool expected = std::binary_search(admitted.begin(), admitted.end(), id);
+        ASSERT_EQ(visible->Contains(id), expected) << "document " << id << " for " << p.org << "/" << p.user;
+      }
+    }
+  }
+  EXPECT_EQ(had, 4);
+  const auto admin = VisibleDocuments::Of(Principal::Admin(), 500, draft_viewers, db, cache);
+  ASSERT_TRUE(admin.has_value());
+  EXPECT_TRUE(admin->Contains(3));
+}
+
+TEST(WindowOpenForAll, OnlyWhenNoWindowCanExcludeAndEveryDocumentHasBothValues) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase w(dir / "index", Xapian::DB_CREATE);
+  auto doc = [](double from, double until) {
+    Xapian::Document d;
+    d.add_value(schema::kSlotPublishAt, Xapian::sortable_serialise(from));
+    d.add_value(schema::kSlotUnpublishAt, Xapian::sortable_serialise(until));
+    return d;
+  };
+  w.add_document(doc(schema::kNoStart, schema::kNoEnd));
+  w.commit();
+  EXPECT_TRUE(WindowOpenForAll(Xapian::Database(dir / "index"), 1000));
+  w.add_document(doc(1000, 2000));
+  w.commit();
+  EXPECT_FALSE(WindowOpenForAll(Xapian::Database(dir / "index"), 999));
+  EXPECT_TRUE(WindowOpenForAll(Xapian::Database(dir / "index"), 1000));
+  EXPECT_TRUE(WindowOpenForAll(Xapian::Database(dir / "index"), 2000));
+  EXPECT_FALSE(WindowOpenForAll(Xapian::Database(dir / "index"), 2001));
+  w.add_document(Xapian::Document());  // no window values: the value ranges exclude it
+  w.commit();
+  EXPECT_FALSE(WindowOpenForAll(Xapian::Database(dir / "index"), 1500));
+}
+
+// Detection and the language probe from the sets answer as the queries do.
+TEST(LanguageSets, DetectionAndTheLanguageProbeAnswerAsTheQueriesDo) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase w(dir / "index", Xapian::DB_CREATE);
+  std::mt19937 random(11);
+  const char* kLangs[] = {"nl", "en", "sv", "de"};
+  const char* kWords[] = {"factuur", "invoice", "faktura", "rechnung", "betalen", "pay", "betala", "zahlen", "portal"};
+  static_assert(std::size(kWords) == 9);
+  for (int i = 0; i < 900; ++i) {
+    Xapian::Document d = MakeDoc(random);
+    const std::size_t lang = random() % 4;
+    d.add_boolean_term(schema::Term(schema::kLang, kLangs[lang]));
+    // Mostly its language's words (kWords holds two per language in turn).
+    for (int k = 0; k < 3; ++k)
+      d.add_term(random() % 5 == 0 ? kWords[random() % 9] : kWords[lang + 4 * (random() % 2)]);
+    d.clear_values();
+    d.add_value(schema::kSlotPublishAt, Xapian::sortable_serialise(schema::kNoStart));
+    d.add_value(schema::kSlotUnpublishAt, Xapian::sortable_serialise(schema::kNoEnd));
+    w.add_document(d);
+  }
+  w.commit();
+  const Xapian::Database db(dir / "index");
+  const AccessSetCache cache;
+  const Tokenizer tokenizer;
+  std::vector<Principal> principals = Principals();
+  principals.push_back(Principal::Admin());
+  int detected = 0;
+  for (const Principal& p : principals) {
+    const Xapian::Query access = AccessFilter(p, 1500, {});
+    (void)LanguageSets::Of(VisibleDocuments::Of(p, 1500, {}, db, cache), db, cache);  // first requests
+    const auto sets = LanguageSets::Of(VisibleDocuments::Of(p, 1500, {}, db, cache), db, cache);
+    ASSERT_TRUE(sets.has_value());
+    for (const char* query : {"factuur betalen", "invoice pay", "faktura betala", "rechnung zahlen", "portal",
+                              "portal invoice factuur", "unknown words"}) {
+      const auto tokens = tokenizer.Tokenize(query);
+      const std::string by_queries = DetectQueryLanguage(db, tokens, access, nullptr);
+      EXPECT_EQ(DetectQueryLanguage(db, tokens, access, &*sets), by_queries) << query;
+      detected += by_queries.empty() ? 0 : 1;
+    }
+    for (const char* word : kWords) {
+      for (const char* lang : kLangs) {
+        EXPECT_EQ(OccursInLanguage(db, word, lang, access, &*sets), OccursInLanguage(db, word, lang, access, nullptr))
+            << word << " in " << lang;
+      }
+    }
+  }
+  EXPECT_GT(detected, 0) << "the comparison must include detected languages";
 }
 
 }  // namespace
