@@ -212,8 +212,9 @@ FacetCollector::FacetCollector(const FacetIndex& index, std::vector<std::string>
   }
 }
 
-void FacetCollector::operator()(const Xapian::Document& doc, double) {
-  const Xapian::docid d = doc.get_docid();
+void FacetCollector::operator()(const Xapian::Document& doc, double) { Add(doc.get_docid()); }
+
+void FacetCollector::Add(Xapian::docid d) {
   for (std::size_t f = 0; f < columns_.size(); ++f) {
     const FacetIndex::Column* c = columns_[f];
     if (c == nullptr || d + 1 >= c->offsets.size()) continue;

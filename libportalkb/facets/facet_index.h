@@ -72,6 +72,8 @@ class FacetCollector : public Xapian::MatchSpy {
  public:
   FacetCollector(const FacetIndex& index, std::vector<std::string> fields, long long now);
   void operator()(const Xapian::Document& doc, double weight) override;
+  // Counts the document with this id (as operator() does for a match).
+  void Add(Xapian::docid id);
   // Values by count (descending), then value; at most `limit` per field.
   std::map<std::string, std::vector<FacetCount>> Counts(std::size_t limit) const;
 

@@ -7,6 +7,7 @@
 #include "facets/filter.h"
 #include "search/counting_spy.h"
 #include "search/hits.h"
+#include "search/match_bits.h"
 #include "search/query_builder.h"
 #include "search/language_detector.h"
 #include "search/query_parser.h"
@@ -65,6 +66,44 @@ Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRe
     c.filters.emplace_back(std::move(filter).value(), std::move(query).value());
   }
   return c;
+}
+
+// The documents the counting pass of `built` under `constraints` (less the
+// filters on `skip_field`) matches, from posting lists, when every part of
+// it can be had so: the access as sets, the match query and the filters as
+// combinations of terms, and every word's terms counting in all fields.
+std::optional<MatchBits> MatchesFromPostings(MatchBitsEvaluator& evaluator, const BuiltQuery& built,
+                                             const Constraints& constraints, const std::string& skip_field = "") {
+  if (!constraints.sets) return std::nullopt;
+  std::optional<MatchBits> matches = evaluator.Evaluate(built.match_query);
+  if (!matches) return std::nullopt;
+  if (built.min_matched_words > 0) {
+    // MatchedWordsDecider: at least min_matched_words words with a term in the document.
+    std::vector<MatchBits> words(built.words.size(), MatchBits(evaluator.limit()));
+    for (const auto& [term, origins] : built.origins) {
+      for (const TermOrigin& o : origins) {
+        if (o.fields != TermOrigin::kAllTextFields) return std::nullopt;
+        if (o.word < words.size()) words[o.word] |= evaluator.Term(term);
+      }
+    }
+    *matches &= evaluator.AtLeast(words, built.min_matched_words);
+  }
+  for (const auto& [filter, query] : constraints.filters) {
+    if (!skip_field.empty() && filter.field == skip_field && !filter.negated) continue;
+    std::optional<MatchBits> f = evaluator.Evaluate(query);
+    if (!f) return std::nullopt;
+    if (filter.negated) {
+      matches->AndNot(*f);
+    } else {
+      *matches &= *f;
+    }
+  }
+  MatchBits visible(evaluator.limit());
+  const VisibleDocuments& access = constraints.sets->visible;
+  matches->ForEach([&](Xapian::docid id) {
+    if (access.Contains(id)) visible.Set(id);
+  });
+  return visible;
 }
 
 // Whether `term` occurs in a document the constraints' access admits.
@@ -186,8 +225,21 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
                                         [&](const auto& f) { return f.first.field == field && !f.first.negated; });
       (filtered ? disjunctive : plain).push_back(field);
     }
-    auto count = [&](const Q& q, const std::vector<std::string>& fields, bool set_total) {
+    MatchBitsEvaluator evaluator(db);
+    auto count = [&](const Q& q, const std::vector<std::string>& fields, bool set_total,
+                     const std::string& skip_field) {
       FacetCollector collector(*facet_index, fields, context.now);
+      std::optional<MatchBits> bits;
+      if (options.search.count_from_postings) bits = MatchesFromPostings(evaluator, built, constraints, skip_field);
+      if (bits) {
+        bits->ForEach([&](Xapian::docid id) { collector.Add(id); });
+        if (set_total) {
+          response.total = bits->Count();
+          response.total_exact = true;
+        }
+        for (auto& [field, counts] : collector.Counts(kFacetValues)) response.facets[field] = std::move(counts);
+        return;
+      }
       CountingSpy matches;
       Xapian::Enquire counter(db);
       counter.set_query(q);
@@ -201,9 +253,9 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
       }
       for (auto& [field, counts] : collector.Counts(kFacetValues)) response.facets[field] = std::move(counts);
     };
-    count(Q(Q::OP_FILTER, built.match_query, constraints.Combined()), plain, /*set_total=*/true);
+    count(Q(Q::OP_FILTER, built.match_query, constraints.Combined()), plain, /*set_total=*/true, "");
     for (const auto& field : disjunctive) {
-      count(Q(Q::OP_FILTER, built.match_query, constraints.Combined(field)), {field}, false);
+      count(Q(Q::OP_FILTER, built.match_query, constraints.Combined(field)), {field}, false, field);
     }
     // Only the principal's own organisation is ever named: a public
     // document's extra grant must not reveal another customer.

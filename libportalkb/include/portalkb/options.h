@@ -109,6 +109,12 @@ struct SearchOptions {
   // search with facets walks every match and always counts exactly.
   // 0: always count exactly (about twice the cost of a ranked pass).
   std::size_t count_limit = 1000;
+  // Facet counts (and their totals) come from the query terms' posting
+  // lists combined as bitsets, when the query and filters are combinations
+  // of terms and the access filter is had as sets: the same documents as a
+  // pass of Xapian's matcher, at a fraction of its cost. false: always the
+  // matcher's pass (for comparison).
+  bool count_from_postings = true;
   // A query of more than min_matched_words content words: a hit must match
   // at least min_matched_words of them (0: off) if the query has at most
   // min_matched_words_max_query words, or if at least off_topic_unknown_share

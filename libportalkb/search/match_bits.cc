@@ -1,0 +1,121 @@
+#include "search/match_bits.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace portalkb {
+
+MatchBits& MatchBits::operator|=(const MatchBits& o) {
+  for (std::size_t w = 0; w < words_.size() && w < o.words_.size(); ++w) words_[w] |= o.words_[w];
+  return *this;
+}
+
+MatchBits& MatchBits::operator&=(const MatchBits& o) {
+  for (std::size_t w = 0; w < words_.size(); ++w) words_[w] &= w < o.words_.size() ? o.words_[w] : 0;
+  return *this;
+}
+
+MatchBits& MatchBits::AndNot(const MatchBits& o) {
+  for (std::size_t w = 0; w < words_.size() && w < o.words_.size(); ++w) words_[w] &= ~o.words_[w];
+  return *this;
+}
+
+MatchBits& MatchBits::operator^=(const MatchBits& o) {
+  for (std::size_t w = 0; w < words_.size() && w < o.words_.size(); ++w) words_[w] ^= o.words_[w];
+  return *this;
+}
+
+std::uint64_t MatchBits::Count() const {
+  std::uint64_t n = 0;
+  for (const std::uint64_t w : words_) n += static_cast<std::uint64_t>(std::popcount(w));
+  return n;
+}
+
+const MatchBits& MatchBitsEvaluator::Term(const std::string& term) {
+  auto& slot = terms_[term];
+  if (slot == nullptr) {
+    slot = std::make_unique<MatchBits>(limit_);
+    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) slot->Set(*it);
+  }
+  return *slot;
+}
+
+std::optional<MatchBits> MatchBitsEvaluator::Evaluate(const Xapian::Query& query) {
+  using Q = Xapian::Query;
+  const auto type = query.get_type();
+  switch (type) {
+    case Q::LEAF_MATCH_NOTHING:
+      return MatchBits(limit_);
+    case Q::LEAF_MATCH_ALL:
+      if (all_ == nullptr) {
+        all_ = std::make_unique<MatchBits>(limit_);
+        for (auto it = db_.postlist_begin(""); it != db_.postlist_end(""); ++it) all_->Set(*it);
+      }
+      return *all_;
+    case Q::LEAF_TERM: {
+      const auto t = query.get_terms_begin();
+      if (t == query.get_terms_end()) return std::nullopt;
+      return Term(*t);
+    }
+    case Q::OP_SCALE_WEIGHT:
+      // Scaling changes weights, never which documents match (a factor of
+      // 0 included).
+      return query.get_num_subqueries() == 1 ? Evaluate(query.get_subquery(0)) : std::nullopt;
+    case Q::OP_OR:
+    case Q::OP_SYNONYM:
+    case Q::OP_MAX:
+    case Q::OP_AND:
+    case Q::OP_FILTER:
+    case Q::OP_AND_NOT:
+    case Q::OP_AND_MAYBE:
+    case Q::OP_XOR: {
+      const std::size_t n = query.get_num_subqueries();
+      if (n == 0) return std::nullopt;
+      std::optional<MatchBits> out = Evaluate(query.get_subquery(0));
+      if (!out) return std::nullopt;
+      // AND_MAYBE matches what its first part matches: the rest only weighs.
+      if (type == Q::OP_AND_MAYBE) return out;
+      for (std::size_t i = 1; i < n; ++i) {
+        std::optional<MatchBits> next = Evaluate(query.get_subquery(i));
+        if (!next) return std::nullopt;
+        switch (type) {
+          case Q::OP_AND:
+          case Q::OP_FILTER:
+            *out &= *next;
+            break;
+          case Q::OP_AND_NOT:
+            out->AndNot(*next);
+            break;
+          case Q::OP_XOR:
+            *out ^= *next;
+            break;
+          default:
+            *out |= *next;
+        }
+      }
+      return out;
+    }
+    default:
+      // Phrases, NEAR, wildcards, value ranges, posting sources, elite sets,
+      // an empty Query(): for Xapian's matcher.
+      return std::nullopt;
+  }
+}
+
+MatchBits MatchBitsEvaluator::AtLeast(const std::vector<MatchBits>& sets, std::size_t n) const {
+  MatchBits out(limit_);
+  if (n == 0) {
+    for (const auto& s : sets) out |= s;
+    return out;
+  }
+  if (n > sets.size()) return out;
+  std::vector<std::uint8_t> counts(limit_, 0);
+  for (const auto& s : sets) {
+    s.ForEach([&](Xapian::docid id) {
+      if (id < counts.size() && counts[id] < n && ++counts[id] == n) out.Set(id);
+    });
+  }
+  return out;
+}
+
+}  // namespace portalkb
