@@ -195,7 +195,10 @@ void CollectText(const GumboNode* root, std::string& out) {
       stack.pop_back();
       continue;
     }
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT && node->type != GUMBO_NODE_TEMPLATE) {
+    // A <template>'s content is inert, never shown (gumbo gives it a node
+    // type of its own, not an element: found by fuzz_html_loader, where
+    // "q<template>zx..." glued a hidden word onto visible text).
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) {
       stack.pop_back();
       continue;
     }

@@ -104,6 +104,22 @@ TEST(HtmlLoader, ExtractsVisibleTextTitleAndLanguage) {
   EXPECT_EQ(record.doc.body.find("noscriptword"), std::string::npos);
 }
 
+TEST(HtmlLoader, TemplateContentIsNeverText) {
+  // gumbo makes <template> a node type of its own, which the element skip
+  // list did not see (found by fuzz_html_loader).
+  for (const char* html : {"<p>before<template>templateword</template>after</p>",
+                           "<html><head><template><p>headtemplate</p></template></head><body>x</body></html>",
+                           "q<template>zxhidden</template><template><template>nested</template></template>"}) {
+    const auto record = LoadHtml(html, "t.html");
+    ASSERT_TRUE(record.error.empty()) << html;
+    EXPECT_EQ(record.doc.body.find("template"), std::string::npos) << record.doc.body;
+    EXPECT_EQ(record.doc.body.find("hidden"), std::string::npos) << record.doc.body;
+    EXPECT_EQ(record.doc.body.find("nested"), std::string::npos) << record.doc.body;
+  }
+  EXPECT_NE(LoadHtml("<p>before<template>templateword</template>after</p>", "t.html").doc.body.find("beforeafter"),
+            std::string::npos);
+}
+
 TEST(HtmlLoader, TitleFallsBackToFirstH1AndDeepNestingIsSafe) {
   std::string deep = "<html><body>";
   for (int i = 0; i < 20000; ++i) deep += "<div>";
