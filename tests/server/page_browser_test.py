@@ -380,6 +380,7 @@ def test_every_label_placeholder_and_title_is_in_the_chosen_language(browser, la
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#principal option")) == 5)
     if lang != "en":  # en is what the browser asks for, so already chosen
         Select(browser.find_element(By.ID, "ui-lang")).select_by_value(lang)
+    screenshot(browser, "labels-" + lang)
     strings = page_strings(browser)
     table = strings[lang]
     for other in strings:
