@@ -18,10 +18,6 @@ header { display:flex; flex-wrap:wrap; gap:.75rem; align-items:center; padding:.
 header h1 { font-size:1.1rem; margin:0 1rem 0 0; }
 .demo { background:#fff4d6; color:var(--warn); padding:.4rem 1rem; font-size:.9rem; border-bottom:1px solid #f0d9a0; }
 .box { position:relative; flex:1 1 22rem; }
-/* Wide screens keep the box beside the title; the markup has it last, in
-   the phone's order (see the media query). */
-header .box { order:1; }
-#principal, #key, #ui-lang { order:2; }
 #q { width:100%; font-size:1.05rem; padding:.55rem .7rem; border:1px solid var(--line); border-radius:6px; }
 #q:focus, button:focus, a:focus, select:focus, input:focus { outline:3px solid #9bbcf0; outline-offset:1px; }
 #suggestions { position:absolute; z-index:2; left:0; right:0; margin:0; padding:0; list-style:none; background:#fff;
@@ -62,38 +58,37 @@ nav.pages button[aria-current="page"] { background:var(--accent); color:#fff; bo
   #filters:not(.open) { display:none; }
   #filters.open { border:1px solid var(--line); border-radius:6px; padding:0 .7rem .6rem; }
   header { padding:.6rem; gap:.5rem; }
-  /* The search box goes last, on a row of its own: its open completion list
-     then drops over the results, never over the principal and language
-     selectors (which sat below the box when it came first). This is the
-     markup's order, so the Tab order is the order on screen. */
-  header h1 { margin-right:auto; }
-  #principal, #key, #ui-lang { order:0; max-width:100%; }
-  header .box { order:0; flex:1 1 100%; }
-  /* In the flow, not over it: the open list pushes the status line and the
-     results down instead of covering "N results". Kept short enough that the
-     status line stays on screen below it. */
+  /* Rows in markup order, so Tab follows the screen: the title, the search
+     box on a row of its own, then the selectors. No `order` anywhere (WCAG
+     2.4.3): the flow alone places them. */
+  header h1 { flex:1 1 100%; margin:0; }
+  header .box { flex:1 1 100%; }
+  #principal, #key, #ui-lang { max-width:100%; }
+  /* In the flow, not over it: the open list pushes the selectors, the status
+     line and the results down instead of covering them. Kept short enough
+     that the status line stays on screen below it. */
   #suggestions { position:static; max-height:40vh; overflow-y:auto; }
 }
 </style>
 </head>
 <body>
 <div id="demo-banner" class="demo" role="note" data-t="demo" hidden></div>
-<!-- The header's markup is in its phone order (title, selectors, then the
-     search box on a row of its own), so Tab follows what a phone shows. -->
+<!-- The header's markup is its order on screen at every width (desktop: one
+     row; phone: title, box, selectors rows), so Tab follows what is shown. -->
 <header>
   <h1 id="t-title" data-t="title">Search</h1>
-  <select id="principal" aria-label="Search as" data-t-aria-label="as" hidden></select>
-  <input id="key" type="password" placeholder="API key" aria-label="API key" data-t-placeholder="key"
-         data-t-aria-label="key" hidden>
-  <select id="ui-lang" aria-label="Language" data-t-aria-label="language">
-    <option value="en" lang="en">English</option><option value="nl" lang="nl">Nederlands</option><option value="sv" lang="sv">Svenska</option>
-  </select>
   <div class="box" role="search">
     <input id="q" type="search" autocomplete="off" spellcheck="false" role="combobox" aria-autocomplete="list"
            aria-expanded="false" aria-controls="suggestions" aria-label="Search" data-t-aria-label="search"
            data-t-placeholder="placeholder">
     <ul id="suggestions" role="listbox" aria-label="Suggestions" data-t-aria-label="suggestions" hidden></ul>
   </div>
+  <select id="principal" aria-label="Search as" data-t-aria-label="as" hidden></select>
+  <input id="key" type="password" placeholder="API key" aria-label="API key" data-t-placeholder="key"
+         data-t-aria-label="key" hidden>
+  <select id="ui-lang" aria-label="Language" data-t-aria-label="language">
+    <option value="en" lang="en">English</option><option value="nl" lang="nl">Nederlands</option><option value="sv" lang="sv">Svenska</option>
+  </select>
 </header>
 <main>
   <button id="filters-toggle" type="button" aria-expanded="false" aria-controls="filters" hidden>Filters</button>

@@ -333,6 +333,11 @@ def test_phone_completions_leave_the_principal_and_language_selectors_free(brows
         }
         return covered;""")
     assert overlap == [], "the open completion list covers " + ", ".join(overlap)
+    # In the flow right under the box, pushing the selectors below it.
+    box, listed = rect(browser, "q"), rect(browser, "suggestions")
+    assert abs(listed["top"] - box["bottom"]) <= 2, (box, listed)
+    for element_id in ("principal", "ui-lang"):
+        assert rect(browser, element_id)["top"] >= listed["bottom"], element_id + " is below the list"
     assert browser.find_element(By.ID, "principal").is_displayed(), "demo mode shows the principal switcher"
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
     screenshot(browser, "phone-completions")
@@ -467,12 +472,30 @@ def header_tab_order(driver):
     return order
 
 
-def test_phone_tab_order_of_the_header_follows_the_screen(browser):
-    browser.set_window_size(390, 844)
+WIDTHS = {"desktop": (1200, 900), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_tab_order_of_the_header_follows_the_screen(browser, width):
+    # Replaces the phone-only test, whose markup had the box last on a phone
+    # and, by CSS order, first on a desktop, so desktop Tab went principal,
+    # language, box (WCAG 2.4.3).
+    browser.set_window_size(*WIDTHS[width])
     wait(browser, lambda d: d.find_element(By.ID, "principal").is_displayed())
     on_screen = header_controls_on_screen(browser)
-    assert sorted(on_screen) == ["principal", "q", "ui-lang"], on_screen
-    assert rect(browser, "q")["top"] >= rect(browser, "ui-lang")["bottom"], "the box is on a row of its own, last"
+    assert on_screen == ["q", "principal", "ui-lang"], on_screen
+    reordered = browser.execute_script(
+        "return [...document.querySelectorAll('header, header *')]"
+        ".filter(e => getComputedStyle(e).order !== '0').map(e => e.tagName + '#' + e.id)")
+    assert reordered == [], "CSS order moves " + ", ".join(reordered)
+    if width == "phone":
+        title, box, principal, lang = (rect(browser, i) for i in ("t-title", "q", "principal", "ui-lang"))
+        assert title["bottom"] <= box["top"], "the title is on a row above the box"
+        assert box["bottom"] <= principal["top"] and box["bottom"] <= lang["top"], "the selectors are below the box"
+        header_width = browser.execute_script("return document.querySelector('header').clientWidth")
+        assert box["right"] - box["left"] >= header_width - 2 * 16, "the box has a full-width row"
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
+        screenshot(browser, "phone-header")
     assert header_tab_order(browser) == on_screen
 
 
