@@ -58,44 +58,48 @@ nav.pages button[aria-current="page"] { background:var(--accent); color:#fff; bo
   #filters:not(.open) { display:none; }
   #filters.open { border:1px solid var(--line); border-radius:6px; padding:0 .7rem .6rem; }
   header { padding:.6rem; gap:.5rem; }
-  /* The search box goes last, on a row of its own: its open completion list
-     then drops over the results, never over the principal and language
-     selectors (which sat below the box when it came first). */
-  header h1 { order:1; margin-right:auto; }
-  #principal, #key, #ui-lang { order:2; max-width:100%; }
-  header .box { order:3; flex:1 1 100%; }
-  /* In the flow, not over it: the open list pushes the status line and the
-     results down instead of covering "N results". Kept short enough that the
-     status line stays on screen below it. */
+  /* Rows in markup order, so Tab follows the screen: the title, the search
+     box on a row of its own, then the selectors. No `order` anywhere (WCAG
+     2.4.3): the flow alone places them. */
+  header h1 { flex:1 1 100%; margin:0; }
+  header .box { flex:1 1 100%; }
+  #principal, #key, #ui-lang { max-width:100%; }
+  /* In the flow, not over it: the open list pushes the selectors, the status
+     line and the results down instead of covering them. Kept short enough
+     that the status line stays on screen below it. */
   #suggestions { position:static; max-height:40vh; overflow-y:auto; }
 }
 </style>
 </head>
 <body>
-<div id="demo-banner" class="demo" role="note" hidden></div>
+<div id="demo-banner" class="demo" role="note" data-t="demo" hidden></div>
+<!-- The header's markup is its order on screen at every width (desktop: one
+     row; phone: title, box, selectors rows), so Tab follows what is shown. -->
 <header>
-  <h1 id="t-title">Search</h1>
+  <h1 id="t-title" data-t="title">Search</h1>
   <div class="box" role="search">
     <input id="q" type="search" autocomplete="off" spellcheck="false" role="combobox" aria-autocomplete="list"
-           aria-expanded="false" aria-controls="suggestions" aria-label="Search">
-    <ul id="suggestions" role="listbox" aria-label="Suggestions" hidden></ul>
+           aria-expanded="false" aria-controls="suggestions" aria-label="Search" data-t-aria-label="search"
+           data-t-placeholder="placeholder">
+    <ul id="suggestions" role="listbox" aria-label="Suggestions" data-t-aria-label="suggestions" hidden></ul>
   </div>
-  <select id="principal" aria-label="Search as" hidden></select>
-  <input id="key" type="password" placeholder="API key" aria-label="API key" hidden>
-  <select id="ui-lang" aria-label="Language">
-    <option value="en">English</option><option value="nl">Nederlands</option><option value="sv">Svenska</option>
+  <select id="principal" aria-label="Search as" data-t-aria-label="as" hidden></select>
+  <input id="key" type="password" placeholder="API key" aria-label="API key" data-t-placeholder="key"
+         data-t-aria-label="key" hidden>
+  <select id="ui-lang" aria-label="Language" data-t-aria-label="language">
+    <option value="en" lang="en">English</option><option value="nl" lang="nl">Nederlands</option><option value="sv" lang="sv">Svenska</option>
   </select>
 </header>
 <main>
   <button id="filters-toggle" type="button" aria-expanded="false" aria-controls="filters" hidden>Filters</button>
-  <aside id="filters" aria-label="Filters"><div id="facets"></div></aside>
-  <section aria-label="Results">
+  <aside id="filters" aria-label="Filters" data-t-aria-label="filters"><div id="facets"></div></aside>
+  <section aria-label="Results" data-t-aria-label="resultsLabel">
     <div id="status" role="status" aria-live="polite"></div>
     <div id="correction"></div>
-    <ol id="results" aria-label="Results"></ol>
-    <nav class="pages" id="pages" aria-label="Pages"></nav>
+    <ol id="results" aria-label="Results" data-t-aria-label="resultsLabel"></ol>
+    <nav class="pages" id="pages" aria-label="Pages" data-t-aria-label="pages"></nav>
     <div class="support" id="support" hidden>
-      <span id="t-notfound"></span> <button id="contact" type="button"></button>
+      <span id="t-notfound"></span> <button id="contact" type="button" data-t="contact"></button>
     </div>
   </section>
 </main>
@@ -111,39 +115,69 @@ const T = {
         notfound: "Didn't find what you were looking for?", contact: "Contact support", contacted: "Support has been told.",
         prev: "Previous", next: "Next", as: "Search as", key: "API key", needkey: "A key is needed to search (add #key=... to the address).",
         demo: "Demo mode: this server is open to anyone and uses demo principals. Never run it like this in production.",
-        facet: { type: "Type", lang: "Language", category: "Category", tags: "Tags" }, failed: "Search failed", filters: "Filters" },
+        facet: { type: "Type", lang: "Language", category: "Category", tags: "Tags" }, failed: "Search failed", filters: "Filters",
+        pagetitle: "portalkb search", search: "Search", suggestions: "Suggestions", resultsLabel: "Results", pages: "Pages",
+        page: n => "Page " + n, language: "Language",
+        principals: { anonymous: "Anonymous visitor", "acme-customer": "Customer of Acme", "globex-finance": "Finance at Globex",
+                      "support-agent": "Support agent", editor: "Editor (sees drafts)" } },
   nl: { title: "Zoeken", placeholder: "Zoek in artikelen en documenten", results: n => n === 1 ? "1 resultaat" : n + " resultaten",
         none: "Geen resultaten", weak: "gedeeltelijke match", meant: "Bedoelde u", showing: "Resultaten voor",
         instead: "Zoek in plaats daarvan naar", helpful: "Was dit nuttig?", yes: "Ja", no: "Nee", thanks: "Bedankt!",
         notfound: "Niet gevonden wat u zocht?", contact: "Neem contact op", contacted: "De klantenservice is op de hoogte.",
         prev: "Vorige", next: "Volgende", as: "Zoeken als", key: "API-sleutel", needkey: "Er is een sleutel nodig om te zoeken (voeg #key=... toe aan het adres).",
         demo: "Demomodus: deze server is voor iedereen open en gebruikt demo-rollen. Nooit zo in productie draaien.",
-        facet: { type: "Soort", lang: "Taal", category: "Categorie", tags: "Labels" }, failed: "Zoeken mislukt", filters: "Filters" },
+        facet: { type: "Soort", lang: "Taal", category: "Categorie", tags: "Labels" }, failed: "Zoeken mislukt", filters: "Filters",
+        pagetitle: "portalkb zoeken", search: "Zoeken", suggestions: "Suggesties", resultsLabel: "Resultaten", pages: "Pagina's",
+        page: n => "Pagina " + n, language: "Taal",
+        principals: { anonymous: "Anonieme bezoeker", "acme-customer": "Klant van Acme", "globex-finance": "Financiën bij Globex",
+                      "support-agent": "Supportmedewerker", editor: "Redacteur (ziet concepten)" } },
   sv: { title: "Sök", placeholder: "Sök i artiklar och dokument", results: n => n === 1 ? "1 träff" : n + " träffar",
         none: "Inga träffar", weak: "delvis träff", meant: "Menade du", showing: "Visar resultat för",
         instead: "Sök i stället efter", helpful: "Var detta till hjälp?", yes: "Ja", no: "Nej", thanks: "Tack!",
         notfound: "Hittade du inte det du sökte?", contact: "Kontakta support", contacted: "Support har fått veta.",
         prev: "Föregående", next: "Nästa", as: "Sök som", key: "API-nyckel", needkey: "En nyckel behövs för att söka (lägg till #key=... i adressen).",
         demo: "Demoläge: servern är öppen för alla och använder demoroller. Kör aldrig så i produktion.",
-        facet: { type: "Typ", lang: "Språk", category: "Kategori", tags: "Etiketter" }, failed: "Sökningen misslyckades", filters: "Filter" },
+        facet: { type: "Typ", lang: "Språk", category: "Kategori", tags: "Etiketter" }, failed: "Sökningen misslyckades", filters: "Filter",
+        pagetitle: "portalkb sök", search: "Sök", suggestions: "Förslag", resultsLabel: "Träffar", pages: "Sidor",
+        page: n => "Sida " + n, language: "Språk",
+        principals: { anonymous: "Anonym besökare", "acme-customer": "Kund hos Acme", "globex-finance": "Ekonomi på Globex",
+                      "support-agent": "Supporthandläggare", editor: "Redaktör (ser utkast)" } },
 };
 const $ = id => document.getElementById(id);
-const state = { q: "", offset: 0, selected: {}, key: "", last: null, active: -1, suggestion: -1, session: "" };
+// failure: the message of the last failed search ("" when it lacked a key),
+// null when it did not fail; kept so a language switch can say it again.
+const state = { q: "", offset: 0, selected: {}, key: "", last: null, active: -1, suggestion: -1, session: "",
+                failure: null, contacted: false };
 let ui = T.en;
 
+// Markup names its strings by key: data-t for the text, data-t-ATTRIBUTE for
+// an attribute (aria-label, placeholder, title). What is built later takes
+// its strings from `ui` when it is built, and is rebuilt here.
+const TRANSLATED_ATTRIBUTES = ["aria-label", "placeholder", "title"];
 function tr() {
-  ui = T[$("ui-lang").value] || T.en;
-  document.documentElement.lang = $("ui-lang").value;
-  $("t-title").textContent = ui.title;
-  $("q").placeholder = ui.placeholder;
-  $("principal").setAttribute("aria-label", ui.as);
-  $("key").placeholder = ui.key;
-  $("contact").textContent = ui.contact;
-  $("t-notfound").textContent = ui.notfound;
-  $("demo-banner").textContent = ui.demo;
-  $("filters").setAttribute("aria-label", ui.filters);
+  const lang = T[$("ui-lang").value] ? $("ui-lang").value : "en";
+  ui = T[lang];
+  document.documentElement.lang = lang;
+  document.title = ui.pagetitle;
+  for (const e of document.querySelectorAll("[data-t]")) e.textContent = ui[e.dataset.t] ?? T.en[e.dataset.t];
+  for (const attr of TRANSLATED_ATTRIBUTES) {
+    for (const e of document.querySelectorAll("[data-t-" + attr + "]")) {
+      const key = e.getAttribute("data-t-" + attr);
+      e.setAttribute(attr, ui[key] ?? T.en[key]);
+    }
+  }
+  $("t-notfound").textContent = state.contacted ? ui.contacted : ui.notfound;
+  for (const o of $("principal").options) o.textContent = principalLabel(o);
   renderFiltersToggle();
   if (state.last) render(state.last);
+  else if (state.failure !== null) renderFailure();
+}
+
+// The demo principals the page knows are named in the interface language;
+// any other keeps the label the server gave it.
+function principalLabel(option) {
+  const id = option.dataset.principal;
+  return Object.hasOwn(ui.principals, id) ? ui.principals[id] : option.dataset.label;
 }
 
 // The engine's snippets are HTML-escaped text with <mark> around matched
@@ -188,19 +222,31 @@ function filters() {
 let searchSeq = 0;
 async function search() {
   const seq = ++searchSeq;
-  if (!state.q.trim()) { state.last = null; $("results").replaceChildren(); renderFacets({});
+  if (!state.q.trim()) { state.last = null; state.failure = null; $("results").replaceChildren(); renderFacets({});
     $("pages").replaceChildren(); $("status").textContent = ""; $("correction").replaceChildren(); $("support").hidden = true; return; }
   try {
     const r = await api("POST", "/v1/search", { query: state.q, filters: filters(), facets: FACETS, limit: PAGE,
                                               offset: state.offset, session: state.session });
     if (seq !== searchSeq) return;  // a later search is on its way
     state.last = r;
+    state.failure = null;
     state.active = -1;
     render(r);
   } catch (e) {
     if (seq !== searchSeq) return;
-    $("status").replaceChildren(el("span", { class: "error" }, (state.key || DEMO ? ui.failed + ": " + e.message : ui.needkey)));
+    state.failure = state.key || DEMO ? String(e.message) : "";
+    renderFailure();
   }
+}
+
+function renderFailure() {
+  $("status").replaceChildren(el("span", { class: "error" }, state.failure ? ui.failed + ": " + state.failure : ui.needkey));
+}
+
+// A hit's own language (when it names one) is marked on its title and
+// snippet, so a screen reader reads a Dutch article as Dutch on an English page.
+function contentLang(h) {
+  return typeof h.lang === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(h.lang) ? { lang: h.lang } : {};
 }
 
 function render(r) {
@@ -218,11 +264,11 @@ function render(r) {
   const list = $("results");
   list.replaceChildren();
   r.hits.forEach((h, i) => {
-    const title = el("a", { class: "title", href: h.url || "#", onclick: () => logClick(h, i) }, h.title || h.id);
+    const title = el("a", { class: "title", href: h.url || "#", onclick: () => logClick(h, i), ...contentLang(h) }, h.title || h.id);
     const li = el("li", { id: "hit-" + i }, title);
     if (h.weak) li.append(el("span", { class: "weak", title: ui.weak }, ui.weak));
     li.append(el("div", { class: "meta" }, [h.type, h.lang, h.category, h.updated_at].filter(Boolean).join(" · ")));
-    li.append(el("div", { class: "snippet" }, snippetNode(h.snippet || "")));
+    li.append(el("div", { class: "snippet", ...contentLang(h) }, snippetNode(h.snippet || "")));
     const fb = el("div", { class: "helpful" }, ui.helpful + " ");
     const vote = helpful => async () => {
       try { await api("POST", "/v1/feedback", { query_id: r.query_id || "", doc_id: h.id, helpful }); fb.replaceChildren(ui.thanks); }
@@ -314,7 +360,7 @@ function renderPages(total) {
   const go = p => () => { state.offset = p * PAGE; search(); window.scrollTo(0, 0); };
   if (current > 0) nav.append(el("button", { type: "button", onclick: go(current - 1) }, ui.prev));
   for (let p = Math.max(0, current - 3); p < Math.min(pages, current + 4); p++) {
-    const b = el("button", { type: "button", onclick: go(p), "aria-label": String(p + 1) }, String(p + 1));
+    const b = el("button", { type: "button", onclick: go(p), "aria-label": ui.page(p + 1) }, String(p + 1));
     if (p === current) b.setAttribute("aria-current", "page");
     nav.append(b);
   }
@@ -328,7 +374,11 @@ function logClick(h, i) {
 
 $("contact").addEventListener("click", async () => {
   if (!state.last || !state.last.query_id) return;
-  try { await api("POST", "/v1/events/support-contact", { query_id: state.last.query_id }); $("t-notfound").textContent = ui.contacted; }
+  try {
+    await api("POST", "/v1/events/support-contact", { query_id: state.last.query_id });
+    state.contacted = true;
+    $("t-notfound").textContent = ui.contacted;
+  }
   catch (e) { $("t-notfound").textContent = e.message; }
 });
 
@@ -419,7 +469,11 @@ async function setupKeys() {
     $("demo-banner").hidden = false;
     const r = await api("GET", "/v1/demo/principals").catch(() => ({ principals: [] }));
     const sel = $("principal");
-    for (const p of r.principals) sel.append(el("option", { value: p.key }, p.label));
+    for (const p of r.principals) {
+      const o = el("option", { value: p.key, "data-principal": String(p.id), "data-label": String(p.label) });
+      o.textContent = principalLabel(o);
+      sel.append(o);
+    }
     sel.hidden = !r.principals.length;
     state.key = sel.value || "";
     sel.addEventListener("change", () => { state.key = sel.value; state.selected = {}; state.offset = 0; search(); });

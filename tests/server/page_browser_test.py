@@ -36,6 +36,7 @@ def screenshot(driver, name):
 
 try:
     from selenium import webdriver
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -51,6 +52,12 @@ DOCS = [
      "category": "Billing/Invoices", "visibility": ["public"], "body": "Download uw invoice als PDF."},
     {"id": "inv-acme", "type": "document", "title": "Acme invoice agreement", "lang": "en", "tags": ["contract"],
      "category": "Contracts", "visibility": ["org:acme"], "body": "The invoice terms agreed with Acme."},
+] + [
+    # More than a page of them: "router firmware" then has page buttons, and
+    # weak hits (no router article mentions firmware).
+    {"id": f"router-{i}", "type": "article", "title": f"Restart router model {i}", "lang": "en", "tags": ["network"],
+     "category": "Network", "visibility": ["public"], "body": f"Unplug the router model {i} and restart it."}
+    for i in range(12)
 ]
 
 
@@ -326,6 +333,176 @@ def test_phone_completions_leave_the_principal_and_language_selectors_free(brows
         }
         return covered;""")
     assert overlap == [], "the open completion list covers " + ", ".join(overlap)
+    # In the flow right under the box, pushing the selectors below it.
+    box, listed = rect(browser, "q"), rect(browser, "suggestions")
+    assert abs(listed["top"] - box["bottom"]) <= 2, (box, listed)
+    for element_id in ("principal", "ui-lang"):
+        assert rect(browser, element_id)["top"] >= listed["bottom"], element_id + " is below the list"
     assert browser.find_element(By.ID, "principal").is_displayed(), "demo mode shows the principal switcher"
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
     screenshot(browser, "phone-completions")
+
+
+# The accessible names, written out (not read from the page) for a handful.
+EXPECTED_NAMES = {
+    "en": {"q": "Search", "suggestions": "Suggestions", "results": "Results", "pages": "Pages", "ui-lang": "Language"},
+    "nl": {"q": "Zoeken", "suggestions": "Suggesties", "results": "Resultaten", "pages": "Pagina's", "ui-lang": "Taal"},
+    "sv": {"q": "Sök", "suggestions": "Förslag", "results": "Träffar", "pages": "Sidor", "ui-lang": "Språk"},
+}
+PAGE_WORD = {"en": "Page", "nl": "Pagina", "sv": "Sida"}
+ACME_CUSTOMER = {"en": "Customer of Acme", "nl": "Klant van Acme", "sv": "Kund hos Acme"}
+# English names that must not remain once Dutch or Swedish is chosen (those
+# the page's English table holds are added to these).
+ENGLISH_NAMES = {"Search", "Suggestions", "Results", "Pages", "Language", "Search as", "API key", "partial match",
+                 "Search articles and documents", "Page 1", "Page 2", "portalkb search", "Anonymous visitor",
+                 "Customer of Acme"}
+
+
+def page_strings(driver):
+    # The page's translation table; its functions (counts, page numbers) drop out.
+    return driver.execute_script("return JSON.parse(JSON.stringify(T))")
+
+
+def named_elements(driver):
+    return driver.execute_script("""
+        const out = [];
+        for (const e of document.querySelectorAll('[aria-label], [placeholder], [title]')) {
+          for (const attr of ['aria-label', 'placeholder', 'title']) {
+            if (!e.hasAttribute(attr)) continue;
+            out.push({where: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''),
+                      id: e.id, cls: e.className, parent: e.parentElement.id, text: e.textContent, attr,
+                      value: e.getAttribute(attr), key: e.getAttribute('data-t-' + attr)});
+          }
+        }
+        return out;""")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "sv"])
+def test_every_label_placeholder_and_title_is_in_the_chosen_language(browser, lang):
+    type_query(browser, "router firmware")
+    wait(browser, lambda d: len(titles(d)) == 10 and d.find_elements(By.CSS_SELECTOR, "ol#results .weak")
+         and len(d.find_elements(By.CSS_SELECTOR, "#pages button")) >= 2)
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#principal option")) == 5)
+    if lang != "en":  # en is what the browser asks for, so already chosen
+        Select(browser.find_element(By.ID, "ui-lang")).select_by_value(lang)
+    screenshot(browser, "labels-" + lang)
+    strings = page_strings(browser)
+    table = strings[lang]
+    for other in strings:
+        assert set(strings[other]) == set(strings["en"]), f"{other} and en name different strings"
+        for nested in ("facet", "principals"):
+            assert set(strings[other][nested]) == set(strings["en"][nested]), (other, nested)
+    assert browser.execute_script("return document.documentElement.lang") == lang
+    assert browser.title == table["pagetitle"]
+
+    named = named_elements(browser)
+    unaccounted = []
+    for e in named:
+        where = e["where"] + " " + e["attr"]
+        if e["key"]:
+            assert e["key"] in table, where + " names a string the table lacks: " + e["key"]
+            assert e["value"] == table[e["key"]], where
+        elif e["cls"] == "weak" and e["attr"] == "title":
+            assert e["value"] == table["weak"], where
+        elif e["parent"] == "pages" and e["attr"] == "aria-label" and e["text"].isdigit():
+            assert e["value"] == PAGE_WORD[lang] + " " + e["text"], where
+        else:
+            unaccounted.append(where + " = " + e["value"])
+    assert not unaccounted, "not translated through the page's table: " + ", ".join(unaccounted)
+    # Every kind is there, so none of the checks above passed for want of it.
+    ids = {e["id"] for e in named}
+    assert {"q", "suggestions", "principal", "key", "ui-lang", "filters", "results", "pages"} <= ids, ids
+    assert any(e["cls"] == "weak" for e in named) and sum(e["parent"] == "pages" for e in named) >= 2
+    by_id = {e["id"]: e["value"] for e in named if e["attr"] == "aria-label" and e["id"]}
+    for element_id, name in EXPECTED_NAMES[lang].items():
+        assert by_id[element_id] == name, element_id
+    section = [e["value"] for e in named if e["where"] == "section" and e["attr"] == "aria-label"]
+    assert section == [EXPECTED_NAMES[lang]["results"]], section
+    for e in browser.find_elements(By.CSS_SELECTOR, "[data-t]"):
+        assert e.get_attribute("textContent") == table[e.get_attribute("data-t")], e.get_attribute("data-t")
+    principals = browser.execute_script("return [...document.querySelectorAll('#principal option')].map(o => o.text)")
+    assert ACME_CUSTOMER[lang] in principals, principals
+
+    if lang != "en":
+        english = set(ENGLISH_NAMES)
+        english |= {v for k, v in strings["en"].items() if isinstance(v, str) and table[k] != v}
+        english |= {v for k, v in strings["en"]["principals"].items() if table["principals"][k] != v}
+        left = [e["where"] + " " + e["attr"] + " = " + e["value"] for e in named if e["value"] in english]
+        left += ["#principal option " + p for p in principals if p in english]
+        assert not left, "still English: " + ", ".join(left)
+
+    # The hits keep their own language whatever the interface's.
+    type_query(browser, "invoice")
+    wait(browser, lambda d: sorted(titles(d)) == ["Download an invoice", "Factuur downloaden"])
+    langs = browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('ol#results a.title')].map(a => [a.textContent, a.lang]))")
+    assert langs == {"Download an invoice": "en", "Factuur downloaden": "nl"}, langs
+    assert browser.execute_script("return document.documentElement.lang") == lang
+
+
+def header_controls_on_screen(driver):
+    """The header's displayed controls in reading order: rows top to bottom, each left to right."""
+    boxes = driver.execute_script("""
+        return [...document.querySelectorAll('header input, header select, header button, header a, header [tabindex]')]
+          .filter(e => e.getClientRects().length > 0)
+          .map(e => { const r = e.getBoundingClientRect();
+                      return {id: e.id, top: r.top, bottom: r.bottom, left: r.left}; });""")
+    rows = []
+    for b in sorted(boxes, key=lambda b: (b["top"], b["left"])):
+        middle = (b["top"] + b["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    return [b["id"] for row in rows for b in sorted(row, key=lambda b: b["left"])]
+
+
+def header_tab_order(driver):
+    # Tab from a stop put before everything, until focus leaves the header.
+    driver.execute_script(
+        "const s = document.createElement('span'); s.id = 'tab-start'; s.tabIndex = 0;"
+        "document.body.prepend(s); s.focus();")
+    order = []
+    for _ in range(12):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        active = driver.switch_to.active_element
+        if not driver.execute_script("return document.querySelector('header').contains(arguments[0])", active):
+            break
+        order.append(active.get_attribute("id"))
+    return order
+
+
+WIDTHS = {"desktop": (1200, 900), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_tab_order_of_the_header_follows_the_screen(browser, width):
+    # Replaces the phone-only test, whose markup had the box last on a phone
+    # and, by CSS order, first on a desktop, so desktop Tab went principal,
+    # language, box (WCAG 2.4.3).
+    browser.set_window_size(*WIDTHS[width])
+    wait(browser, lambda d: d.find_element(By.ID, "principal").is_displayed())
+    on_screen = header_controls_on_screen(browser)
+    assert on_screen == ["q", "principal", "ui-lang"], on_screen
+    reordered = browser.execute_script(
+        "return [...document.querySelectorAll('header, header *')]"
+        ".filter(e => getComputedStyle(e).order !== '0').map(e => e.tagName + '#' + e.id)")
+    assert reordered == [], "CSS order moves " + ", ".join(reordered)
+    if width == "phone":
+        title, box, principal, lang = (rect(browser, i) for i in ("t-title", "q", "principal", "ui-lang"))
+        assert title["bottom"] <= box["top"], "the title is on a row above the box"
+        assert box["bottom"] <= principal["top"] and box["bottom"] <= lang["top"], "the selectors are below the box"
+        header_width = browser.execute_script("return document.querySelector('header').clientWidth")
+        assert box["right"] - box["left"] >= header_width - 2 * 16, "the box has a full-width row"
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, "no sideways scrolling"
+        screenshot(browser, "phone-header")
+    assert header_tab_order(browser) == on_screen
+
+
+def test_desktop_header_keeps_the_search_box_beside_the_title(browser):
+    wait(browser, lambda d: d.find_element(By.ID, "principal").is_displayed())
+    title, box, principal, lang = (rect(browser, i) for i in ("t-title", "q", "principal", "ui-lang"))
+    assert title["right"] <= box["left"] and box["right"] <= principal["left"] and principal["right"] <= lang["left"]
+    for r in (title, principal, lang):
+        assert r["top"] < box["bottom"] and box["top"] < r["bottom"], "one row"
+    screenshot(browser, "desktop-header")
