@@ -103,7 +103,7 @@ def browser(server):
     driver.quit()
 
 
-def wait(driver, condition, timeout=10):
+def wait(driver, condition, timeout=20):
     # The page re-renders as results arrive: an element found a moment ago
     # may be gone, which only means "look again".
     return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,
