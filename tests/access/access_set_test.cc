@@ -290,3 +290,65 @@ TEST(LanguageSets, DetectionAndTheLanguageProbeAnswerAsTheQueriesDo) {
 
 }  // namespace
 }  // namespace portalkb
+
+namespace portalkb {
+namespace {
+
+// A document of the grant `grant`, published, without a publishing window.
+Xapian::Document GrantedDoc(const std::string& grant) {
+  Xapian::Document doc;
+  doc.add_boolean_term(schema::Term(schema::kGrant, grant));
+  doc.add_boolean_term(schema::Term(schema::kStatus, "published"));
+  doc.add_value(schema::kSlotPublishAt, Xapian::sortable_serialise(schema::kNoStart));
+  doc.add_value(schema::kSlotUnpublishAt, Xapian::sortable_serialise(schema::kNoEnd));
+  doc.add_term("word");
+  return doc;
+}
+
+// A revision number names a state of one database only. A compacted copy
+// (Xapian's compact commits revision 1: Backup's copy, which Restore renames
+// into place under running readers, and a new index's final compaction)
+// starts counting again, with other documents at the same ids; the engine
+// keeps its newer snapshot (and that snapshot's AccessSetCache) while the
+// index's revision is below the snapshot's. A set of the old database must
+// never answer for the new one.
+TEST(AccessSetCache, AnotherDatabaseAtTheSameRevisionIsNeverAnsweredWithItsSet) {
+  testing::TempDir dir;
+  {
+    Xapian::WritableDatabase before(dir / "index", Xapian::DB_CREATE);
+    before.add_document(GrantedDoc("public"));        // 1
+    before.add_document(GrantedDoc("role:finance"));  // 2
+    before.commit();
+  }
+  {
+    Xapian::WritableDatabase staging(dir / "staging", Xapian::DB_CREATE);
+    staging.add_document(GrantedDoc("role:finance"));  // 1: hidden from the anonymous
+    staging.commit();
+    staging.add_document(GrantedDoc("public"));  // 2
+    staging.commit();
+  }
+  Xapian::Database(dir / "staging").compact(dir / "restored");
+  const Xapian::Database old_db(dir / "index");
+  const Xapian::Database restored(dir / "restored");
+  ASSERT_EQ(restored.get_revision(), old_db.get_revision()) << "the compacted copy starts again at revision 1";
+
+  const Principal anonymous = Principal::Anonymous();
+  const std::vector<std::string> draft_viewers{"editor"};
+  const long long now = 1500;
+  const AccessSetCache cache;                                        // one snapshot's
+  (void)AccessFilter(anonymous, now, draft_viewers, old_db, cache);  // the first request of the revision
+  EXPECT_EQ(Matching(old_db, AccessFilter(anonymous, now, draft_viewers, old_db, cache)),
+            std::vector<Xapian::docid>{1});
+
+  const std::vector<Xapian::docid> by_terms = Matching(restored, AccessFilter(anonymous, now, draft_viewers));
+  ASSERT_EQ(by_terms, std::vector<Xapian::docid>{2});
+  EXPECT_EQ(Matching(restored, AccessFilter(anonymous, now, draft_viewers, restored, cache)), by_terms)
+      << "document 1 of the restored index is for role:finance only";
+  const auto visible = VisibleDocuments::Of(anonymous, now, draft_viewers, restored, cache);
+  if (visible.has_value()) {
+    EXPECT_FALSE(visible->Contains(1)) << "probes and facet counts must not see document 1 either";
+  }
+}
+
+}  // namespace
+}  // namespace portalkb
