@@ -106,9 +106,41 @@ Xapian::Query AccessFilter(const Principal& principal, long long now,
 Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
                            const AccessSetCache& cache) {
-  if (principal.admin) return schema::MatchAllQuery();
+  return AccessFor(principal, now, draft_viewer_roles, db, cache).filter;
+}
+
+PrincipalAccess AccessFor(const Principal& principal, long long now, const std::vector<std::string>& draft_viewer_roles,
+                          const Xapian::Database& db, const AccessSetCache& cache) {
+  PrincipalAccess out;
+  if (principal.admin) {
+    out.filter = schema::MatchAllQuery();
+    VisibleDocuments all;
+    all.all_ = true;  // MatchAll: drafts and windows included
+    out.visible = std::move(all);
+    return out;
+  }
   const PrincipalTerms terms = TermsOf(principal, draft_viewer_roles);
-  return WithinWindow(Admitted(terms, cache.Get(db, terms.shared)), now, &db);
+  // Each set asked for once per request, all of them before any answer, so
+  // all are built from the second request on.
+  std::shared_ptr<const AccessSet> shared = cache.Get(db, terms.shared);
+  std::shared_ptr<const AccessSet> published;
+  const bool needs_published = !terms.user_grant.empty() && !terms.shared.required.empty();
+  if (needs_published) {
+    AccessTerms required;
+    required.any_of = {terms.shared.required};
+    published = cache.Get(db, required);
+  }
+  out.filter = WithinWindow(Admitted(terms, shared), now, &db);
+  if (shared == nullptr || (needs_published && published == nullptr) || !WindowOpenForAll(db, now)) return out;
+  VisibleDocuments v;
+  v.shared_ = std::move(shared);
+  if (!terms.user_grant.empty()) {
+    for (auto it = db.postlist_begin(terms.user_grant); it != db.postlist_end(terms.user_grant); ++it) {
+      if (published == nullptr || published->Contains(*it)) v.own_.push_back(*it);
+    }
+  }
+  out.visible = std::move(v);
+  return out;
 }
 
 bool WindowOpenForAll(const Xapian::Database& db, long long now) {
@@ -125,29 +157,7 @@ bool WindowOpenForAll(const Xapian::Database& db, long long now) {
 std::optional<VisibleDocuments> VisibleDocuments::Of(const Principal& principal, long long now,
                                                      const std::vector<std::string>& draft_viewer_roles,
                                                      const Xapian::Database& db, const AccessSetCache& cache) {
-  VisibleDocuments v;
-  if (principal.admin) {
-    v.all_ = true;  // MatchAll: drafts and windows included
-    return v;
-  }
-  if (!WindowOpenForAll(db, now)) return std::nullopt;
-  const PrincipalTerms terms = TermsOf(principal, draft_viewer_roles);
-  // Each set asked for, so that all are built from the second request on.
-  v.shared_ = cache.Get(db, terms.shared);
-  std::shared_ptr<const AccessSet> published;
-  const bool needs_published = !terms.user_grant.empty() && !terms.shared.required.empty();
-  if (needs_published) {
-    AccessTerms required;
-    required.any_of = {terms.shared.required};
-    published = cache.Get(db, required);
-  }
-  if (v.shared_ == nullptr || (needs_published && published == nullptr)) return std::nullopt;
-  if (!terms.user_grant.empty()) {
-    for (auto it = db.postlist_begin(terms.user_grant); it != db.postlist_end(terms.user_grant); ++it) {
-      if (published == nullptr || published->Contains(*it)) v.own_.push_back(*it);
-    }
-  }
-  return v;
+  return AccessFor(principal, now, draft_viewer_roles, db, cache).visible;
 }
 
 bool OccursIn(const Xapian::Database& db, const std::string& term, const VisibleDocuments& visible,

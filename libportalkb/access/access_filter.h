@@ -36,6 +36,8 @@ Xapian::Query AccessFilter(const Principal& principal, long long now,
                            const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
                            const AccessSetCache& cache);
 
+struct PrincipalAccess;
+
 // The documents an AccessFilter admits at one time, as sets to test
 // document ids against, so that a probe ("does this word occur in a
 // document the principal may see?") walks a posting list instead of
@@ -45,6 +47,9 @@ Xapian::Query AccessFilter(const Principal& principal, long long now,
 // at that time (by the slots' value bounds, which Xapian keeps).
 class VisibleDocuments {
  public:
+  friend PrincipalAccess AccessFor(const Principal& principal, long long now,
+                                   const std::vector<std::string>& draft_viewer_roles, const Xapian::Database& db,
+                                   const AccessSetCache& cache);
   static std::optional<VisibleDocuments> Of(const Principal& principal, long long now,
                                             const std::vector<std::string>& draft_viewer_roles,
                                             const Xapian::Database& db, const AccessSetCache& cache);
@@ -57,6 +62,17 @@ class VisibleDocuments {
   std::shared_ptr<const AccessSet> shared_;
   std::vector<Xapian::docid> own_;  // the user's own (published) documents, sorted
 };
+
+// What one request needs of a principal's access: the filter (as the
+// cached AccessFilter) and, when they can be had, the visible documents as
+// sets; each cached set is asked for once, so "built from the second
+// request" holds per request.
+struct PrincipalAccess {
+  Xapian::Query filter;
+  std::optional<VisibleDocuments> visible;
+};
+PrincipalAccess AccessFor(const Principal& principal, long long now, const std::vector<std::string>& draft_viewer_roles,
+                          const Xapian::Database& db, const AccessSetCache& cache);
 
 // Whether no document's publishing window excludes anything at `now`: every
 // document has both window values, and the slots' bounds lie outside `now`.

@@ -16,6 +16,7 @@ std::string AccessTerms::Key() const {
 std::shared_ptr<const AccessSet> AccessSet::Build(const Xapian::Database& db, const AccessTerms& terms) {
   std::shared_ptr<AccessSet> set(new AccessSet());
   set->revision_ = db.get_revision();
+  set->uuid_ = db.get_uuid();
   set->limit_ = db.get_lastdocid() + 1;
   const std::size_t words = set->limit_ / 64 + 1;
   set->bits_.assign(words, 0);
@@ -61,6 +62,7 @@ class AccessSetSource : public Xapian::PostingSource {
   Xapian::doccount get_termfreq_max() const override { return set_->count(); }
   void init(const Xapian::Database&) override {
     current_ = 0;
+    checked_out_ = 0;
     at_end_ = false;
   }
   void next(double) override { Move(current_ + 1); }
@@ -108,17 +110,18 @@ Xapian::Query AccessSetQuery(std::shared_ptr<const AccessSet> set) {
 std::shared_ptr<const AccessSet> AccessSetCache::Get(const Xapian::Database& db, const AccessTerms& terms) const {
   const std::string key = terms.Key();
   const Xapian::rev revision = db.get_revision();
+  const std::string uuid = db.get_uuid();
   {
     MutexLock lock(mutex_);
     auto it = by_key_.find(key);
-    if (it == by_key_.end() || it->second->revision != revision) {
+    if (it == by_key_.end() || it->second->revision != revision || it->second->uuid != uuid) {
       // First asked for in this revision: remembered, not built.
       if (it != by_key_.end()) {
         if (it->second->set != nullptr) bytes_ -= it->second->set->bytes();
         entries_.erase(it->second);
         by_key_.erase(it);
       }
-      entries_.push_front({key, revision, nullptr});
+      entries_.push_front({key, revision, uuid, nullptr});
       by_key_[key] = entries_.begin();
       Evict();
       return nullptr;
@@ -134,7 +137,7 @@ std::shared_ptr<const AccessSet> AccessSetCache::Get(const Xapian::Database& db,
     entries_.erase(it->second);
     by_key_.erase(it);
   }
-  entries_.push_front({key, set->revision(), set});
+  entries_.push_front({key, set->revision(), set->uuid(), set});
   by_key_[key] = entries_.begin();
   bytes_ += set->bytes();
   Evict();

@@ -35,8 +35,12 @@ class AccessSet {
   static std::shared_ptr<const AccessSet> Build(const Xapian::Database& db, const AccessTerms& terms);
 
   // The revision of the database it was built from: valid for that
-  // revision only (a replaced document keeps its id but may change grants).
+  // revision of that database only (a replaced document keeps its id but
+  // may change grants).
   Xapian::rev revision() const { return revision_; }
+  // The database it was read from: a restored or newly compacted index
+  // starts again at a low revision, so a revision alone does not name one.
+  const std::string& uuid() const { return uuid_; }
   bool Contains(Xapian::docid id) const { return id < limit_ && (bits_[id / 64] >> (id % 64) & 1) != 0; }
   // The first admitted id >= `from`, or 0 when there is none.
   Xapian::docid Next(Xapian::docid from) const;
@@ -46,6 +50,7 @@ class AccessSet {
  private:
   AccessSet() = default;
   Xapian::rev revision_ = 0;
+  std::string uuid_;
   Xapian::docid limit_ = 0;  // ids below it have a bit
   Xapian::doccount count_ = 0;
   std::vector<std::uint64_t> bits_;
@@ -75,7 +80,8 @@ class AccessSetCache {
   struct Entry {
     std::string key;
     Xapian::rev revision = 0;
-    std::shared_ptr<const AccessSet> set;  // null until asked for twice in `revision`
+    std::string uuid;
+    std::shared_ptr<const AccessSet> set;  // null until asked for twice in `revision` of `uuid`
   };
   void Evict() const REQUIRES(mutex_);
   const std::size_t max_bytes_;

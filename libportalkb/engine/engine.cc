@@ -84,16 +84,24 @@ struct Engine::Impl {
   std::shared_ptr<const IndexSnapshot> SnapshotFor(const Xapian::Database& db, const Tokenizer& tokenizer)
       EXCLUDES(snapshot_mutex, build_mutex) {
     const Xapian::rev revision = db.get_revision();
+    // Another database in its place (a restore, a new index's compaction)
+    // starts again at a low revision: its snapshot is built anew, since
+    // the old one's structures are keyed by the old documents' ids.
+    const std::string uuid = db.get_uuid();
+    auto usable = [&](const std::shared_ptr<const IndexSnapshot>& s) {
+      return s != nullptr && s->uuid() == uuid && s->revision() >= revision;
+    };
     std::shared_ptr<const IndexSnapshot> current = Current();
-    if (current != nullptr && current->revision() >= revision) return current;
+    if (usable(current)) return current;
     // The cheap part takes a metadata read and a mapping, so concurrent
     // callers wait for the one that builds it: every call sees the settings
     // and synonyms committed before it started.
     MutexLock build(build_mutex);
     current = Current();  // another thread may have built it meanwhile
-    if (current != nullptr && current->revision() >= revision) return current;
-    std::shared_ptr<const IndexSnapshot> fresh = current == nullptr ? IndexSnapshot::Build(db, path, options, tokenizer)
-                                                                    : IndexSnapshot::Refresh(*current, db, tokenizer);
+    if (usable(current)) return current;
+    std::shared_ptr<const IndexSnapshot> fresh = current == nullptr || current->uuid() != uuid
+                                                     ? IndexSnapshot::Build(db, path, options, tokenizer)
+                                                     : IndexSnapshot::Refresh(*current, db, tokenizer);
     {
       MutexLock lock(snapshot_mutex);
       snapshot = fresh;
@@ -135,7 +143,9 @@ struct Engine::Impl {
       MutexLock build(build_mutex);
       std::shared_ptr<const IndexSnapshot> current = Current();
       std::shared_ptr<const IndexSnapshot> next =
-          current == nullptr || heavy->revision() >= current->revision() ? heavy : current->WithHeavyPartsOf(*heavy);
+          current == nullptr || heavy->uuid() != current->uuid() || heavy->revision() >= current->revision()
+              ? heavy
+              : current->WithHeavyPartsOf(*heavy);
       MutexLock lock(snapshot_mutex);
       snapshot = next;
     }

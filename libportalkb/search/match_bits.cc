@@ -31,13 +31,22 @@ std::uint64_t MatchBits::Count() const {
   return n;
 }
 
-const MatchBits& MatchBitsEvaluator::Term(const std::string& term) {
-  auto& slot = terms_[term];
-  if (slot == nullptr) {
-    slot = std::make_unique<MatchBits>(limit_);
-    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) slot->Set(*it);
+bool MatchBitsEvaluator::Charge(std::size_t count) {
+  const std::size_t bytes = (static_cast<std::size_t>(limit_) / 64 + 1) * sizeof(std::uint64_t) * count;
+  if (used_bytes_ + bytes > max_bytes_) return false;
+  used_bytes_ += bytes;
+  return true;
+}
+
+const MatchBits* MatchBitsEvaluator::Term(const std::string& term) {
+  auto it = terms_.find(term);
+  if (it == terms_.end()) {
+    if (!Charge()) return nullptr;
+    auto bits = std::make_unique<MatchBits>(limit_);
+    for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) bits->Set(*p);
+    it = terms_.emplace(term, std::move(bits)).first;
   }
-  return *slot;
+  return it->second.get();
 }
 
 std::optional<MatchBits> MatchBitsEvaluator::Evaluate(const Xapian::Query& query) {
@@ -45,17 +54,22 @@ std::optional<MatchBits> MatchBitsEvaluator::Evaluate(const Xapian::Query& query
   const auto type = query.get_type();
   switch (type) {
     case Q::LEAF_MATCH_NOTHING:
+      if (!Charge()) return std::nullopt;
       return MatchBits(limit_);
     case Q::LEAF_MATCH_ALL:
       if (all_ == nullptr) {
+        if (!Charge()) return std::nullopt;
         all_ = std::make_unique<MatchBits>(limit_);
         for (auto it = db_.postlist_begin(""); it != db_.postlist_end(""); ++it) all_->Set(*it);
       }
+      if (!Charge()) return std::nullopt;  // the copy
       return *all_;
     case Q::LEAF_TERM: {
       const auto t = query.get_terms_begin();
       if (t == query.get_terms_end()) return std::nullopt;
-      return Term(*t);
+      const MatchBits* bits = Term(*t);
+      if (bits == nullptr || !Charge()) return std::nullopt;  // the copy
+      return *bits;
     }
     case Q::OP_SCALE_WEIGHT:
       // Scaling changes weights, never which documents match (a factor of
@@ -102,7 +116,9 @@ std::optional<MatchBits> MatchBitsEvaluator::Evaluate(const Xapian::Query& query
   }
 }
 
-MatchBits MatchBitsEvaluator::AtLeast(const std::vector<MatchBits>& sets, std::size_t n) const {
+std::optional<MatchBits> MatchBitsEvaluator::AtLeast(const std::vector<MatchBits>& sets, std::size_t n) {
+  // The counts below are bytes; the result is a bitset.
+  if (sets.size() > 255 || !Charge(9)) return std::nullopt;
   MatchBits out(limit_);
   if (n == 0) {
     for (const auto& s : sets) out |= s;

@@ -54,16 +54,25 @@ class MatchBits {
 // Thread-safety: one per thread (as the Xapian::Database).
 class MatchBitsEvaluator {
  public:
-  explicit MatchBitsEvaluator(const Xapian::Database& db) : db_(db), limit_(db.get_lastdocid() + 1) {}
+  // Bitsets of lastdocid bits each: their memory (and the time to clear
+  // them) grows with the index, not with the postings. Past `max_bytes` of
+  // them in one evaluator, Evaluate and Term give up (the caller runs
+  // Xapian's pass).
+  explicit MatchBitsEvaluator(const Xapian::Database& db, std::size_t max_bytes = kDefaultMaxBytes)
+      : db_(db), limit_(db.get_lastdocid() + 1), max_bytes_(max_bytes) {}
+  static constexpr std::size_t kDefaultMaxBytes = 32u << 20;
   // The documents `query` matches, or nullopt when it is not a combination
   // of term posting lists (OR, AND, AND_NOT, AND_MAYBE, FILTER, SYNONYM,
   // XOR, MAX, SCALE_WEIGHT over terms, MatchAll and MatchNothing). Throws
   // Xapian::Error.
   std::optional<MatchBits> Evaluate(const Xapian::Query& query);
-  // The documents holding `term`.
-  const MatchBits& Term(const std::string& term);
-  // The documents matching at least `n` of `sets`.
-  MatchBits AtLeast(const std::vector<MatchBits>& sets, std::size_t n) const;
+  // The documents holding `term`; null past the byte budget.
+  const MatchBits* Term(const std::string& term);
+  // The documents matching at least `n` of `sets` (at most 255 of them;
+  // nullopt beyond, or past the byte budget).
+  std::optional<MatchBits> AtLeast(const std::vector<MatchBits>& sets, std::size_t n);
+  // Takes `count` more bitsets' bytes from the budget; false when it is spent.
+  bool Charge(std::size_t count = 1);
   Xapian::docid limit() const { return limit_; }
 
  private:
@@ -71,6 +80,8 @@ class MatchBitsEvaluator {
   Xapian::docid limit_;
   std::map<std::string, std::unique_ptr<MatchBits>> terms_;
   std::unique_ptr<MatchBits> all_;
+  std::size_t max_bytes_;
+  std::size_t used_bytes_ = 0;
 };
 
 }  // namespace portalkb

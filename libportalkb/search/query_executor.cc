@@ -42,10 +42,9 @@ struct Constraints {
 Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRequest& request) {
   Constraints c;
   const auto& roles = context.snapshot.options().draft_viewer_roles;
-  c.access = AccessFilter(request.principal, context.now, roles, context.db, context.snapshot.access_sets());
-  c.sets = LanguageSets::Of(
-      VisibleDocuments::Of(request.principal, context.now, roles, context.db, context.snapshot.access_sets()),
-      context.db, context.snapshot.access_sets());
+  PrincipalAccess access = AccessFor(request.principal, context.now, roles, context.db, context.snapshot.access_sets());
+  c.access = std::move(access.filter);
+  c.sets = LanguageSets::Of(std::move(access.visible), context.db, context.snapshot.access_sets());
   for (const auto& text : request.filters) {
     auto filter = ParseFilter(text);
     if (!filter.ok()) return filter.status();
@@ -79,14 +78,20 @@ std::optional<MatchBits> MatchesFromPostings(MatchBitsEvaluator& evaluator, cons
   if (!matches) return std::nullopt;
   if (built.min_matched_words > 0) {
     // MatchedWordsDecider: at least min_matched_words words with a term in the document.
+    if (!evaluator.Charge(built.words.size())) return std::nullopt;
     std::vector<MatchBits> words(built.words.size(), MatchBits(evaluator.limit()));
     for (const auto& [term, origins] : built.origins) {
       for (const TermOrigin& o : origins) {
         if (o.fields != TermOrigin::kAllTextFields) return std::nullopt;
-        if (o.word < words.size()) words[o.word] |= evaluator.Term(term);
+        if (o.word >= words.size()) continue;
+        const MatchBits* bits = evaluator.Term(term);
+        if (bits == nullptr) return std::nullopt;
+        words[o.word] |= *bits;
       }
     }
-    *matches &= evaluator.AtLeast(words, built.min_matched_words);
+    std::optional<MatchBits> enough = evaluator.AtLeast(words, built.min_matched_words);
+    if (!enough) return std::nullopt;
+    *matches &= *enough;
   }
   for (const auto& [filter, query] : constraints.filters) {
     if (!skip_field.empty() && filter.field == skip_field && !filter.negated) continue;
@@ -98,6 +103,7 @@ std::optional<MatchBits> MatchesFromPostings(MatchBitsEvaluator& evaluator, cons
       *matches &= *f;
     }
   }
+  if (!evaluator.Charge()) return std::nullopt;
   MatchBits visible(evaluator.limit());
   const VisibleDocuments& access = constraints.sets->visible;
   matches->ForEach([&](Xapian::docid id) {

@@ -9,6 +9,7 @@ std::shared_ptr<const IndexSnapshot> IndexSnapshot::Build(const Xapian::Database
                                                           const EngineOptions& base, const Tokenizer& tokenizer) {
   std::shared_ptr<IndexSnapshot> s(new IndexSnapshot());
   s->revision_ = db.get_revision();
+  s->uuid_ = db.get_uuid();
   s->heavy_revision_ = s->revision_;
   s->index_dir_ = index_dir;
   s->base_ = base;
@@ -21,6 +22,7 @@ std::shared_ptr<const IndexSnapshot> IndexSnapshot::Refresh(const IndexSnapshot&
                                                             const Tokenizer& tokenizer) {
   std::shared_ptr<IndexSnapshot> s(new IndexSnapshot());
   s->revision_ = db.get_revision();
+  s->uuid_ = db.get_uuid();
   s->heavy_revision_ = previous.heavy_revision_;
   s->index_dir_ = previous.index_dir_;
   s->base_ = previous.base_;
@@ -43,6 +45,7 @@ std::shared_ptr<const IndexSnapshot> IndexSnapshot::Refresh(const IndexSnapshot&
 std::shared_ptr<const IndexSnapshot> IndexSnapshot::WithHeavyPartsOf(const IndexSnapshot& heavy) const {
   std::shared_ptr<IndexSnapshot> s(new IndexSnapshot());
   s->revision_ = revision_;
+  s->uuid_ = uuid_;
   s->heavy_revision_ = heavy.heavy_revision_;
   s->index_dir_ = index_dir_;
   s->base_ = base_;

@@ -51,6 +51,9 @@ class IndexSnapshot {
   std::shared_ptr<const IndexSnapshot> WithHeavyPartsOf(const IndexSnapshot& heavy) const;
 
   Xapian::rev revision() const { return revision_; }
+  // The database it was read from (a restored or newly compacted index
+  // starts again at a low revision: the revision alone does not name it).
+  const std::string& uuid() const { return uuid_; }
   // The revision the vocabulary and facet columns were read from (<= revision()).
   Xapian::rev heavy_revision() const { return heavy_revision_; }
   // Whether a search has asked for the facet columns of this snapshot.
@@ -79,6 +82,7 @@ class IndexSnapshot {
   // Settings, synonyms and slots of `db`'s revision, options from base_.
   void ReadMetadata(const Xapian::Database& db, const Tokenizer& tokenizer);
   Xapian::rev revision_ = 0;
+  std::string uuid_;
   Xapian::rev heavy_revision_ = 0;
   std::string index_dir_;
   EngineOptions base_;

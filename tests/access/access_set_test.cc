@@ -15,6 +15,7 @@
 #include "access/access_set.h"
 #include "analysis/analyzer.h"
 #include "search/language_detector.h"
+#include "search/match_bits.h"
 #include "storage/schema.h"
 #include "test_util.h"
 
@@ -348,6 +349,73 @@ TEST(AccessSetCache, AnotherDatabaseAtTheSameRevisionIsNeverAnsweredWithItsSet) 
   if (visible.has_value()) {
     EXPECT_FALSE(visible->Contains(1)) << "probes and facet counts must not see document 1 either";
   }
+}
+
+}  // namespace
+}  // namespace portalkb
+
+namespace portalkb {
+namespace {
+
+// The bitset evaluator against Xapian's matcher on boolean query shapes.
+TEST(MatchBitsEvaluator, MatchesWhatXapianMatchesAndGivesUpOnWhatItCannotEvaluate) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase w(dir / "index", Xapian::DB_CREATE);
+  std::mt19937 random(5);
+  for (int i = 0; i < 400; ++i) {
+    Xapian::Document d;
+    for (int t = 0; t < 6; ++t) {
+      if (random() % 3 == 0) d.add_posting("t" + std::to_string(t), 1);
+    }
+    w.add_document(d);
+  }
+  for (Xapian::docid id : {3u, 64u, 65u, 200u}) w.delete_document(id);
+  w.commit();
+  const Xapian::Database db(dir / "index");
+  const Q t0("t0"), t1("t1"), t2("t2"), t3("t3");
+  const std::vector<Q> three{t0, t1, t2};
+  const Q shapes[] = {
+      t0,
+      Q(Q::OP_OR, t0, t1),
+      Q(Q::OP_AND, t0, t1),
+      Q(Q::OP_AND_NOT, Q(Q::OP_OR, t0, t1), t2),
+      Q(Q::OP_AND_NOT, schema::MatchAllQuery(), Q(Q::OP_OR, t2, t3)),
+      Q(Q::OP_AND_MAYBE, t0, t1),
+      Q(Q::OP_FILTER, Q(Q::OP_OR, t0, t3), t2),
+      Q(Q::OP_XOR, three.begin(), three.end()),
+      Q(Q::OP_SYNONYM, t1, t2),
+      Q(Q::OP_MAX, t0, t3),
+      Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, t0, t2), 0.0),
+      Q(Q::OP_OR, Q("absent"), Q(Q::OP_AND, t1, Q::MatchNothing)),
+  };
+  for (const Q& shape : shapes) {
+    MatchBitsEvaluator evaluator(db);
+    const auto bits = evaluator.Evaluate(shape);
+    ASSERT_TRUE(bits.has_value()) << shape.get_description();
+    std::vector<Xapian::docid> ids;
+    bits->ForEach([&](Xapian::docid id) { ids.push_back(id); });
+    EXPECT_EQ(ids, Matching(db, shape)) << shape.get_description();
+    EXPECT_EQ(bits->Count(), ids.size());
+  }
+  MatchBitsEvaluator evaluator(db);
+  EXPECT_FALSE(evaluator.Evaluate(Q(Q::OP_PHRASE, t0, t1)).has_value()) << "positional: for Xapian's matcher";
+  EXPECT_FALSE(evaluator.Evaluate(Q(Q::OP_VALUE_GE, 1, "a")).has_value());
+  EXPECT_FALSE(evaluator.Evaluate(Q(Q::OP_OR, t0, Q(Q::OP_VALUE_GE, 1, "a"))).has_value()) << "a part it cannot do";
+  // Past its byte budget (here two bitsets) it gives up rather than grow.
+  MatchBitsEvaluator small(db, 2 * (db.get_lastdocid() / 64 + 1) * sizeof(std::uint64_t));
+  EXPECT_TRUE(small.Evaluate(t0).has_value());
+  EXPECT_FALSE(small.Evaluate(Q(Q::OP_OR, t1, t2)).has_value());
+  // At least n of several sets.
+  std::vector<MatchBits> sets;
+  for (const Q& q : {t0, t1, t2}) sets.push_back(*evaluator.Evaluate(q));
+  const auto two = evaluator.AtLeast(sets, 2);
+  ASSERT_TRUE(two.has_value());
+  std::vector<Xapian::docid> ids;
+  two->ForEach([&](Xapian::docid id) { ids.push_back(id); });
+  const std::vector<Q> pairs{Q(Q::OP_AND, t0, t1), Q(Q::OP_AND, t0, t2), Q(Q::OP_AND, t1, t2)};
+  const Q any_two(Q::OP_OR, pairs.begin(), pairs.end());
+  EXPECT_EQ(ids, Matching(db, any_two));
+  EXPECT_FALSE(evaluator.AtLeast(std::vector<MatchBits>(256, MatchBits(10)), 1).has_value()) << "counts are bytes";
 }
 
 }  // namespace
