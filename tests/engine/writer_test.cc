@@ -174,6 +174,18 @@ std::string ManyRecords(std::size_t count) {
   return out;
 }
 
+// Two ingests of the same files report the same: counts, and each
+// rejection's line and reason in record order.
+void ExpectSameReport(const IngestReport& got, const IngestReport& want) {
+  EXPECT_EQ(got.added, want.added);
+  EXPECT_EQ(got.updated, want.updated);
+  ASSERT_EQ(got.rejected.size(), want.rejected.size());
+  for (std::size_t i = 0; i < want.rejected.size(); ++i) {
+    EXPECT_EQ(got.rejected[i].line, want.rejected[i].line) << "rejections in record order";
+    EXPECT_EQ(got.rejected[i].reason, want.rejected[i].reason);
+  }
+}
+
 TEST(IndexWriter, IngestOnSeveralThreadsBuildsTheSameIndexAsOnOne) {
   testing::TempDir dir;
   dir.Write("in/docs.jsonl", ManyRecords(700));
@@ -190,13 +202,7 @@ TEST(IndexWriter, IngestOnSeveralThreadsBuildsTheSameIndexAsOnOne) {
   const IngestReport three = ingest(dir / "three", 3);
   EXPECT_EQ(one.added, 700u - 8u - 6u - 1u);  // 8 broken lines, 6 unknown languages, r-3 twice
   EXPECT_EQ(one.updated, 1u);
-  EXPECT_EQ(three.added, one.added);
-  EXPECT_EQ(three.updated, one.updated);
-  ASSERT_EQ(three.rejected.size(), one.rejected.size());
-  for (std::size_t i = 0; i < one.rejected.size(); ++i) {
-    EXPECT_EQ(three.rejected[i].line, one.rejected[i].line) << "rejections in record order";
-    EXPECT_EQ(three.rejected[i].reason, one.rejected[i].reason);
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectSameReport(three, one));
   const Xapian::Database a(dir / "one"), b(dir / "three");
   EXPECT_EQ(a.get_metadata("portalkb.slots"), R"({"price":10,"weight":11})");
   EXPECT_EQ(b.get_metadata("portalkb.slots"), a.get_metadata("portalkb.slots"));
@@ -261,13 +267,7 @@ TEST(IndexWriter, ANewIndexLoadedInParallelPartsHoldsWhatOneWriterWrites) {
   EXPECT_EQ(seen_parts, 0u) << "a load in parts shows its documents at its end, all at once";
   EXPECT_EQ(one.updated, 1u) << "record 600 replaces r-3";
   EXPECT_GT(one.added, 5800u);
-  EXPECT_EQ(parts.added, one.added);
-  EXPECT_EQ(parts.updated, one.updated);
-  ASSERT_EQ(parts.rejected.size(), one.rejected.size());
-  for (std::size_t i = 0; i < one.rejected.size(); ++i) {
-    EXPECT_EQ(parts.rejected[i].line, one.rejected[i].line) << "rejections in record order";
-    EXPECT_EQ(parts.rejected[i].reason, one.rejected[i].reason);
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectSameReport(parts, one));
   const auto a = DocumentsById(dir / "one");
   const auto b = DocumentsById(dir / "parts");
   ASSERT_EQ(a.size(), one.added);
