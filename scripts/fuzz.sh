@@ -81,6 +81,7 @@ fi
 # Leaks count as failures; an invariant check aborts, which libFuzzer reports
 # as a crash and saves the input for.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 # Seeds read from corpus/ where they are, rather than kept as copies in
