@@ -120,6 +120,27 @@ TEST(HtmlLoader, TemplateContentIsNeverText) {
             std::string::npos);
 }
 
+TEST(HtmlLoader, StrayDoctypesAreNotTextAndDoNotLeak) {
+  // gumbo 0.10.1 leaks an ignored DOCTYPE token's strings (found by
+  // fuzz_html_loader); the loader turns every DOCTYPE but the opening one into
+  // a comment first. Under the ASan build a leak fails this test's process.
+  struct Case {
+    const char* html;
+    const char* body;
+  };
+  for (const Case& c : {
+           Case{"<noscript><!DOCTYPE html></noscript><p>shown</p>", "shown\n"},
+           Case{"<p>before</p><!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><p>after</p>", "before\nafter\n"},
+           Case{"  <!doctype html>\n<!DocType html><p>one</p><!DOCTYPE", "one\n"},
+           Case{"<!-- <!doctype --><p>kept</p>", "kept\n"},
+           Case{"<p>a<!doctype html \"quoted > end\">b</p>", "a end\">b\n"},
+       }) {
+    const auto record = LoadHtml(c.html, "d.html");
+    ASSERT_TRUE(record.error.empty()) << c.html;
+    EXPECT_EQ(record.doc.body, c.body) << c.html;
+  }
+}
+
 TEST(HtmlLoader, TitleFallsBackToFirstH1AndDeepNestingIsSafe) {
   std::string deep = "<html><body>";
   for (int i = 0; i < 20000; ++i) deep += "<div>";
