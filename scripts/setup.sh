@@ -9,7 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev libcmark-dev libgumbo-dev libpoppler-cpp-dev
   libsqlite3-dev sqlite3 libarchive-dev libsodium-dev libtcmalloc-minimal4 libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
-  chromium chromium-driver python3-selenium wrk
+  chromium chromium-driver python3-selenium wrk curl
   pybind11-dev python3-dev python3-pytest mypy python3-numpy python3-pandas python3-matplotlib
 )
 

@@ -10,8 +10,9 @@
 # the mix in-process (build/bench/inprocess_mix, INPROC_THREADS threads) and
 # through wrk (CONNECTIONS connections); it prints each run and the medians.
 # With MEMORY_SECONDS=N (e.g. 300) it then drives the server for N seconds
-# more, sampling its resident memory every 10 s, and prints first, last,
-# max and the slope. The machine's load average is printed before and after,
+# more, sampling its resident memory and the analytics queue (searches
+# logged, not yet written) every 10 s, and prints first, last, max and the
+# slope. The machine's load average is printed before and after,
 # and the CPU time per search of both (the server's from /proc), which does
 # not depend on how busy a shared machine is: 1000 * nproc / that is the
 # rate an otherwise idle machine would reach.
@@ -57,8 +58,11 @@ YAML
 mint() { "$portalkb" keys mint --secret-file "$work/secrets" --key-id load --ttl 1h "$@"; }
 keys="public=$(mint --public) customer=$(mint --org org7 --role customer)"
 keys="$keys finance=$(mint --org org12 --role finance) agent=$(mint --role support-agent)"
+# An admin key, so the memory run can read the analytics queue from /metrics.
+admin_key="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s' "$admin_key" | "$portalkb" keys hash > "$work/admin.sha256"
 "$portalkb" serve --db "$db" --listen 127.0.0.1:0 --threads "$threads" --config "$work/config.yaml" \
-  --key-secrets "$work/secrets" --log-level warn 2> "$work/serve.log" &
+  --key-secrets "$work/secrets" --admin-key-hash "$work/admin.sha256" --log-level warn 2> "$work/serve.log" &
 server=$!
 for _ in $(seq 1 400); do
   grep -q "portalkb serve: http" "$work/serve.log" 2>/dev/null && break
@@ -112,13 +116,18 @@ echo "load after: $(uptime)"
 if [ "${MEMORY_SECONDS:-0}" -gt 0 ]; then
   # Resident KiB: all, anonymous (heap), file-backed (mapped index files).
   rss() { awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} END {print r, a, f}' "/proc/$server/status"; }
+  # Searches logged but not yet written to the analytics log.
+  queue() {
+    curl -s -H "Authorization: Bearer $admin_key" "${url}metrics" |
+      awk '/^portalkb_analytics_queue_depth / {q=$2} END {print (q == "" ? "?" : q)}'
+  }
   PORTALKB_KEYS="$keys" wrk -t2 -c "$connections" -d "${MEMORY_SECONDS}s" --latency -s bench/load/search.lua \
     "$url" > "$work/wrk-memory.out" &
   driver=$!
   : > "$work/rss.txt"
   elapsed=0
   while kill -0 "$driver" 2>/dev/null && [ "$elapsed" -le "$MEMORY_SECONDS" ]; do
-    echo "$elapsed $(rss)" >> "$work/rss.txt"
+    echo "$elapsed $(rss) $(queue)" >> "$work/rss.txt"
     sleep 10
     elapsed=$((elapsed + 10))
   done
@@ -136,8 +145,8 @@ if [ "${MEMORY_SECONDS:-0}" -gt 0 ]; then
        END {printf "rss samples %d every 10 s: first %.1f MiB, last %.1f MiB, max %.1f MiB, slope %.3f MiB/min" \
                    " (%.3f from 10 s on)\n", NR, r[1] / 1024, r[NR] / 1024, max / 1024, slope(1), slope(2)}' \
     "$work/rss.txt"
-  awk '{printf "%s%ss %.1f (anon %.1f, file %.1f)", (NR > 1 ? ", " : "rss MiB by time: "), $1, $2 / 1024, $3 / 1024,
-              $4 / 1024} END {print ""}' "$work/rss.txt"
+  awk '{printf "%s%ss %.1f (anon %.1f, file %.1f, queue %s)", (NR > 1 ? ", " : "rss MiB by time: "), $1, $2 / 1024,
+              $3 / 1024, $4 / 1024, $5} END {print ""}' "$work/rss.txt"
   if grep -q FAILED "$work/wrk-memory.out" || ! grep -q 'socket errors 0$' "$work/wrk-memory.out"; then
     cat "$work/wrk-memory.out" >&2
     exit 1

@@ -415,8 +415,18 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
         }
         if (!own.empty()) candidates = std::move(own);
       }
+      // In a short query, a word that matches nothing as typed: its closest
+      // variants stand in for it at full weight, so its share of BM25 beside
+      // the query's other words is what the word spelt right would have had,
+      // and the documents rank as for that word. Farther variants keep their
+      // step down. (A question's unknown words are more often words the
+      // documents do not use than misspellings: their variants stay weak.)
+      int closest = 2;
+      for (const auto& c : candidates) closest = std::min(closest, c.typos);
+      const double typo_scale =
+          tiered && t.no_exact && !candidates.empty() && typo_weight[closest] > 0 ? 1.0 / typo_weight[closest] : 1.0;
       for (const auto& c : candidates) {
-        t.tier[c.typos].push_back(typo_query(c.term, typo_weight[c.typos], u, c.typos, "typo"));
+        t.tier[c.typos].push_back(typo_query(c.term, typo_weight[c.typos] * typo_scale, u, c.typos, "typo"));
         if (c.typos == 1) synonym_queries({c.term}, u, 1, t.tier[1]);
       }
     }

@@ -60,6 +60,33 @@ TEST_F(SearchScenario, ExactMatchOutranksOneTypoWhichOutranksTwoTypos) {
   EXPECT_GT(r.hits[1].score, r.hits[2].score);
 }
 
+TEST_F(SearchScenario, AMisspeltWordThatMatchesNothingRanksLikeTheWordSpeltRight) {
+  // Every document matches "afrekneing" only through "afrekening", so the
+  // typo says nothing about which is better: they rank as for the word spelt
+  // right. (Weighting the variant down would let the other word's BM25 decide.)
+  ASSERT_EQ(TypoDistance(ToCodePoints("afrekening"), ToCodePoints("afrekneing")), 1);
+  Add(MakeArticle("a", "Kwartaal", "Het kwartaal en het kwartaal, met een afrekening achteraf en nog meer tekst hier.",
+                  "nl"));
+  Add(MakeArticle("b", "Afrekening", "De afrekening van het kwartaal.", "nl"));
+  Add(MakeArticle("c", "Overzicht", "Afrekening, afrekening en afrekening per kwartaal.", "nl"));
+  Add(MakeArticle("d", "Kwartaal kwartaal", "Kwartaal afrekening.", "nl"));
+  Add(MakeArticle("e", "Kwartaalcijfers", "Een lange tekst over het kwartaal, de cijfers, de afrekening en de rest.",
+                  "nl"));
+  SearchRequest request;
+  request.correct = false;
+  request.prefix = false;
+  request.query = "kwartaal afrekening";
+  const auto exact = Search(request);
+  ASSERT_EQ(exact.hits.size(), 5u);
+  request.query = "kwartaal afrekneing";
+  const auto typo = Search(request);
+  EXPECT_EQ(Ids(typo), Ids(exact));
+  ASSERT_FALSE(typo.hits.empty());
+  const WordMatch* m = MatchFor(typo.hits[0], "afrekneing");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->typos, 1);
+}
+
 TEST_F(SearchScenario, TypoToleranceCanBeSwitchedOffPerQueryAndPerWord) {
   Add(MakeArticle("pw", "Wachtwoord vergeten", "Kies een nieuw wachtwoord.", "nl"));
   SearchRequest request;
