@@ -530,7 +530,7 @@ void Server::Impl::Log(const std::string& level, const std::string& line) {
 
 // --- helpers ----------------------------------------------------------------
 
-QueryOwners::QueryOwners() : order_(kMaxRemembered) {
+QueryOwners::QueryOwners() {
   // Idempotent and thread-safe; on Linux randombytes_buf (getrandom) works
   // even if it failed, so its answer changes nothing here.
   if (sodium_init() < 0) {
@@ -538,20 +538,45 @@ QueryOwners::QueryOwners() : order_(kMaxRemembered) {
   }
   randombytes_buf(key_.data(), key_.size());
   MutexLock lock(mutex_);
-  owners_.reserve(kMaxRemembered);
-}
-
-std::size_t QueryOwners::DigestHash::operator()(const Digest& d) const noexcept {
-  std::size_t h;
-  std::memcpy(&h, d.data(), sizeof h);  // already uniformly random
-  return h;
+  // Value-initialised, so every page is written now rather than on first use.
+  slots_.resize(kSlots);
+  order_.resize(kMaxRemembered);
 }
 
 QueryOwners::Digest QueryOwners::Hash(const std::string& text) const {
   Digest d;
   crypto_generichash(d.data(), d.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(), key_.data(),
                      key_.size());
+  if (d == Digest{}) d[0] = 1;  // keep all zeros for "free"
   return d;
+}
+
+std::size_t QueryOwners::Home(const Digest& id) const {
+  std::size_t h;
+  std::memcpy(&h, id.data(), sizeof h);  // already uniformly random
+  return h & (kSlots - 1);
+}
+
+std::size_t QueryOwners::Find(const Digest& id) const {
+  std::size_t i = Home(id);
+  while (slots_[i].id != Digest{} && slots_[i].id != id) i = (i + 1) & (kSlots - 1);
+  return i;
+}
+
+void QueryOwners::Forget(const Digest& id) {
+  std::size_t hole = Find(id);
+  if (slots_[hole].id == Digest{}) return;
+  --size_;
+  // Backward shift: move each later slot of the run into the hole unless its
+  // home lies cyclically in (hole, j], where it must stay to be found.
+  for (std::size_t j = (hole + 1) & (kSlots - 1); slots_[j].id != Digest{}; j = (j + 1) & (kSlots - 1)) {
+    const std::size_t home = Home(slots_[j].id);
+    const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    if (stays) continue;
+    slots_[hole] = slots_[j];
+    hole = j;
+  }
+  slots_[hole] = Slot{};
 }
 
 void QueryOwners::Remember(const std::string& query_id, const std::string& owner) {
@@ -559,11 +584,13 @@ void QueryOwners::Remember(const std::string& query_id, const std::string& owner
   const Digest id = Hash(query_id);
   const Digest who = Hash(owner);
   MutexLock lock(mutex_);
-  if (!owners_.emplace(id, who).second) return;
-  // The slot being reused holds the oldest id once the ring is full.
-  Digest& slot = order_[next_];
-  if (owners_.size() > kMaxRemembered) owners_.erase(slot);
-  slot = id;
+  if (slots_[Find(id)].id == id) return;
+  // The ring slot being reused holds the oldest id once the ring is full.
+  Digest& oldest = order_[next_];
+  if (size_ == kMaxRemembered) Forget(oldest);
+  slots_[Find(id)] = Slot{id, who};
+  ++size_;
+  oldest = id;
   next_ = (next_ + 1) % kMaxRemembered;
 }
 
@@ -571,9 +598,9 @@ QueryOwners::Owner QueryOwners::Check(const std::string& query_id, const std::st
   const Digest id = Hash(query_id);
   const Digest who = Hash(owner);
   MutexLock lock(mutex_);
-  const auto it = owners_.find(id);
-  if (it == owners_.end()) return Owner::kUnknown;
-  return it->second == who ? Owner::kSame : Owner::kOther;
+  const Slot& slot = slots_[Find(id)];
+  if (slot.id != id) return Owner::kUnknown;
+  return slot.owner == who ? Owner::kSame : Owner::kOther;
 }
 
 std::string PrincipalFingerprint(const Principal& p) {

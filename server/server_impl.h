@@ -47,11 +47,16 @@ enum class Need {
 // Which search made a query id, so events on it are attributed to that
 // search's principal only. Bounded: the oldest ids are forgotten first.
 // Ids and owners are kept as 16-byte keyed BLAKE2b digests (a random key per
-// process, so no one can craft two owners with one digest) in a ring
-// allocated up front: about 60 bytes per id instead of ~270 for the strings,
-// so memory levels off early under load.
+// process, so no one can craft two owners with one digest) in a table and a
+// ring that are allocated and written up front (about 6 MiB): the server's
+// memory does not grow as it remembers its first kMaxRemembered searches.
+// The table is open addressing with linear probing; an all-zero id marks a
+// free slot (a digest is all zeros with probability 2^-128), and forgetting
+// an id shifts the slots after it back, so lookups never meet tombstones.
 class QueryOwners {
  public:
+  static constexpr std::size_t kMaxRemembered = 100000;
+
   QueryOwners();
   void Remember(const std::string& query_id, const std::string& owner);
   enum class Owner { kUnknown, kSame, kOther };
@@ -61,17 +66,23 @@ class QueryOwners {
 
  private:
   using Digest = std::array<unsigned char, 16>;
-  struct DigestHash {
-    std::size_t operator()(const Digest& d) const noexcept;
+  struct Slot {
+    Digest id{};  // all zeros: free
+    Digest owner{};
   };
+  static constexpr std::size_t kSlots = std::size_t{1} << 17;  // > kMaxRemembered / 0.8
   Digest Hash(const std::string& text) const;
+  std::size_t Home(const Digest& id) const;
+  // The slot holding `id`, or the free slot where it would go.
+  std::size_t Find(const Digest& id) const REQUIRES(mutex_);
+  void Forget(const Digest& id) REQUIRES(mutex_);
 
-  static constexpr std::size_t kMaxRemembered = 100000;
   std::array<unsigned char, 32> key_{};  // BLAKE2b key; immutable after construction
   Mutex mutex_;
-  std::unordered_map<Digest, Digest, DigestHash> owners_ GUARDED_BY(mutex_);
+  std::vector<Slot> slots_ GUARDED_BY(mutex_);
   std::vector<Digest> order_ GUARDED_BY(mutex_);  // a ring of kMaxRemembered ids, oldest at next_
   std::size_t next_ GUARDED_BY(mutex_) = 0;
+  std::size_t size_ GUARDED_BY(mutex_) = 0;
 };
 
 // A stable description of a principal for attribution ("user=jan;org=acme;roles=a,b").
