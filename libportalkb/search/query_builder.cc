@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <iterator>
 #include <optional>
+#include <set>
 
 #include "portalkb/document.h"
 #include "search/query_parser.h"
@@ -405,29 +406,55 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     // would add noise that its neighbours already outweigh.
     const bool known = !tiered && frequency(token.folded) > 0;
     if (typos_on && !known && expander.Eligible(token)) {
-      auto candidates = expander.Candidates(token, context.visible);
-      if (!context.prefer_lang.empty() && context.occurs_in) {
-        // Variants from the query's own language only, so "losenord" does
-        // not reach a Dutch "losse"; all of them when none is of it.
+      // Variants from the query's own language only, so "losenord" does not
+      // reach a Dutch "losse"; all of them when none is of it.
+      auto own_language = [&](std::vector<TypoCandidate> candidates) {
+        if (context.prefer_lang.empty() || !context.occurs_in) return candidates;
         decltype(candidates) own;
         for (auto& c : candidates) {
           if (context.occurs_in(c.term, context.prefer_lang)) own.push_back(std::move(c));
         }
-        if (!own.empty()) candidates = std::move(own);
+        return own.empty() ? candidates : own;
+      };
+      const auto candidates = own_language(expander.Candidates(token, context.visible));
+      struct Weighted {
+        const TypoCandidate* candidate;
+        int tier;
+        double weight;
+      };
+      std::vector<Weighted> weighted;
+      std::vector<TypoCandidate> meant_variants;
+      if (tiered && t.no_exact && !candidates.empty()) {
+        // In a short query, a word that matches nothing as typed is taken as
+        // its best variant (fewest typos, then most frequent) was meant: that
+        // word at full weight, and its own typo variants as a query for it
+        // would have them, a tier down. So the documents rank as for the
+        // word spelt right, not by how the misspelling lies among other
+        // words. The typed word's other variants follow at their weights.
+        // (A question's unknown words are more often words the documents do
+        // not use than misspellings: their variants stay weak.)
+        const TypoCandidate& meant = candidates.front();
+        weighted.push_back({&meant, meant.typos, 1.0});
+        Token as_meant = token;
+        as_meant.folded = meant.term;
+        as_meant.lowered = meant.term;
+        meant_variants = own_language(expander.Candidates(as_meant, context.visible));
+        std::set<std::string> seen{meant.term};
+        for (const auto& v : meant_variants) {
+          if (seen.insert(v.term).second) weighted.push_back({&v, 2, typo_weight[v.typos]});
+        }
+        for (std::size_t k = 1; k < candidates.size(); ++k) {
+          if (seen.insert(candidates[k].term).second) {
+            weighted.push_back({&candidates[k], candidates[k].typos, typo_weight[candidates[k].typos]});
+          }
+        }
+      } else {
+        for (const auto& c : candidates) weighted.push_back({&c, c.typos, typo_weight[c.typos]});
       }
-      // In a short query, a word that matches nothing as typed: its closest
-      // variants stand in for it at full weight, so its share of BM25 beside
-      // the query's other words is what the word spelt right would have had,
-      // and the documents rank as for that word. Farther variants keep their
-      // step down. (A question's unknown words are more often words the
-      // documents do not use than misspellings: their variants stay weak.)
-      int closest = 2;
-      for (const auto& c : candidates) closest = std::min(closest, c.typos);
-      const double typo_scale =
-          tiered && t.no_exact && !candidates.empty() && typo_weight[closest] > 0 ? 1.0 / typo_weight[closest] : 1.0;
-      for (const auto& c : candidates) {
-        t.tier[c.typos].push_back(typo_query(c.term, typo_weight[c.typos] * typo_scale, u, c.typos, "typo"));
-        if (c.typos == 1) synonym_queries({c.term}, u, 1, t.tier[1]);
+      for (const Weighted& w : weighted) {
+        const TypoCandidate& c = *w.candidate;
+        t.tier[w.tier].push_back(typo_query(c.term, w.weight, u, w.tier, "typo"));
+        if (w.tier == 1) synonym_queries({c.term}, u, 1, t.tier[1]);
       }
     }
     if (vocabulary != nullptr) {

@@ -72,12 +72,17 @@ TEST_F(SearchScenario, AMisspeltWordThatMatchesNothingRanksLikeTheWordSpeltRight
   Add(MakeArticle("d", "Kwartaal kwartaal", "Kwartaal afrekening.", "nl"));
   Add(MakeArticle("e", "Kwartaalcijfers", "Een lange tekst over het kwartaal, de cijfers, de afrekening en de rest.",
                   "nl"));
+  // A word one typo from "afrekening" and three from "afrekneing": it counts
+  // as it would for the word spelt right.
+  ASSERT_EQ(TypoDistance(ToCodePoints("afrekening"), ToCodePoints("afrekenins")), 1);
+  Add(MakeArticle("f", "Afrekenins", "Kwartaal afrekening, afrekenins.", "nl"));
+  Add(MakeArticle("g", "Kwartaal", "Afrekenins afrekening voor het kwartaal, met nog meer tekst erbij.", "nl"));
   SearchRequest request;
   request.correct = false;
   request.prefix = false;
   request.query = "kwartaal afrekening";
   const auto exact = Search(request);
-  ASSERT_EQ(exact.hits.size(), 5u);
+  ASSERT_EQ(exact.hits.size(), 7u);
   request.query = "kwartaal afrekneing";
   const auto typo = Search(request);
   EXPECT_EQ(Ids(typo), Ids(exact));
