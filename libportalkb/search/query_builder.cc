@@ -405,6 +405,10 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
     // In a long query a known word is taken as meant: its typo variants
     // would add noise that its neighbours already outweigh.
     const bool known = !tiered && frequency(token.folded) > 0;
+    // The word whose compounds match a tier down (a misspelt word's: those of
+    // the word taken as meant, another tier down).
+    std::string compound_head = token.folded;
+    int compound_tier = 1;
     if (typos_on && !known && expander.Eligible(token)) {
       // Variants from the query's own language only, so "losenord" does not
       // reach a Dutch "losse"; all of them when none is of it.
@@ -435,6 +439,8 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
         // not use than misspellings: their variants stay weak.)
         const TypoCandidate& meant = candidates.front();
         weighted.push_back({&meant, meant.typos, 1.0});
+        compound_head = meant.term;
+        compound_tier = 2;
         Token as_meant = token;
         as_meant.folded = meant.term;
         as_meant.lowered = meant.term;
@@ -477,14 +483,15 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       // "hämtning" in "sophämtning". The index's words that end in this one
       // match it a tier down, when the query is in such a language.
       // As with typo variants, a long query's known words are taken as meant.
-      if ((compounding || query_lang.empty()) && !known && !token.has_digit && cps.size() >= kCompoundMinHead) {
+      if ((compounding || query_lang.empty()) && !known && !token.has_digit &&
+          ToCodePoints(compound_head).size() >= kCompoundMinHead) {
         // Among words the principal may see, as typo candidates are, so
         // hidden documents' compounds never crowd out visible ones.
         std::size_t compounds = 0;
-        for (const auto& c : vocabulary->EndingIn(token.folded, kCompoundMinModifier, 2 * kMaxCompounds)) {
+        for (const auto& c : vocabulary->EndingIn(compound_head, kCompoundMinModifier, 2 * kMaxCompounds)) {
           if (compounds == kMaxCompounds) break;
           if ((context.visible && !context.visible(c.term)) || !compound_counts(c.term)) continue;
-          t.tier[1].push_back(word_query(c.term, "", false, typo_weight[1], u, 1, "compound"));
+          t.tier[compound_tier].push_back(word_query(c.term, "", false, typo_weight[1], u, compound_tier, "compound"));
           ++compounds;
         }
       }
