@@ -476,11 +476,11 @@ int main(int argc, char** argv) {
                                                        std::to_string(facet_ok) + "/" + std::to_string(queries.size()));
   const double recall = 100.0 * static_cast<double>(recalled) / n;
   const double recall_title = 100.0 * static_cast<double>(recalled_title) / n;
-  std::printf("typo recall, exact top hit (same id) in the typo'd top 10: %.1f%%\n", recall);
+  std::printf("typo recall, exact top hit or a same-title copy in the typo'd top 10: %.1f%%\n", recall_title);
   char recall_text[120];
-  std::snprintf(recall_text, sizeof recall_text, "typo recall, exact top hit or a same-title copy: %.1f%% >= 95%%",
-                recall_title);
-  check(recall_title >= 95.0, recall_text);
+  std::snprintf(recall_text, sizeof recall_text, "typo recall, exact top hit (same id) in the top 10: %.1f%% >= 95%%",
+                recall);
+  check(recall >= 95.0, recall_text);
 
   std::printf("\n%-28s %12s %12s %9s\n", "", "portalkb", "fts5", "ratio");
   PrintRow("indexing docs/s", ours.docs_per_second, theirs.docs_per_second, "", false);
