@@ -588,7 +588,7 @@ void QueryOwners::Remember(const std::string& query_id, const std::string& owner
   // The ring slot being reused holds the oldest id once the ring is full.
   Digest& oldest = order_[next_];
   if (size_ == kMaxRemembered) Forget(oldest);
-  slots_[Find(id)] = Slot{id, who};
+  slots_[Find(id)] = Slot{id, who};  // found again: Forget may have shifted the run
   ++size_;
   oldest = id;
   next_ = (next_ + 1) % kMaxRemembered;

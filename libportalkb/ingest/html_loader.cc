@@ -253,13 +253,7 @@ std::size_t FindStrayDoctype(std::string_view html, std::size_t from) {
   static constexpr std::string_view kDoctype = "doctype";
   const std::size_t first = html.find_first_not_of(" \t\n\r\f");
   for (std::size_t at = html.find("<!", from); at != std::string_view::npos; at = html.find("<!", at + 2)) {
-    if (at == first || html.size() - at - 2 < kDoctype.size()) continue;
-    bool doctype = true;
-    for (std::size_t k = 0; doctype && k < kDoctype.size(); ++k) {
-      const char c = html[at + 2 + k];
-      doctype = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kDoctype[k];
-    }
-    if (doctype) return at;
+    if (at != first && AsciiLower(html.substr(at + 2, kDoctype.size())) == kDoctype) return at;
   }
   return std::string_view::npos;
 }

@@ -422,12 +422,11 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
       };
       const auto candidates = own_language(expander.Candidates(token, context.visible));
       struct Weighted {
-        const TypoCandidate* candidate;
+        std::string term;
         int tier;
         double weight;
       };
       std::vector<Weighted> weighted;
-      std::vector<TypoCandidate> meant_variants;
       if (tiered && t.no_exact && !candidates.empty()) {
         // In a short query, a word that matches nothing as typed is taken as
         // its best variant (fewest typos, then most frequent) was meant: that
@@ -438,29 +437,26 @@ BuiltQuery QueryBuilder::Build(std::string_view query_text, const std::string& l
         // (A question's unknown words are more often words the documents do
         // not use than misspellings: their variants stay weak.)
         const TypoCandidate& meant = candidates.front();
-        weighted.push_back({&meant, meant.typos, 1.0});
+        weighted.push_back({meant.term, meant.typos, 1.0});
         compound_head = meant.term;
         compound_tier = 2;
         Token as_meant = token;
         as_meant.folded = meant.term;
         as_meant.lowered = meant.term;
-        meant_variants = own_language(expander.Candidates(as_meant, context.visible));
         std::set<std::string> seen{meant.term};
-        for (const auto& v : meant_variants) {
-          if (seen.insert(v.term).second) weighted.push_back({&v, 2, typo_weight[v.typos]});
+        for (const auto& v : own_language(expander.Candidates(as_meant, context.visible))) {
+          if (seen.insert(v.term).second) weighted.push_back({v.term, 2, typo_weight[v.typos]});
         }
         for (std::size_t k = 1; k < candidates.size(); ++k) {
-          if (seen.insert(candidates[k].term).second) {
-            weighted.push_back({&candidates[k], candidates[k].typos, typo_weight[candidates[k].typos]});
-          }
+          const TypoCandidate& c = candidates[k];
+          if (seen.insert(c.term).second) weighted.push_back({c.term, c.typos, typo_weight[c.typos]});
         }
       } else {
-        for (const auto& c : candidates) weighted.push_back({&c, c.typos, typo_weight[c.typos]});
+        for (const auto& c : candidates) weighted.push_back({c.term, c.typos, typo_weight[c.typos]});
       }
       for (const Weighted& w : weighted) {
-        const TypoCandidate& c = *w.candidate;
-        t.tier[w.tier].push_back(typo_query(c.term, w.weight, u, w.tier, "typo"));
-        if (w.tier == 1) synonym_queries({c.term}, u, 1, t.tier[1]);
+        t.tier[w.tier].push_back(typo_query(w.term, w.weight, u, w.tier, "typo"));
+        if (w.tier == 1) synonym_queries({w.term}, u, 1, t.tier[1]);
       }
     }
     if (vocabulary != nullptr) {
