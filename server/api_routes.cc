@@ -234,6 +234,7 @@ void Server::Impl::AddApiRoutes() {
     gauges["portalkb_analytics_enabled"] = engine->analytics() != nullptr ? 1 : 0;
     if (Analytics* a = engine->analytics()) {
       gauges["portalkb_analytics_queue_depth"] = static_cast<double>(a->PendingEvents());
+      gauges["portalkb_analytics_dropped_events"] = static_cast<double>(a->DroppedEvents());
     }
     Reply r;
     r.body = metrics.Render(gauges);

@@ -87,8 +87,7 @@ LoggedSearch ToLoggedSearch(const std::vector<std::string>& row) {
 void WarnOnceOnStderr(const Status& status) {
   static std::atomic<bool> warned{false};
   if (warned.exchange(true)) return;
-  std::fprintf(stderr, "portalkb: analytics: writing the search log failed, searches are not being logged: %s\n",
-               status.ToString().c_str());
+  std::fprintf(stderr, "portalkb: analytics: searches are not all being logged: %s\n", status.ToString().c_str());
 }
 
 }  // namespace
@@ -242,6 +241,8 @@ Result<std::vector<LoggedSearch>> Analytics::Searches(long long since_ms, long l
 }
 
 std::size_t Analytics::PendingEvents() { return writer_->Pending(); }
+
+std::uint64_t Analytics::DroppedEvents() { return writer_->Dropped(); }
 
 Result<std::vector<std::pair<std::string, std::int64_t>>> Analytics::FrequentQueries(const std::string& prefix,
                                                                                      std::size_t limit) {

@@ -132,26 +132,18 @@ Status AnalyticsStore::InsertSearches(std::vector<StoredSearch> batch) {
   return transaction.Commit();
 }
 
-namespace {
-
-// True when `later` types on `earlier`: a strict prefix extended.
-bool Extends(const std::string& earlier, const std::string& later) {
-  return earlier.size() < later.size() && later.compare(0, earlier.size(), earlier) == 0;
-}
-
-}  // namespace
-
 Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
   if (e.session.empty()) return Status::Ok();
   // The session's neighbours of `e` in time. In the usual case `e` is the
   // latest and its predecessor is remembered; otherwise (a new session, one
-  // another process wrote, or an event queued late) both come from the file.
-  auto it = last_by_session_.find(e.session);
-  const bool latest = it != last_by_session_.end() && it->second.ts_ms <= e.ts_ms;
-  std::optional<LastSearch> previous, next;
-  if (latest) {
-    previous = it->second;
-  } else {
+  // another process wrote or the table let go of, or an event queued late)
+  // both come from the file.
+  std::optional<RecentSessions::Entry> previous = recent_.Find(e.session);
+  const bool latest = previous.has_value() && previous->ts_ms <= e.ts_ms;
+  std::optional<RecentSessions::Entry> next;
+  std::string next_normalized;
+  if (!latest) {
+    previous.reset();
     for (const bool before : {true, false}) {
       auto st =
           db_.Prepare(before ? "SELECT query_id, normalized, ts, coalesce(session_seq, 1) FROM searches "
@@ -162,12 +154,16 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
       st->BindText(1, e.session).BindText(2, e.query_id).BindInt64(3, e.ts_ms);
       auto row = st->Step();
       if (!row.ok()) return row.status();
-      if (row.value()) (before ? previous : next) = LastSearch{st->Text(0), st->Text(1), st->Int64(2), st->Int64(3)};
+      if (!row.value()) continue;
+      const std::string normalized = st->Text(1);
+      (before ? previous : next) = RecentSessions::Entry{st->Text(0), normalized.size(),
+                                                         RecentSessions::Hash(normalized), st->Int64(2), st->Int64(3)};
+      if (!before) next_normalized = normalized;
     }
   }
   // superseded_ms on a search: how long after it the session's next search
   // typed on it; NULL when the next one did not (or there is none yet).
-  const bool extends = previous.has_value() && Extends(previous->normalized, e.normalized);
+  const bool extends = previous.has_value() && RecentSessions::Extends(*previous, e.normalized);
   const long long dt = extends ? e.ts_ms - previous->ts_ms : 0;
   if (previous.has_value() && (extends || next.has_value())) {
     // A late `e` now sits between `previous` and `next`, so it decides.
@@ -179,7 +175,10 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
     }
   }
   std::optional<std::int64_t> superseded;
-  if (next.has_value() && Extends(e.normalized, next->normalized)) superseded = next->ts_ms - e.ts_ms;
+  if (next.has_value() && e.normalized.size() < next_normalized.size() &&
+      next_normalized.compare(0, e.normalized.size(), e.normalized) == 0) {
+    superseded = next->ts_ms - e.ts_ms;
+  }
   // The search's number within its session; a burst continuation within the
   // default window keeps its predecessor's number. (A late search does not
   // renumber the ones after it.)
@@ -191,8 +190,7 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
     return s;
   }
   if (!latest && next.has_value()) return Status::Ok();
-  if (last_by_session_.size() > 100000) last_by_session_.clear();  // bounded memory; the file lookup covers the rest
-  last_by_session_[e.session] = {e.query_id, e.normalized, e.ts_ms, seq};
+  recent_.Remember(e.session, e.query_id, e.normalized, e.ts_ms, seq);
   return Status::Ok();
 }
 

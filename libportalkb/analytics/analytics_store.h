@@ -8,9 +8,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "analytics/recent_sessions.h"
 #include "core/thread_annotations.h"
 #include "portalkb/status.h"
 #include "sqlite/sqlite.h"
@@ -80,14 +80,9 @@ class AnalyticsStore {
 
   std::mutex mutex_;
   sqlite::Connection db_ GUARDED_BY(mutex_);
-  struct LastSearch {
-    std::string query_id, normalized;
-    long long ts_ms = 0;
-    long long seq = 1;
-  };
   static constexpr long long kDefaultBurstWindowMs = 5000;
-  // The latest search (by timestamp) of each recent session.
-  std::unordered_map<std::string, LastSearch> last_by_session_ GUARDED_BY(mutex_);
+  // The latest search (by timestamp) of recent sessions.
+  RecentSessions recent_ GUARDED_BY(mutex_);
 };
 
 }  // namespace portalkb

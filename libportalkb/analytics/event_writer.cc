@@ -1,6 +1,7 @@
 #include "analytics/event_writer.h"
 
 #include <chrono>
+#include <string>
 
 namespace portalkb {
 
@@ -8,9 +9,11 @@ namespace {
 constexpr std::size_t kMaxBatch = 1000;
 }  // namespace
 
-EventWriter::EventWriter(AnalyticsStore& store, int flush_interval_ms, std::function<void(const Status&)> on_error)
+EventWriter::EventWriter(AnalyticsStore& store, int flush_interval_ms, std::function<void(const Status&)> on_error,
+                         std::size_t max_queued)
     : store_(store),
       interval_ms_(flush_interval_ms > 0 ? flush_interval_ms : 200),
+      max_queued_(max_queued > 0 ? max_queued : kMaxQueued),
       on_error_(std::move(on_error)),
       thread_([this] { Run(); }) {}
 
@@ -24,12 +27,18 @@ EventWriter::~EventWriter() {
 }
 
 void EventWriter::Push(StoredSearch event) {
-  bool full;
+  bool full = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(event));
-    ++pushed_;
-    full = queue_.size() >= kMaxBatch;
+    // What waits counts, written or not: the queue and the batch in flight.
+    // The writer thread reports the first drop (once).
+    if (pushed_ - done_ >= max_queued_) {
+      ++dropped_;
+    } else {
+      queue_.push_back(std::move(event));
+      ++pushed_;
+      full = queue_.size() >= kMaxBatch;
+    }
   }
   if (full) wake_.notify_one();
 }
@@ -46,6 +55,11 @@ Status EventWriter::Flush() {
 Status EventWriter::LastError() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_error_;
+}
+
+std::uint64_t EventWriter::Dropped() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return dropped_;
 }
 
 std::size_t EventWriter::Pending() {
@@ -87,6 +101,16 @@ void EventWriter::Run() {
       // A failed write is reported by the next Flush; logging never throws
       // into a search.
       WriteBatch().ok();
+      lock.lock();
+    }
+    // Once per writer, not per event: a full queue under load would flood it.
+    if (dropped_ > 0 && !drop_reported_) {
+      drop_reported_ = true;
+      lock.unlock();
+      if (on_error_) {
+        on_error_(Status::Unavailable("analytics queue full (" + std::to_string(max_queued_) +
+                                      " events waiting): search events are dropped while the log cannot keep up"));
+      }
       lock.lock();
     }
     if (stopping && queue_.empty()) break;

@@ -192,6 +192,9 @@ class Analytics {
   Status Health() const;
   // Search events queued and not yet written (for monitoring).
   std::size_t PendingEvents();
+  // Search events dropped because too many waited to be written (the log
+  // could not keep up), since Open.
+  std::uint64_t DroppedEvents();
 
   // Deletes events older than `cutoff_ms`; returns how many searches went.
   Result<std::size_t> Purge(long long cutoff_ms);

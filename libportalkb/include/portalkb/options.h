@@ -29,8 +29,10 @@ struct AnalyticsOptions {
   // Values below 1 count as 1. Default 3.
   int suggest_min_users = 3;
   // Called (on the writer thread) when writing to the log fails after it
-  // last succeeded; searching goes on and Health() reports the error. Null:
-  // one line on stderr, once per process.
+  // last succeeded, and the first time search events are dropped because
+  // the queue of unwritten ones is full (EventWriter::kMaxQueued, 50,000;
+  // Analytics::DroppedEvents counts them); searching goes on and Health()
+  // reports a write error. Null: one line on stderr, once per process.
   std::function<void(const Status&)> on_write_error;
 };
 
