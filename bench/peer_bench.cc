@@ -1,7 +1,8 @@
 // portalkb against SQLite FTS5 (unicode61, diacritics removed) on the same
 // corpus and queries, in one process run, printing both figures and their
 // ratio: indexing rate, index size, start-up (first search of a fresh engine),
-// exact / typo / prefix / five-facet latency (p50, p99), and typo recall.
+// exact (two title words) / typo / prefix / whole-title (3+ words) /
+// five-facet latency (p50, p99), and typo recall.
 //   build/bench/generate_corpus --count 100000 --out /tmp/corpus-100k.jsonl
 //   build/bench/peer_bench --corpus /tmp/corpus-100k.jsonl
 // Sanity checks (exit status 1 when one fails): exact queries find their
@@ -86,6 +87,7 @@ struct QuerySet {
   std::string source_id;  // the document the words come from
   std::vector<std::string> words;
   std::string exact, typo, prefix;
+  std::string title;  // the whole title as typed, when it has 3+ words ("" otherwise)
 };
 
 // One query per sampled document with a title of at least two plain words,
@@ -108,6 +110,8 @@ std::vector<QuerySet> MakeQueries(const std::vector<nlohmann::json>& sample) {
     std::swap(typo_word[mid - 1], typo_word[mid]);
     q.typo = longer == 0 ? typo_word + " " + q.words[1] : q.words[0] + " " + typo_word;
     q.prefix = q.words[0] + " " + q.words[1].substr(0, 4);
+    const std::string title = j.value("title", "");
+    if (std::count(title.begin(), title.end(), ' ') >= 2) q.title = title;
     out.push_back(std::move(q));
   }
   return out;
@@ -409,6 +413,7 @@ int main(int argc, char** argv) {
   }
   Fts5 fts(fts_path);
   std::size_t source_found = 0, fts_found = 0, recalled = 0, recalled_title = 0, facet_ok = 0;
+  std::size_t titled = 0, title_found = 0;
   for (int round = 0; round < 2; ++round) {  // round 0 warms both caches and checks answers
     for (const auto& q : queries) {
       auto timed = [&](const std::string& kind, const std::function<void()>& fn) {
@@ -423,12 +428,15 @@ int main(int argc, char** argv) {
       timed("ours:exact", [&] { exact = Search(*engine.value(), q.exact); });
       timed("ours:typo", [&] { typo = Search(*engine.value(), q.typo); });
       timed("ours:prefix", [&] { (void)Search(*engine.value(), q.prefix); });
+      portalkb::Result<portalkb::SearchResponse> whole = portalkb::Status::Internal("not run");
+      if (!q.title.empty()) timed("ours:title", [&] { whole = Search(*engine.value(), q.title); });
       portalkb::Result<portalkb::SearchResponse> faceted = portalkb::Status::Internal("not run");
       timed("ours:5 facets", [&] { faceted = Search(*engine.value(), q.words[0], facets); });
       std::vector<std::string> fts_exact;
       timed("fts5:exact", [&] { fts_exact = fts.Query(kFtsTop, FtsQuery(q.exact, false)); });
       timed("fts5:typo", [&] { (void)fts.Query(kFtsTop, FtsQuery(q.typo, false)); });
       timed("fts5:prefix", [&] { (void)fts.Query(kFtsTop, FtsQuery(q.prefix, true)); });
+      if (!q.title.empty()) timed("fts5:title", [&] { (void)fts.Query(kFtsTop, FtsQuery(q.title, false)); });
       timed("fts5:5 facets", [&] {
         for (const char* sql : kFtsFacets) (void)fts.Query(sql, FtsQuery(q.words[0], false));
         (void)fts.Query(kFtsTop, FtsQuery(q.words[0], false));
@@ -464,6 +472,10 @@ int main(int argc, char** argv) {
         }
       }
       if (faceted.ok() && faceted->facets.size() == facets.size() && faceted->total > 0) ++facet_ok;
+      if (!q.title.empty()) {
+        ++titled;
+        if (whole.ok() && !whole->hits.empty() && whole->hits.front().title == q.title) ++title_found;
+      }
     }
   }
   const auto n = static_cast<double>(queries.size());
@@ -474,6 +486,9 @@ int main(int argc, char** argv) {
         "FTS5 finds the exact queries too: " + std::to_string(fts_found) + "/" + std::to_string(queries.size()));
   check(static_cast<double>(facet_ok) >= 0.95 * n, "portalkb facet queries count all five fields: " +
                                                        std::to_string(facet_ok) + "/" + std::to_string(queries.size()));
+  check(titled > 0 && static_cast<double>(title_found) >= 0.9 * static_cast<double>(titled),
+        "portalkb whole-title queries rank a document of that title first: " + std::to_string(title_found) + "/" +
+            std::to_string(titled));
   const double recall = 100.0 * static_cast<double>(recalled) / n;
   const double recall_title = 100.0 * static_cast<double>(recalled_title) / n;
   std::printf("typo recall, exact top hit or a same-title copy in the typo'd top 10: %.1f%%\n", recall_title);
@@ -493,7 +508,7 @@ int main(int argc, char** argv) {
   std::printf("%-28s %12.2f %12s %9s  ms\n", "open + first 5-facet search", startup_facets_ms, "", "");
   std::printf("%-28s %12.2f %12s %9s  ms (without derived files)\n", "open + first 5-facet, no der.",
               fallback_facets_ms, "", "");
-  for (const char* kind : {"exact", "typo", "prefix", "5 facets"}) {
+  for (const char* kind : {"exact", "typo", "prefix", "title", "5 facets"}) {
     PrintRow(std::string(kind) + " p50 ms", Percentile(ours.latencies[kind], 0.5),
              Percentile(theirs.latencies[kind], 0.5), "ms", true);
     PrintRow(std::string(kind) + " p99 ms", Percentile(ours.latencies[kind], 0.99),
@@ -501,7 +516,8 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "(FTS5 has no typo tolerance: its typo row runs the misspelt words as they are; its facet row\n"
-      " is five GROUP BY queries plus the top 10.)\n");
+      " is five GROUP BY queries plus the top 10; title: the whole title of 3+ words, as a question\n"
+      " is typed, FTS5 ANDing its plain words.)\n");
   fts.Finalize();
   engine.value().reset();
   if (!vm.count("work-dir")) fs::remove_all(work);

@@ -1,5 +1,7 @@
 #include "access/access_set.h"
 
+#include "access/bitset_source.h"
+
 #include <algorithm>
 #include <bit>
 #include <utility>
@@ -38,73 +40,11 @@ std::shared_ptr<const AccessSet> AccessSet::Build(const Xapian::Database& db, co
   return set;
 }
 
-Xapian::docid AccessSet::Next(Xapian::docid from) const {
-  if (from >= limit_) return 0;
-  std::size_t w = from / 64;
-  std::uint64_t bits = bits_[w] & (~std::uint64_t{0} << (from % 64));
-  while (bits == 0) {
-    if (++w == bits_.size()) return 0;
-    bits = bits_[w];
-  }
-  const auto id = static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
-  return id < limit_ ? id : 0;
-}
-
-namespace {
-
-// Xapian drives it like a posting list: positioned before the first id
-// until next() or skip_to() is called; at_end() once past the last.
-class AccessSetSource : public Xapian::PostingSource {
- public:
-  explicit AccessSetSource(std::shared_ptr<const AccessSet> set) : set_(std::move(set)) {}
-  Xapian::doccount get_termfreq_min() const override { return set_->count(); }
-  Xapian::doccount get_termfreq_est() const override { return set_->count(); }
-  Xapian::doccount get_termfreq_max() const override { return set_->count(); }
-  void init(const Xapian::Database&) override {
-    current_ = 0;
-    checked_out_ = 0;
-    at_end_ = false;
-  }
-  void next(double) override { Move(current_ + 1); }
-  void skip_to(Xapian::docid id, double) override {
-    if (id > current_) Move(id);
-  }
-  bool check(Xapian::docid id, double) override {
-    // Exact and cheap: a bit test, without moving past `id`.
-    if (id <= current_) return true;
-    if (set_->Contains(id)) {
-      current_ = id;
-      return true;
-    }
-    // Not admitted: Xapian asks no get_docid() and moves on with next/skip_to.
-    checked_out_ = id;
-    return false;
-  }
-  bool at_end() const override { return at_end_; }
-  Xapian::docid get_docid() const override { return current_; }
-  double get_weight() const override { return 0; }
-  Xapian::PostingSource* clone() const override { return new AccessSetSource(set_); }
-  std::string name() const override { return "portalkb.AccessSet"; }
-  std::string get_description() const override { return "AccessSet(" + std::to_string(set_->count()) + " documents)"; }
-
- private:
-  void Move(Xapian::docid from) {
-    if (checked_out_ > from) from = checked_out_ + 1;
-    const Xapian::docid next = set_->Next(from);
-    at_end_ = next == 0;
-    current_ = at_end_ ? current_ : next;
-  }
-  std::shared_ptr<const AccessSet> set_;
-  Xapian::docid current_ = 0;
-  Xapian::docid checked_out_ = 0;
-  bool at_end_ = false;
-};
-
-}  // namespace
+Xapian::docid AccessSet::Next(Xapian::docid from) const { return NextSetBit(bits_, limit_, from); }
 
 Xapian::Query AccessSetQuery(std::shared_ptr<const AccessSet> set) {
-  auto* source = new AccessSetSource(std::move(set));
-  return Xapian::Query(source->release());
+  const Xapian::doccount count = set->count();
+  return BitsetQuery(std::move(set), count, "portalkb.AccessSet");
 }
 
 std::shared_ptr<const AccessSet> AccessSetCache::Get(const Xapian::Database& db, const AccessTerms& terms) const {

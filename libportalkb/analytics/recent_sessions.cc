@@ -11,7 +11,8 @@ RecentSessions::RecentSessions(std::size_t slots) : slots_(std::bit_ceil(slots >
 std::uint64_t RecentSessions::Hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
 bool RecentSessions::Extends(const Entry& earlier, std::string_view later) {
-  return earlier.normalized_size < later.size() && Hash(later.substr(0, earlier.normalized_size)) == earlier.normalized_hash;
+  return earlier.normalized_size < later.size() &&
+         Hash(later.substr(0, earlier.normalized_size)) == earlier.normalized_hash;
 }
 
 RecentSessions::Slot& RecentSessions::SlotFor(std::string_view session) {

@@ -1,9 +1,18 @@
 #include "search/match_bits.h"
 
+#include "access/bitset_source.h"
+
 #include <algorithm>
 #include <bit>
 
 namespace portalkb {
+
+Xapian::docid MatchBits::Next(Xapian::docid from) const { return NextSetBit(words_, limit_, from); }
+
+Xapian::Query MatchBitsQuery(std::shared_ptr<const MatchBits> bits) {
+  const auto count = static_cast<Xapian::doccount>(bits->Count());
+  return BitsetQuery(std::move(bits), count, "portalkb.MatchBits");
+}
 
 MatchBits& MatchBits::operator|=(const MatchBits& o) {
   for (std::size_t w = 0; w < words_.size() && w < o.words_.size(); ++w) words_[w] |= o.words_[w];

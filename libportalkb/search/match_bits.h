@@ -29,6 +29,9 @@ class MatchBits {
     if (id < limit_) words_[id / 64] |= std::uint64_t{1} << (id % 64);
   }
   bool Test(Xapian::docid id) const { return id < limit_ && (words_[id / 64] >> (id % 64) & 1) != 0; }
+  bool Contains(Xapian::docid id) const { return Test(id); }
+  // The first id >= `from` that is set, or 0 when there is none.
+  Xapian::docid Next(Xapian::docid from) const;
   MatchBits& operator|=(const MatchBits& o);
   MatchBits& operator&=(const MatchBits& o);
   MatchBits& AndNot(const MatchBits& o);
@@ -83,5 +86,8 @@ class MatchBitsEvaluator {
   std::size_t max_bytes_;
   std::size_t used_bytes_ = 0;
 };
+
+// A query matching exactly the documents of `bits` (weight 0), sharing them.
+Xapian::Query MatchBitsQuery(std::shared_ptr<const MatchBits> bits);
 
 }  // namespace portalkb

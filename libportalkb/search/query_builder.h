@@ -100,8 +100,10 @@ struct BuiltQuery {
 
 // Accepts a document only if it matches (through any of their terms in
 // BuiltQuery::origins) at least BuiltQuery::min_matched_words query words.
-// Cost: one pass over the document's term list per candidate. `built` must
-// outlive the decider.
+// Cost: one pass over the document's term list per candidate, so the
+// executor filters by the same rule from posting lists where it can (a
+// bitset, see MatchBitsEvaluator::AtLeast) and uses this only where a word
+// counts in some fields only. `built` must outlive the decider.
 class MatchedWordsDecider : public Xapian::MatchDecider {
  public:
   explicit MatchedWordsDecider(const BuiltQuery& built) : built_(built) {}

@@ -1,6 +1,7 @@
 #include "search/query_executor.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "access/access_filter.h"
@@ -67,6 +68,24 @@ Result<Constraints> MakeConstraints(const SearchContext& context, const SearchRe
   return c;
 }
 
+// The documents holding terms of at least built.min_matched_words of the
+// query's words (what MatchedWordsDecider admits), from posting lists; nullopt
+// when a word counts in some fields only or the evaluator's budget is spent.
+std::optional<MatchBits> EnoughWords(MatchBitsEvaluator& evaluator, const BuiltQuery& built) {
+  if (!evaluator.Charge(built.words.size())) return std::nullopt;
+  std::vector<MatchBits> words(built.words.size(), MatchBits(evaluator.limit()));
+  for (const auto& [term, origins] : built.origins) {
+    for (const TermOrigin& o : origins) {
+      if (o.fields != TermOrigin::kAllTextFields) return std::nullopt;
+      if (o.word >= words.size()) continue;
+      const MatchBits* bits = evaluator.Term(term);
+      if (bits == nullptr) return std::nullopt;
+      words[o.word] |= *bits;
+    }
+  }
+  return evaluator.AtLeast(words, built.min_matched_words);
+}
+
 // The documents the counting pass of `built` under `constraints` (less the
 // filters on `skip_field`) matches, from posting lists, when every part of
 // it can be had so: the access as sets, the match query and the filters as
@@ -77,19 +96,7 @@ std::optional<MatchBits> MatchesFromPostings(MatchBitsEvaluator& evaluator, cons
   std::optional<MatchBits> matches = evaluator.Evaluate(built.match_query);
   if (!matches) return std::nullopt;
   if (built.min_matched_words > 0) {
-    // MatchedWordsDecider: at least min_matched_words words with a term in the document.
-    if (!evaluator.Charge(built.words.size())) return std::nullopt;
-    std::vector<MatchBits> words(built.words.size(), MatchBits(evaluator.limit()));
-    for (const auto& [term, origins] : built.origins) {
-      for (const TermOrigin& o : origins) {
-        if (o.fields != TermOrigin::kAllTextFields) return std::nullopt;
-        if (o.word >= words.size()) continue;
-        const MatchBits* bits = evaluator.Term(term);
-        if (bits == nullptr) return std::nullopt;
-        words[o.word] |= *bits;
-      }
-    }
-    std::optional<MatchBits> enough = evaluator.AtLeast(words, built.min_matched_words);
+    std::optional<MatchBits> enough = EnoughWords(evaluator, built);
     if (!enough) return std::nullopt;
     *matches &= *enough;
   }
@@ -193,13 +200,24 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   const Xapian::Database& db = context.db;
   // Access and user filters are constraints inside the match: a document the
   // principal may not see is never a candidate, so it reaches no count.
-  const Q query(Q::OP_FILTER, built.query, constraints.Combined());
+  Q query(Q::OP_FILTER, built.query, constraints.Combined());
+  // The word-count rule as a filter from posting lists when it can be had
+  // so: a decider reads each candidate's term list (tens of ms for a
+  // question of common words on 100k documents).
+  const MatchedWordsDecider decider(built);
+  const Xapian::MatchDecider* match_decider = built.min_matched_words == 0 ? nullptr : &decider;
+  const Xapian::MatchDecider* ranked_decider = match_decider;
+  MatchBitsEvaluator evaluator(db);
+  if (match_decider != nullptr && options.search.count_from_postings) {
+    if (std::optional<MatchBits> enough = EnoughWords(evaluator, built)) {
+      query = Q(Q::OP_FILTER, query, MatchBitsQuery(std::make_shared<const MatchBits>(std::move(*enough))));
+      ranked_decider = nullptr;
+    }
+  }
 
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BM25Weight(built.bm25_k1, 0, 1, built.bm25_b, 0.5));
-  const MatchedWordsDecider decider(built);
-  const Xapian::MatchDecider* match_decider = built.min_matched_words == 0 ? nullptr : &decider;
   if (Status s = ApplySort(context, request.sort, enquire); !s.ok()) return s;
   const bool facets = !request.facets.empty();
   // Without facets the ranked pass counts, exactly up to count_limit matches
@@ -214,7 +232,7 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   if (!facets) enquire.add_matchspy(&counted);
   const Xapian::MSet mset =
       enquire.get_mset(static_cast<Xapian::doccount>(request.offset), static_cast<Xapian::doccount>(request.limit),
-                       check, nullptr, match_decider);
+                       check, nullptr, ranked_decider);
   if (!facets) {
     // Fewer accepted than check_at_least: the matcher saw every match.
     response.total_exact = counted.count() < check;
@@ -231,7 +249,6 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
                                         [&](const auto& f) { return f.first.field == field && !f.first.negated; });
       (filtered ? disjunctive : plain).push_back(field);
     }
-    MatchBitsEvaluator evaluator(db);
     auto count = [&](const Q& q, const std::vector<std::string>& fields, bool set_total,
                      const std::string& skip_field) {
       FacetCollector collector(*facet_index, fields, context.now);

@@ -87,8 +87,9 @@ TEST(RecentSessions, SessionsTheTableLetGoOfAreMarkedFromTheFile) {
   EXPECT_EQ(Count(*store.value(), "SELECT count(*) FROM searches WHERE normalized = 'fa' AND superseded_ms = 1000"),
             kSessions)
       << "every first search was typed on";
-  EXPECT_EQ(Count(*store.value(), "SELECT count(*) FROM searches WHERE normalized = 'factuur' AND superseded_ms IS NULL"),
-            kSessions);
+  EXPECT_EQ(
+      Count(*store.value(), "SELECT count(*) FROM searches WHERE normalized = 'factuur' AND superseded_ms IS NULL"),
+      kSessions);
   EXPECT_EQ(Count(*store.value(), "SELECT count(*) FROM searches WHERE session_seq = 1"), 2 * kSessions)
       << "a burst keeps its number";
 }
@@ -109,10 +110,13 @@ TEST(EventWriter, AFullQueueDropsCountsAndReportsOnceInsteadOfGrowing) {
   std::atomic<int> unavailable{0};
   {
     // An hour's interval: nothing is written before Flush.
-    EventWriter writer(*store.value(), 3600000, [&](const Status& s) {
-      ++reports;
-      if (s.code() == StatusCode::kUnavailable) ++unavailable;
-    }, 10);
+    EventWriter writer(
+        *store.value(), 3600000,
+        [&](const Status& s) {
+          ++reports;
+          if (s.code() == StatusCode::kUnavailable) ++unavailable;
+        },
+        10);
     for (int i = 0; i < 25; ++i) writer.Push(Event(i));
     EXPECT_EQ(writer.Pending(), 10u);
     EXPECT_EQ(writer.Dropped(), 15u);

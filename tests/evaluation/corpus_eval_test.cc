@@ -210,6 +210,51 @@ TEST_F(CorpusEval, TheCountingQueryMatchesWhatTheRankedQueryMatches) {
   EXPECT_GE(with_hits, 600u) << "most queries find something: the comparison is not of empty sets";
 }
 
+// The word-count rule (a hit of a 3-4 word query matches at least 2 of its
+// words) filters the ranked pass from posting lists: the same hits in the
+// same order, and the same totals, as checking each candidate's term list.
+TEST_F(CorpusEval, TheWordCountRuleFromPostingsKeepsTheHitsOfTheTermListCheck) {
+  EngineOptions bits_options, matcher_options, loose_options;
+  bits_options.analytics = matcher_options.analytics = loose_options.analytics = false;
+  matcher_options.search.count_from_postings = false;
+  loose_options.search.min_matched_words = 0;  // the rule off
+  auto bits = std::move(Engine::Open(*dir_ / "index", bits_options)).value();
+  auto matcher = std::move(Engine::Open(*dir_ / "index", matcher_options)).value();
+  auto loose = std::move(Engine::Open(*dir_ / "index", loose_options)).value();
+  auto queries = LoadEvalQueries(std::string(PORTALKB_SOURCE_DIR) + "/corpus/queries");
+  ASSERT_TRUE(queries.ok());
+  Principal customer;
+  customer.org = "acme";
+  customer.roles = {"customer"};
+  std::size_t compared = 0, with_hits = 0, fewer = 0;
+  for (const auto& q : queries.value()) {
+    if (std::count(q.query.begin(), q.query.end(), ' ') < 2) continue;  // the rule needs 3+ words
+    for (const Principal& p : {Principal::Admin(), customer}) {
+      SearchRequest request;
+      request.query = q.query;
+      request.principal = p;
+      request.log = false;
+      request.correct = false;
+      request.limit = 20;
+      auto a = bits->Search(request);
+      auto b = matcher->Search(request);
+      ASSERT_TRUE(a.ok() && b.ok()) << q.query;
+      EXPECT_EQ(a->total, b->total) << q.query;
+      EXPECT_EQ(a->total_exact, b->total_exact) << q.query;
+      ASSERT_EQ(a->hits.size(), b->hits.size()) << q.query;
+      for (std::size_t i = 0; i < b->hits.size(); ++i) EXPECT_EQ(a->hits[i].id, b->hits[i].id) << q.query << " #" << i;
+      ++compared;
+      with_hits += b->total > 0 ? 1 : 0;
+      auto all = loose->Search(request);
+      ASSERT_TRUE(all.ok()) << q.query;
+      fewer += a->total < all->total ? 1 : 0;
+    }
+  }
+  EXPECT_GE(compared, 300u);
+  EXPECT_GE(with_hits, 200u) << "the comparison is not of empty results";
+  EXPECT_GE(fewer, 50u) << "the rule drops documents on many of these queries: it was applied";
+}
+
 // Facet counts from posting lists (SearchOptions::count_from_postings) are
 // those of Xapian's counting pass: per value, with and without a filter
 // (disjunctive), for an admin, a customer and a logged-in user.

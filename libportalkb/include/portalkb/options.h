@@ -115,7 +115,9 @@ struct SearchOptions {
   // lists combined as bitsets, when the query and filters are combinations
   // of terms and the access filter is had as sets: the same documents as a
   // pass of Xapian's matcher, at a fraction of its cost. false: always the
-  // matcher's pass (for comparison).
+  // matcher's pass (for comparison). The same goes for the min_matched_words
+  // rule below: a bitset from the words' posting lists filters the ranked
+  // pass instead of a check of each candidate's term list.
   bool count_from_postings = true;
   // A query of more than min_matched_words content words: a hit must match
   // at least min_matched_words of them (0: off) if the query has at most
