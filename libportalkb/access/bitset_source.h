@@ -66,9 +66,7 @@ class BitsetSource : public Xapian::PostingSource {
   double get_weight() const override { return 0; }
   Xapian::PostingSource* clone() const override { return new BitsetSource(bits_, count_, name_); }
   std::string name() const override { return name_; }
-  std::string get_description() const override {
-    return name_ + "(" + std::to_string(count_) + " documents)";
-  }
+  std::string get_description() const override { return name_ + "(" + std::to_string(count_) + " documents)"; }
 
  private:
   void Move(Xapian::docid from) {
