@@ -3,6 +3,7 @@
 // sets and for the documents a search's word-count rule admits.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <memory>
@@ -31,14 +32,23 @@ inline Xapian::docid NextSetBit(const std::vector<std::uint64_t>& words, Xapian:
 // `Bits` has `bool Contains(Xapian::docid) const` and
 // `Xapian::docid Next(Xapian::docid from) const` (the first member >= from,
 // or 0 when there is none). `count` is its number of members.
+//
+// `estimate` is what Xapian is told the source matches (at least `count`,
+// at most the database's documents). Xapian lets the sparsest part of an AND
+// drive it and moves the others with skip_to: a sparse bitset under a query
+// of many long posting lists would skip each of them from one of its
+// documents to the next, a B-tree descent (reads of whole blocks) per jump.
+// Told it is dense, the source is only tested, a bit each, on the query's
+// own candidates.
 template <typename Bits>
 class BitsetSource : public Xapian::PostingSource {
  public:
-  BitsetSource(std::shared_ptr<const Bits> bits, Xapian::doccount count, std::string name)
-      : bits_(std::move(bits)), count_(count), name_(std::move(name)) {}
+  BitsetSource(std::shared_ptr<const Bits> bits, Xapian::doccount count, std::string name,
+               Xapian::doccount estimate = 0)
+      : bits_(std::move(bits)), count_(count), estimate_(std::max(count, estimate)), name_(std::move(name)) {}
   Xapian::doccount get_termfreq_min() const override { return count_; }
-  Xapian::doccount get_termfreq_est() const override { return count_; }
-  Xapian::doccount get_termfreq_max() const override { return count_; }
+  Xapian::doccount get_termfreq_est() const override { return estimate_; }
+  Xapian::doccount get_termfreq_max() const override { return estimate_; }
   // Positioned before the first id until next() or skip_to() is called;
   // at_end() once past the last.
   void init(const Xapian::Database&) override {
@@ -64,7 +74,7 @@ class BitsetSource : public Xapian::PostingSource {
   bool at_end() const override { return at_end_; }
   Xapian::docid get_docid() const override { return current_; }
   double get_weight() const override { return 0; }
-  Xapian::PostingSource* clone() const override { return new BitsetSource(bits_, count_, name_); }
+  Xapian::PostingSource* clone() const override { return new BitsetSource(bits_, count_, name_, estimate_); }
   std::string name() const override { return name_; }
   std::string get_description() const override { return name_ + "(" + std::to_string(count_) + " documents)"; }
 
@@ -77,6 +87,7 @@ class BitsetSource : public Xapian::PostingSource {
   }
   std::shared_ptr<const Bits> bits_;
   Xapian::doccount count_;
+  Xapian::doccount estimate_;
   std::string name_;
   Xapian::docid current_ = 0;
   Xapian::docid checked_out_ = 0;
@@ -85,8 +96,9 @@ class BitsetSource : public Xapian::PostingSource {
 
 // A query matching exactly the members of `bits` (weight 0), sharing them.
 template <typename Bits>
-Xapian::Query BitsetQuery(std::shared_ptr<const Bits> bits, Xapian::doccount count, std::string name) {
-  auto* source = new BitsetSource<Bits>(std::move(bits), count, std::move(name));
+Xapian::Query BitsetQuery(std::shared_ptr<const Bits> bits, Xapian::doccount count, std::string name,
+                          Xapian::doccount estimate = 0) {
+  auto* source = new BitsetSource<Bits>(std::move(bits), count, std::move(name), estimate);
   return Xapian::Query(source->release());
 }
 

@@ -9,9 +9,9 @@ namespace portalkb {
 
 Xapian::docid MatchBits::Next(Xapian::docid from) const { return NextSetBit(words_, limit_, from); }
 
-Xapian::Query MatchBitsQuery(std::shared_ptr<const MatchBits> bits) {
+Xapian::Query MatchBitsQuery(std::shared_ptr<const MatchBits> bits, Xapian::doccount estimate) {
   const auto count = static_cast<Xapian::doccount>(bits->Count());
-  return BitsetQuery(std::move(bits), count, "portalkb.MatchBits");
+  return BitsetQuery(std::move(bits), count, "portalkb.MatchBits", estimate);
 }
 
 MatchBits& MatchBits::operator|=(const MatchBits& o) {

@@ -88,6 +88,9 @@ class MatchBitsEvaluator {
 };
 
 // A query matching exactly the documents of `bits` (weight 0), sharing them.
-Xapian::Query MatchBitsQuery(std::shared_ptr<const MatchBits> bits);
+// `estimate`: what Xapian is told it matches (see BitsetSource); the
+// database's document count makes it a test on another query's candidates
+// rather than what drives them.
+Xapian::Query MatchBitsQuery(std::shared_ptr<const MatchBits> bits, Xapian::doccount estimate = 0);
 
 }  // namespace portalkb

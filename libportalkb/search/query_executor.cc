@@ -210,7 +210,9 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   MatchBitsEvaluator evaluator(db);
   if (match_decider != nullptr && options.search.count_from_postings) {
     if (std::optional<MatchBits> enough = EnoughWords(evaluator, built)) {
-      query = Q(Q::OP_FILTER, query, MatchBitsQuery(std::make_shared<const MatchBits>(std::move(*enough))));
+      // Tested on the query's candidates, never driving them (see BitsetSource).
+      query = Q(Q::OP_FILTER, query,
+                MatchBitsQuery(std::make_shared<const MatchBits>(std::move(*enough)), db.get_doccount()));
       ranked_decider = nullptr;
     }
   }
