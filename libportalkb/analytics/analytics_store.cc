@@ -132,6 +132,15 @@ Status AnalyticsStore::InsertSearches(std::vector<StoredSearch> batch) {
   return transaction.Commit();
 }
 
+namespace {
+
+// True when `later` types on `earlier`: a strict prefix extended.
+bool Extends(const std::string& earlier, const std::string& later) {
+  return earlier.size() < later.size() && later.compare(0, earlier.size(), earlier) == 0;
+}
+
+}  // namespace
+
 Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
   if (e.session.empty()) return Status::Ok();
   // The session's neighbours of `e` in time. In the usual case `e` is the
@@ -175,10 +184,7 @@ Status AnalyticsStore::MarkBurst(const StoredSearch& e) {
     }
   }
   std::optional<std::int64_t> superseded;
-  if (next.has_value() && e.normalized.size() < next_normalized.size() &&
-      next_normalized.compare(0, e.normalized.size(), e.normalized) == 0) {
-    superseded = next->ts_ms - e.ts_ms;
-  }
+  if (next.has_value() && Extends(e.normalized, next_normalized)) superseded = next->ts_ms - e.ts_ms;
   // The search's number within its session; a burst continuation within the
   // default window keeps its predecessor's number. (A late search does not
   // renumber the ones after it.)

@@ -90,14 +90,16 @@ std::optional<MatchBits> EnoughWords(MatchBitsEvaluator& evaluator, const BuiltQ
 // filters on `skip_field`) matches, from posting lists, when every part of
 // it can be had so: the access as sets, the match query and the filters as
 // combinations of terms, and every word's terms counting in all fields.
+// `enough`: EnoughWords of `built`, computed once per search (null when it
+// could not be had: then neither can this).
 std::optional<MatchBits> MatchesFromPostings(MatchBitsEvaluator& evaluator, const BuiltQuery& built,
-                                             const Constraints& constraints, const std::string& skip_field = "") {
+                                             const MatchBits* enough, const Constraints& constraints,
+                                             const std::string& skip_field = "") {
   if (!constraints.sets) return std::nullopt;
   std::optional<MatchBits> matches = evaluator.Evaluate(built.match_query);
   if (!matches) return std::nullopt;
   if (built.min_matched_words > 0) {
-    std::optional<MatchBits> enough = EnoughWords(evaluator, built);
-    if (!enough) return std::nullopt;
+    if (enough == nullptr) return std::nullopt;
     *matches &= *enough;
   }
   for (const auto& [filter, query] : constraints.filters) {
@@ -208,11 +210,12 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
   const Xapian::MatchDecider* match_decider = built.min_matched_words == 0 ? nullptr : &decider;
   const Xapian::MatchDecider* ranked_decider = match_decider;
   MatchBitsEvaluator evaluator(db);
+  std::shared_ptr<const MatchBits> enough;  // also what the facet counts need
   if (match_decider != nullptr && options.search.count_from_postings) {
-    if (std::optional<MatchBits> enough = EnoughWords(evaluator, built)) {
+    if (std::optional<MatchBits> bits = EnoughWords(evaluator, built)) {
+      enough = std::make_shared<const MatchBits>(std::move(*bits));
       // Tested on the query's candidates, never driving them (see BitsetSource).
-      query = Q(Q::OP_FILTER, query,
-                MatchBitsQuery(std::make_shared<const MatchBits>(std::move(*enough)), db.get_doccount()));
+      query = Q(Q::OP_FILTER, query, MatchBitsQuery(enough, db.get_doccount()));
       ranked_decider = nullptr;
     }
   }
@@ -255,7 +258,9 @@ Status Run(const SearchContext& context, const SearchRequest& request, const Con
                      const std::string& skip_field) {
       FacetCollector collector(*facet_index, fields, context.now);
       std::optional<MatchBits> bits;
-      if (options.search.count_from_postings) bits = MatchesFromPostings(evaluator, built, constraints, skip_field);
+      if (options.search.count_from_postings) {
+        bits = MatchesFromPostings(evaluator, built, enough.get(), constraints, skip_field);
+      }
       if (bits) {
         bits->ForEach([&](Xapian::docid id) { collector.Add(id); });
         if (set_total) {

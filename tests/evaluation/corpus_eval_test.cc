@@ -68,6 +68,14 @@ EvalReport* CorpusEval::report_ = nullptr;
 EvalReport* CorpusEval::question_report_ = nullptr;
 
 // A floor for one slice (a query kind or a language) of a report.
+// A customer of the corpus's "acme" organisation.
+Principal AcmeCustomer() {
+  Principal p;
+  p.org = "acme";
+  p.roles = {"customer"};
+  return p;
+}
+
 struct Gate {
   const char* slice;
   double mrr;
@@ -181,9 +189,7 @@ TEST_F(CorpusEval, TheCountingQueryMatchesWhatTheRankedQueryMatches) {
   auto engine = std::move(Engine::Open(*dir_ / "index", options)).value();
   auto queries = LoadEvalQueries(std::string(PORTALKB_SOURCE_DIR) + "/corpus/queries");
   ASSERT_TRUE(queries.ok());
-  Principal customer;
-  customer.org = "acme";
-  customer.roles = {"customer"};
+  const Principal customer = AcmeCustomer();
   std::size_t compared = 0;
   std::size_t with_hits = 0;
   for (const auto& q : queries.value()) {
@@ -223,9 +229,7 @@ TEST_F(CorpusEval, TheWordCountRuleFromPostingsKeepsTheHitsOfTheTermListCheck) {
   auto loose = std::move(Engine::Open(*dir_ / "index", loose_options)).value();
   auto queries = LoadEvalQueries(std::string(PORTALKB_SOURCE_DIR) + "/corpus/queries");
   ASSERT_TRUE(queries.ok());
-  Principal customer;
-  customer.org = "acme";
-  customer.roles = {"customer"};
+  const Principal customer = AcmeCustomer();
   std::size_t compared = 0, with_hits = 0, fewer = 0;
   for (const auto& q : queries.value()) {
     if (std::count(q.query.begin(), q.query.end(), ' ') < 2) continue;  // the rule needs 3+ words
@@ -266,9 +270,7 @@ TEST_F(CorpusEval, FacetCountsFromPostingsAreThoseOfTheMatcher) {
   auto matcher = std::move(Engine::Open(*dir_ / "index", matcher_options)).value();
   auto queries = LoadEvalQueries(std::string(PORTALKB_SOURCE_DIR) + "/corpus/queries");
   ASSERT_TRUE(queries.ok());
-  Principal customer;
-  customer.org = "acme";
-  customer.roles = {"customer"};
+  const Principal customer = AcmeCustomer();
   Principal user = customer;
   user.user = "jan";
   std::size_t compared = 0, with_hits = 0;
